@@ -1,0 +1,2 @@
+// Placeholder: replaced by the wasm training kernels.
+export function registerWasmTrainingKernels(): void {}
