@@ -26,6 +26,9 @@ export const errors = {
   badParam(owner: string, key: string, problem: string): UserError {
     return new UserError(`Bad parameter '${key}' for ${owner}: ${problem}.`);
   },
+  missingAsset(owner: string, asset: string): UserError {
+    return new UserError(`Degradation '${owner}' needs the asset '${asset}'; load it before drawing noise.`);
+  },
   missingFile(path: string, fix: string): UserError {
     return new UserError(`Missing file ${path}. ${fix}`);
   },

@@ -23,6 +23,9 @@ export type Params<P extends ParamSpecs> = {
   -readonly [K in keyof P]: P[K]['default'] extends boolean ? boolean : number;
 };
 
+/** Resolved parameter values with their types erased, as the registry and runners pass them. */
+export type ParamValues = Record<string, number | boolean>;
+
 /** Families group degradations that destroy information the same way (reports colour by it). */
 export type Family = 'noise' | 'blur' | 'pixelation' | 'snow' | 'colour' | 'morph' | 'mask';
 
@@ -32,7 +35,8 @@ export type Assets = Partial<Record<AssetName, tf.Tensor4D>>;
 
 /**
  * The random part ε of D(x0, t; ε), drawn once per image and then held fixed, so that a sampler
- * can re-degrade with the same noise (the same animal, the same snow layer).
+ * can re-degrade with the same noise (the same animal, the same snow layer). Every tensor has the
+ * batch as its first axis, so that a batch can be split by t (`degrade`) and its ε with it.
  */
 export type Noise = tf.NamedTensorMap;
 
@@ -57,10 +61,10 @@ export type Prior =
   | {
       readonly kind: 'gmm';
       readonly doc: string;
-      /** Low-dimensional features of x_T = D(x0, T), [B, d]. */
-      encode(xT: tf.Tensor4D): tf.Tensor2D;
+      /** Low-dimensional features of x_T = D(x0, T), [B, d], for the degradation's params. */
+      encode(xT: tf.Tensor4D, params: ParamValues): tf.Tensor2D;
       /** Images [B, H, W, C] from features [B, d]. */
-      decode(features: tf.Tensor2D, shape: readonly [number, number, number, number]): tf.Tensor4D;
+      decode(features: tf.Tensor2D, shape: readonly [number, number, number, number], params: ParamValues): tf.Tensor4D;
     };
 
 export interface DegradationDef<P extends ParamSpecs> {
@@ -96,8 +100,10 @@ export interface DegradationDef<P extends ParamSpecs> {
 }
 
 /** A degradation with its parameter types erased, as the registry holds it. */
-export type Degradation = DegradationDef<ParamSpecs> & {
-  apply(x0: tf.Tensor4D, t: number, params: Record<string, number | boolean>, noise: Noise): tf.Tensor4D;
+export type Degradation = Omit<DegradationDef<ParamSpecs>, 'testParams' | 'sampleNoise' | 'apply'> & {
+  readonly testParams: Partial<ParamValues>;
+  sampleNoise?(ctx: NoiseContext<ParamValues>): Noise;
+  apply(x0: tf.Tensor4D, t: number, params: ParamValues, noise: Noise): tf.Tensor4D;
 };
 
 /** Identity at the type level; keeps each plugin's parameter types checked. */
