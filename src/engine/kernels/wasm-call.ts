@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+
+type Info = tf.TensorInfo;
+/** What a kernel function receives. */
+export type KernelArgs = Parameters<tf.KernelFunc>[0];
+/** A backprop kernel's TF.js attributes plus the dilation that tf.conv2d's gradient never passes. */
+export type WithDilations<A> = A & { dilations?: [number, number] | number };
+/** Per-axis [before, after] amounts, as PadV2 and explicit conv padding take them. */
+export type Paddings = [number, number][];
+
+/**
+ * Calls the wasm backend's own registered kernels from inside another kernel, remembering each
+ * output so that `withWasmKernels` can free the intermediates.
+ */
+export class WasmKernels {
+  /** Every TensorInfo a call made, in order. */
+  readonly made: Info[] = [];
+
+  constructor(readonly backend: tf.KernelBackend) {}
+
+  /** Runs the registered wasm kernel `name` directly (no engine, no tape). */
+  call(name: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): Info {
+    const kernel = tf.getKernel(name, 'wasm');
+    if (!kernel) throw new Error(`The wasm backend has no '${name}' kernel.`);
+    const out = kernel.kernelFunc({ inputs, backend: this.backend, attrs }) as Info;
+    this.made.push(out);
+    return out;
+  }
+
+  /** Same data, new shape (no copy). */
+  reshape(x: Info, shape: number[]): Info {
+    return this.call('Reshape', { x }, { shape });
+  }
+
+  /**
+   * Transpose. Size-1 axes are dropped and axes that stay neighbours are merged first: wasm's
+   * Transpose has fast loops only up to rank 4 and copies even when nothing moves.
+   */
+  transpose(x: Info, perm: number[]): Info {
+    const kept = perm.filter((axis) => x.shape[axis] !== 1);
+    const inOrder = [...kept].sort((a, b) => a - b);
+    // Runs of input axes that stay adjacent and in order, listed in output order.
+    const runs: number[][] = [];
+    kept.forEach((axis, i) => {
+      if (i > 0 && inOrder.indexOf(kept[i - 1]) + 1 === inOrder.indexOf(axis)) runs.at(-1)!.push(axis);
+      else runs.push([axis]);
+    });
+    const outShape = perm.map((axis) => x.shape[axis]);
+    if (runs.length <= 1) return this.reshape(x, outShape);
+    const byInput = [...runs].sort((a, b) => a[0] - b[0]);
+    const merged = byInput.map((run) => run.reduce((n, axis) => n * x.shape[axis], 1));
+    const t = this.call('Transpose', { x: this.reshape(x, merged) }, { perm: runs.map((run) => byInput.indexOf(run)) });
+    return this.reshape(t, outShape);
+  }
+
+  /** Zero padding; `x` itself when there is none. */
+  pad(x: Info, paddings: Paddings): Info {
+    return paddings.flat().some((p) => p !== 0) ? this.call('PadV2', { x }, { paddings, constantValue: 0 }) : x;
+  }
+
+  /** Reverses the leading axis (wasm's Reverse indexes every element; MirrorPad copies rows). */
+  flipLeading(x: Info): Info {
+    const n = x.shape[0];
+    if (n === 1) return x;
+    // Reflecting n − 1 rows in front puts the rows of x, reversed, first.
+    const paddings = x.shape.map((_, axis) => [axis === 0 ? n - 1 : 0, 0]);
+    return this.slice(this.call('MirrorPad', { x }, { paddings, mode: 'reflect' }), x.shape.map(() => 0), x.shape);
+  }
+
+  /**
+   * Slice; `x` itself when it covers all of `x`. Axes inside a fully kept inner block are merged
+   * first, so the copy runs over long contiguous rows (wasm's Slice is a JS loop over rows).
+   */
+  slice(x: Info, begin: number[], size: number[]): Info {
+    const dims = [x.shape.at(-1)!], b = [begin.at(-1)!], s = [size.at(-1)!];
+    for (let axis = x.shape.length - 2; axis >= 0; axis--) {
+      if (s[0] === dims[0]) {
+        b[0] += begin[axis] * dims[0];
+        s[0] *= size[axis];
+        dims[0] *= x.shape[axis];
+      } else {
+        dims.unshift(x.shape[axis]);
+        b.unshift(begin[axis]);
+        s.unshift(size[axis]);
+      }
+    }
+    if (s.every((n, i) => n === dims[i])) return x;
+    return this.reshape(this.call('Slice', { x: this.reshape(x, dims) }, { begin: b, size: s }), size);
+  }
+
+  /** wasm's XNNPACK Conv2D (NHWC) with explicit spatial padding. */
+  conv2d(x: Info, filter: Info, strides: [number, number], dilations: [number, number], pad: Paddings): Info {
+    return this.call('Conv2D', { x, filter }, { strides, dilations, pad: [[0, 0], ...pad, [0, 0]], dataFormat: 'NHWC' });
+  }
+}
+
+/** Runs `body` and frees every intermediate it made except the TensorInfo it returns. */
+export function withWasmKernels(backend: tf.KernelBackend, body: (k: WasmKernels) => Info): Info {
+  const k = new WasmKernels(backend);
+  let result: Info | undefined;
+  try {
+    result = body(k);
+    // A kernel must return data it owns: share an input's data by reference count, never hand it back.
+    if (!k.made.includes(result)) result = k.reshape(result, result.shape);
+    return result;
+  } finally {
+    for (const info of k.made) if (info !== result) backend.disposeData(info.dataId);
+  }
+}

@@ -1,0 +1,174 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers'; // registers tfjs-core's gradients (its node bundle carries them)
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from '../../../src/engine/kernels/index.js';
+import { Rng } from '../../../src/util/rng.js';
+
+type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
+interface Case {
+  x: [number, number, number, number];
+  /** Filter height, width and output channels. */
+  w: [number, number, number];
+  strides: [number, number];
+  pad: Pad;
+}
+
+const CASES: Case[] = [
+  { x: [1, 8, 8, 3], w: [3, 3, 5], strides: [1, 1], pad: 'same' },
+  { x: [3, 7, 7, 2], w: [3, 3, 4], strides: [1, 1], pad: 'valid' },
+  { x: [3, 9, 8, 4], w: [5, 5, 3], strides: [1, 1], pad: 'same' },
+  { x: [1, 7, 9, 3], w: [1, 1, 2], strides: [1, 1], pad: 'same' },
+  { x: [3, 32, 32, 4], w: [3, 3, 6], strides: [1, 1], pad: 'same' },
+  { x: [3, 8, 8, 3], w: [3, 3, 5], strides: [2, 2], pad: 'same' },
+  { x: [3, 7, 7, 2], w: [3, 3, 3], strides: [2, 2], pad: 'same' },
+  { x: [1, 9, 9, 4], w: [5, 5, 2], strides: [2, 2], pad: 'valid' },
+  { x: [3, 8, 7, 3], w: [1, 1, 4], strides: [2, 2], pad: 'same' },
+  { x: [1, 7, 7, 2], w: [1, 1, 3], strides: [2, 2], pad: 'valid' },
+  { x: [1, 32, 32, 3], w: [3, 3, 4], strides: [2, 2], pad: 'same' },
+  { x: [3, 9, 8, 2], w: [5, 3, 3], strides: [2, 1], pad: 'same' },
+  { x: [3, 8, 9, 3], w: [3, 3, 2], strides: [1, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
+  { x: [1, 7, 7, 2], w: [3, 3, 3], strides: [2, 2], pad: [[0, 0], [4, 0], [1, 5], [0, 0]] },
+];
+
+const name = (c: Case) => `x ${c.x.join('×')}, w ${c.w.join('×')}, stride ${c.strides.join(',')}, pad ${JSON.stringify(c.pad)}`;
+
+/** Seeded x, w and r (the weights of the summed output) for a case. */
+function data(c: Case, seed: number) {
+  const rng = new Rng(seed);
+  const wShape: [number, number, number, number] = [c.w[0], c.w[1], c.x[3], c.w[2]];
+  const yShape = tf.backend_util.computeConv2DInfo(c.x, wShape, c.strides, 1, c.pad).outShape;
+  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+  return { wShape, yShape, x: rng.normals(size(c.x)), w: rng.normals(size(wShape)), r: rng.normals(size(yShape)) };
+}
+
+/** d/dx and d/dw of sum(conv2d(x, w) · r) on one backend. */
+async function gradsOn(backend: string, c: Case, seed: number): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const d = data(c, seed);
+  return tf.tidy(() => {
+    const r = tf.tensor(d.r, d.yShape);
+    const f = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad), r));
+    return tf.grads(f)([tf.tensor4d(d.x, c.x), tf.tensor4d(d.w, d.wShape)]).map((g) => g.dataSync() as Float32Array);
+  });
+}
+
+/** Asserts max|a − b| ≤ 1e-4 · max(1, max|b|). */
+function expectClose(a: Float32Array, b: Float32Array): void {
+  expect(a.length).toBe(b.length);
+  let err = 0, scale = 1;
+  for (let i = 0; i < b.length; i++) {
+    err = Math.max(err, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  expect(err).toBeLessThanOrEqual(1e-4 * scale);
+}
+
+let stock: tf.KernelConfig | undefined;
+
+beforeAll(async () => {
+  stock = tf.getKernel(tf.Conv2DBackpropInput, 'wasm');
+  registerWasmTrainingKernels();
+  await tf.setBackend('wasm');
+});
+
+describe('wasm training kernels', () => {
+  it('registers the filter gradient and replaces the stock input gradient, once', () => {
+    const filter = tf.getKernel(tf.Conv2DBackpropFilter, 'wasm');
+    const input = tf.getKernel(tf.Conv2DBackpropInput, 'wasm');
+    expect(filter).toBeDefined();
+    expect(input?.kernelFunc).not.toBe(stock?.kernelFunc);
+    expect(input?.setupFunc).toBe(stock?.setupFunc);
+    registerWasmTrainingKernels();
+    expect(tf.getKernel(tf.Conv2DBackpropInput, 'wasm')).toBe(input);
+    expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBe(filter);
+  });
+
+  it.each(CASES.map((c, i) => [name(c), c, i] as const))('matches the cpu backend: %s', async (_, c, seed) => {
+    const [dxCpu, dwCpu] = await gradsOn('cpu', c, seed);
+    const [dxWasm, dwWasm] = await gradsOn('wasm', c, seed);
+    expectClose(dxWasm, dxCpu);
+    expectClose(dwWasm, dwCpu);
+  });
+
+  it('gives tf.variableGrads the same filter gradient as cpu', async () => {
+    const c = CASES[5];
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      const d = data(c, 99);
+      const v = tf.variable(tf.tensor4d(d.w, d.wShape));
+      const y = () => tf.conv2d(tf.tensor4d(d.x, c.x), v as tf.Tensor4D, c.strides, c.pad);
+      const loss = (): tf.Scalar => tf.sum(tf.mul(y(), tf.tensor(d.r, d.yShape)));
+      const { value, grads } = tf.variableGrads(() => tf.tidy(loss), [v]);
+      const g = grads[v.name].dataSync() as Float32Array;
+      tf.dispose([value, grads[v.name], v]);
+      return g;
+    };
+    expectClose(await run('wasm'), await run('cpu'));
+  });
+
+  it('handles dilation 2 like a conv whose filter has zeros between taps', async () => {
+    // Reference: a conv with dilation d equals one whose filter has d − 1 zeros between taps.
+    const c: Case = { x: [2, 9, 8, 3], w: [3, 3, 4], strides: [1, 1], pad: 'same' };
+    const dense: [number, number, number, number] = [5, 5, 3, 4];
+    const block = 3 * 4; // Ci·Co values per tap
+    /** Copies tap (i, j) of a 3×3 filter to/from tap (2i, 2j) of the 5×5 one. */
+    const moveTaps = (from: Float32Array, to: Float32Array, toDense: boolean) => {
+      for (let i = 0; i < 3; i++) {
+        for (let j = 0; j < 3; j++) {
+          const [src, dst] = toDense ? [i * 3 + j, 2 * i * 5 + 2 * j] : [2 * i * 5 + 2 * j, i * 3 + j];
+          to.set(from.subarray(src * block, (src + 1) * block), dst * block);
+        }
+      }
+      return to;
+    };
+    for (const strides of [[1, 1], [2, 2]] as [number, number][]) {
+      const d = data({ ...c, strides }, 7);
+      const yShape = tf.backend_util.computeConv2DInfo(c.x, dense, strides, 1, 'same').outShape;
+      const r = new Rng(8).normals(yShape.reduce((a, b) => a * b, 1));
+      await tf.setBackend('cpu');
+      const [dxRef, dwDenseRef] = tf.tidy(() => {
+        const f = (x: tf.Tensor, w: tf.Tensor) =>
+          tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, 'same'), tf.tensor(r, yShape)));
+        const wDense = moveTaps(d.w, new Float32Array(5 * 5 * block), true);
+        return tf.grads(f)([tf.tensor4d(d.x, c.x), tf.tensor4d(wDense, dense)]).map((g) => g.dataSync() as Float32Array);
+      });
+      await tf.setBackend('wasm');
+      const attrs = { strides, pad: 'same', dataFormat: 'NHWC', dilations: 2 };
+      tf.tidy(() => {
+        const [x, w, dy] = [tf.tensor4d(d.x, c.x), tf.tensor4d(d.w, d.wShape), tf.tensor(r, yShape)];
+        const dx = tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: w }, { ...attrs, inputShape: c.x });
+        expectClose((dx as tf.Tensor).dataSync() as Float32Array, dxRef);
+        const dw = () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { ...attrs, filterShape: d.wShape });
+        const dwRef = moveTaps(dwDenseRef, new Float32Array(d.w.length), false);
+        if (strides[0] === 1) expectClose((dw() as tf.Tensor).dataSync() as Float32Array, dwRef);
+        else expect(dw).toThrow('strides > 1 together with dilations > 1 are not supported');
+      });
+    }
+  });
+
+  it('serves NCHW input gradients with the stock kernel', async () => {
+    const rng = new Rng(5);
+    const attrs = { strides: 1, pad: 'same', dataFormat: 'NCHW', inputShape: [2, 3, 6, 5] };
+    const dy = rng.normals(2 * 4 * 6 * 5), w = rng.normals(3 * 3 * 3 * 4);
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const inputs = { dy: tf.tensor4d(dy, [2, 4, 6, 5]), filter: tf.tensor4d(w, [3, 3, 3, 4]) };
+        return (tf.engine().runKernel(tf.Conv2DBackpropInput, inputs, attrs) as tf.Tensor).dataSync() as Float32Array;
+      });
+    };
+    expectClose(await run('wasm'), await run('cpu'));
+  });
+
+  it('leaks no tensors and no wasm buffers', async () => {
+    await tf.setBackend('wasm');
+    for (const c of [CASES[2], CASES[6], CASES[13]]) {
+      await gradsOn('wasm', c, 1); // warm-up
+      const tensors = tf.memory().numTensors, buffers = tf.backend().numDataIds();
+      await gradsOn('wasm', c, 1);
+      expect(tf.memory().numTensors).toBe(tensors);
+      expect(tf.backend().numDataIds()).toBe(buffers);
+    }
+  });
+});
