@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { engineInfo } from '../engine/backend.js';
+import { buildReferenceUNet, type ReferenceUNetOptions } from '../model/reference-unet.js';
+import { Rng, seedFrom } from '../util/rng.js';
+
+/** Named shapes for the training-speed bench; `reference` matches shared/bench/torch_unet.py. */
+export const BENCH_PRESETS = {
+  reference: { size: 32, channels: 1, base: 32, batch: 32 },
+  small: { size: 32, channels: 1, base: 16, batch: 16 },
+  faces64: { size: 64, channels: 3, base: 32, batch: 16 },
+} as const satisfies Record<string, ReferenceUNetOptions & { batch: number }>;
+export type BenchPreset = keyof typeof BENCH_PRESETS;
+
+export interface TrainBenchOptions {
+  readonly preset: BenchPreset;
+  /** Timed steps (after `warmup` untimed ones). */
+  readonly steps: number;
+  readonly warmup: number;
+  /** Overrides the preset's batch size. */
+  readonly batch?: number;
+}
+
+export interface TrainBenchResult {
+  readonly bench: 'train';
+  readonly preset: BenchPreset;
+  readonly backend: string;
+  readonly provider: string;
+  readonly threads: number;
+  readonly params: number;
+  readonly size: number;
+  readonly channels: number;
+  readonly base: number;
+  readonly batch: number;
+  readonly steps: number;
+  readonly msPerStep: number;
+  readonly imgsPerSec: number;
+  /** L1 loss before the first and after the last timed step: proof that it trains. */
+  readonly lossFirst: number;
+  readonly lossLast: number;
+}
+
+/**
+ * Times Adam (lr 2e-4) steps of L1 regression on a fixed random batch, exactly the loop of
+ * shared/bench/torch_unet.py, on the engine already chosen with `initEngine`.
+ */
+export async function benchTrain(options: TrainBenchOptions): Promise<TrainBenchResult> {
+  const engine = engineInfo();
+  if (!engine) throw new Error('benchTrain needs initEngine() first');
+  const shape = BENCH_PRESETS[options.preset];
+  const batch = options.batch ?? shape.batch;
+  const model = buildReferenceUNet(shape);
+  const rng = new Rng(seedFrom('bench-train', options.preset));
+  const x = tf.tensor4d(rng.normals(batch * shape.size ** 2 * (shape.channels + 1)), [batch, shape.size, shape.size, shape.channels + 1]);
+  const y = tf.tensor4d(rng.normals(batch * shape.size ** 2 * shape.channels), [batch, shape.size, shape.size, shape.channels]);
+  const optimizer = tf.train.adam(2e-4);
+  const step = (): number => {
+    const loss = optimizer.minimize(
+      () => tf.mean(tf.abs(tf.sub(model.apply(x, { training: true }) as tf.Tensor, y))) as tf.Scalar,
+      true,
+    )!;
+    const value = loss.dataSync()[0];
+    loss.dispose();
+    return value;
+  };
+
+  for (let i = 0; i < options.warmup; i++) step();
+  const lossFirst = step();
+  const start = performance.now();
+  let lossLast = lossFirst;
+  for (let i = 0; i < options.steps; i++) lossLast = step();
+  const msPerStep = (performance.now() - start) / options.steps;
+
+  const params = model.countParams();
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.dispose();
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return {
+    bench: 'train', preset: options.preset, backend: engine.backend, provider: engine.provider,
+    threads: engine.threads, params, ...shape, batch, steps: options.steps,
+    msPerStep: round(msPerStep), imgsPerSec: round((batch * 1000) / msPerStep),
+    lossFirst: round(lossFirst * 100) / 100, lossLast: round(lossLast * 100) / 100,
+  };
+}

@@ -1,0 +1,83 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { BACKEND_CHOICES, initEngine, type BackendChoice } from '../engine/backend.js';
+import { BENCH_PRESETS, benchTrain, type BenchPreset } from '../bench/train-speed.js';
+import { describeDatasets } from '../data/index.js';
+import { describeDegradations, getDegradation } from '../degradations/index.js';
+import { writePreview } from './preview.js';
+
+/** Parses a positive integer option, or fails with commander's one-line error. */
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return n;
+}
+
+/** Collects repeated `--param key=value` options into one object. */
+function keyValue(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at < 1) throw new InvalidArgumentError(`expected key=value, got '${value}'.`);
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+}
+
+function print(rows: object[] | object, json: boolean): void {
+  if (json) console.log(JSON.stringify(rows));
+  else console.table(rows);
+}
+
+/** The `coldbench` command line. `out` receives start-up notices (stderr in the binary). */
+export function buildProgram(out: (line: string) => void = (line) => console.error(line)): Command {
+  const program = new Command('coldbench')
+    .description('Benchmark harness for Cold Diffusion: train TF.js U-Nets to invert degradations and compare them.')
+    .addOption(new Option('--backend <name>', 'TF.js backend, picked once per process').choices(BACKEND_CHOICES).default('auto'))
+    .showHelpAfterError('(run coldbench --help for usage)');
+  const engine = (cmd: Command) => initEngine(cmd.optsWithGlobals().backend as BackendChoice, out);
+
+  program
+    .command('datasets')
+    .description('list the datasets with their counts, size, channels and licence')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => print(await describeDatasets(), Boolean(opts.json)));
+
+  program
+    .command('degradations')
+    .description('list the degradations with their parameters')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => {
+      const rows = describeDegradations();
+      if (opts.json) print(rows, true);
+      else print(rows.map(({ params, ...row }) => ({ ...row, params: Object.keys(params).join(' ') })), false);
+    });
+
+  program
+    .command('preview')
+    .description('write a PNG strip of a degradation: one row per image, columns t = 0 … T')
+    .argument('<degradation>', 'degradation name (see coldbench degradations)')
+    .option('--dataset <name>', 'dataset the images come from', 'digits')
+    .option('--images <n>', 'number of rows', positiveInt, 4)
+    .option('--seed <n>', 'seed for the image choice and the noise', '0')
+    .option('--param <key=value>', 'degradation parameter (repeatable)', keyValue)
+    .requiredOption('--out <file.png>', 'where to write the PNG')
+    .action(async (name: string, opts: { dataset: string; images: number; seed: string; param?: Record<string, string>; out: string }, cmd: Command) => {
+      getDegradation(name); // a bad name fails before the engine starts
+      await engine(cmd);
+      await writePreview({ degradation: name, ...opts, params: opts.param ?? {} });
+      out(`wrote ${opts.out}`);
+    });
+
+  const bench = program.command('bench').description('benchmarks that print JSON');
+  bench
+    .command('train')
+    .description('time training steps of a U-Net preset (reference = shared/bench/torch_unet.py)')
+    .addOption(new Option('--preset <name>', 'network shape').choices(Object.keys(BENCH_PRESETS)).default('reference'))
+    .option('--steps <n>', 'timed steps', positiveInt, 10)
+    .option('--warmup <n>', 'untimed steps first', positiveInt, 3)
+    .option('--batch <n>', 'batch size (default: the preset\'s)', positiveInt)
+    .option('--json', 'print one JSON line (the default output is the same JSON, indented)')
+    .action(async (opts: { preset: BenchPreset; steps: number; warmup: number; batch?: number; json?: boolean }, cmd: Command) => {
+      await engine(cmd);
+      const result = await benchTrain(opts);
+      console.log(opts.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+    });
+
+  return program;
+}
