@@ -74,11 +74,11 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   tf.dispose([x, y]);
   optimizer.dispose();
   model.dispose();
-  const round = (v: number) => Math.round(v * 100) / 100;
+  const round = (v: number, digits = 2) => Number(v.toFixed(digits));
   return {
     bench: 'train', preset: options.preset, backend: engine.backend, provider: engine.provider,
     threads: engine.threads, params, ...shape, batch, steps: options.steps,
     msPerStep: round(msPerStep), imgsPerSec: round((batch * 1000) / msPerStep),
-    lossFirst: round(lossFirst * 100) / 100, lossLast: round(lossLast * 100) / 100,
+    lossFirst: round(lossFirst, 4), lossLast: round(lossLast, 4),
   };
 }

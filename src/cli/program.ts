@@ -1,9 +1,21 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_CHOICES, initEngine, type BackendChoice } from '../engine/backend.js';
+import { runTorchBench } from '../bench/torch-compare.js';
 import { BENCH_PRESETS, benchTrain, type BenchPreset } from '../bench/train-speed.js';
 import { describeDatasets } from '../data/index.js';
 import { describeDegradations, getDegradation } from '../degradations/index.js';
 import { writePreview } from './preview.js';
+
+interface TrainCommandOptions {
+  preset: BenchPreset;
+  steps: number;
+  warmup: number;
+  batch?: number;
+  compareTorch?: boolean;
+  torchScript: string;
+  torchThreads: number;
+  json?: boolean;
+}
 
 /** Parses a positive integer option, or fails with commander's one-line error. */
 function positiveInt(value: string): number {
@@ -72,10 +84,18 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--steps <n>', 'timed steps', positiveInt, 10)
     .option('--warmup <n>', 'untimed steps first', positiveInt, 3)
     .option('--batch <n>', 'batch size (default: the preset\'s)', positiveInt)
+    .option('--compare-torch', 'then run the PyTorch reference on the same shape and print both with their ratio')
+    .option('--torch-script <path>', 'the PyTorch reference script', '../shared/bench/torch_unet.py')
+    .option('--torch-threads <n>', 'threads for PyTorch', positiveInt, 1)
     .option('--json', 'print one JSON line (the default output is the same JSON, indented)')
-    .action(async (opts: { preset: BenchPreset; steps: number; warmup: number; batch?: number; json?: boolean }, cmd: Command) => {
+    .action(async (opts: TrainCommandOptions, cmd: Command) => {
       await engine(cmd);
-      const result = await benchTrain(opts);
+      const ours = await benchTrain(opts);
+      let result: object = ours;
+      if (opts.compareTorch) {
+        const torch = await runTorchBench(opts.torchScript, ours, opts.torchThreads);
+        result = { ...ours, torch, ratioToTorch: Math.round((ours.imgsPerSec / torch.imgsPerSec) * 1000) / 1000 };
+      }
       console.log(opts.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
     });
 
