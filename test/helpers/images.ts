@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AssetName, Assets } from '../../src/degradations/types.js';
+import type { ImageSplit } from '../../src/data/types.js';
 import type { Rng } from '../../src/util/rng.js';
 
 /** `n` smooth random images in [−1, 1]: a 4×4 normal field, bilinearly upsampled, squashed by tanh. */
@@ -16,4 +17,12 @@ const SYNTHETIC: Record<AssetName, (rng: Rng, size: number, channels: number) =>
 /** Synthetic assets for the names a degradation `requires`; the caller disposes them. */
 export function syntheticAssets(names: readonly AssetName[], rng: Rng, size: number, channels: number): Assets {
   return Object.fromEntries(names.map((name) => [name, SYNTHETIC[name](rng.fork(name), size, channels)]));
+}
+
+/** A tiny in-memory dataset split of smooth random images (what the data layer would load). */
+export function smoothSplit(rng: Rng, n: number, size: number, channels: 1 | 3): ImageSplit {
+  const images = smoothImages(rng, n, size, channels);
+  const pixels = Uint8Array.from(images.dataSync(), (v) => Math.round((v + 1) * 127.5));
+  images.dispose();
+  return { n, size, channels, pixels };
 }

@@ -1,0 +1,166 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { batchTensor } from '../data/batch.js';
+import type { ImageSplit } from '../data/types.js';
+import { degrade, drawNoise } from '../degradations/degrade.js';
+import type { Assets, Degradation, ParamValues } from '../degradations/types.js';
+import { UserError } from '../errors.js';
+import { initWeights } from '../model/init.js';
+import { timeEmbedding } from '../model/time-embedding.js';
+import { buildUNet, type UNetConfig } from '../model/unet.js';
+import { hashOf } from '../util/canonical.js';
+import { Rng, seedFrom } from '../util/rng.js';
+import { Adam } from './adam.js';
+import { disposeCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { Ema } from './ema.js';
+
+/** Every training setting; saved with the run (STYLE.md §3). */
+export interface TrainConfig {
+  /** Optimiser steps in the budget. */
+  readonly steps: number;
+  readonly batch: number;
+  readonly lr: number;
+  /** Loss on the predicted x0: L1 (Cold Diffusion's default) or L2. */
+  readonly loss: 'l1' | 'l2';
+  readonly emaDecay: number;
+  /** Before this step the EMA copies the weights. */
+  readonly emaStart: number;
+  /** EMA update period in steps. */
+  readonly emaEvery: number;
+  /** Global gradient-norm clip, or 0 for none. */
+  readonly clipNorm: number;
+  /** Checkpoint period in steps (a checkpoint is also written at the end). */
+  readonly checkpointEvery: number;
+}
+
+export const TRAIN_DEFAULTS: TrainConfig = {
+  steps: 500, batch: 32, lr: 2e-4, loss: 'l1', emaDecay: 0.995, emaStart: 100, emaEvery: 10, clipNorm: 1, checkpointEvery: 100,
+};
+
+export interface TrainJob {
+  /** Folder of the run; the checkpoint lives in `<dir>/checkpoint`. */
+  readonly dir: string;
+  /** The run's seed: data order, t and degradation noise all derive from it. */
+  readonly seed: number;
+  readonly model: UNetConfig;
+  readonly train: TrainConfig;
+  readonly degradation: Degradation;
+  readonly params: ParamValues;
+  readonly data: ImageSplit;
+  readonly assets: Assets;
+  /** Called after every step. */
+  readonly onStep?: (step: number, loss: number) => void;
+  /** Stops after the current step with a checkpoint. */
+  readonly signal?: AbortSignal;
+}
+
+export type TrainOutcome =
+  | { readonly state: 'completed'; readonly losses: number[]; readonly ema: tfl.LayersModel }
+  | { readonly state: 'diverged'; readonly step: number; readonly loss: number; readonly losses: number[] }
+  | { readonly state: 'stopped'; readonly step: number; readonly losses: number[] };
+
+/** Scales gradients so their joint L2 norm is at most `clip` (as torch's clip_grad_norm_). */
+function clipByGlobalNorm(grads: tf.Tensor[], clip: number): tf.Tensor[] {
+  return tf.tidy(() => {
+    const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+    const factor = tf.div(clip, tf.maximum(norm, clip));
+    return grads.map((g) => tf.mul(g, factor));
+  });
+}
+
+/** Image indices of step `step` (1-based): consecutive slices of one seeded permutation per epoch. */
+function batchIndices(seed: number, step: number, batch: number, n: number, cache: Map<number, Int32Array>): Int32Array {
+  const out = new Int32Array(batch);
+  for (let j = 0; j < batch; j++) {
+    const k = (step - 1) * batch + j;
+    const epoch = Math.floor(k / n);
+    if (!cache.has(epoch)) {
+      cache.clear();
+      cache.set(epoch, new Rng(seedFrom(seed, 'epoch', epoch)).permutation(n));
+    }
+    out[j] = cache.get(epoch)![k % n];
+  }
+  return out;
+}
+
+/**
+ * Trains R(x_t, t) ≈ x0 (Cold Diffusion eq. 1: min E‖R(D(x0, t), t) − x0‖, t uniform in 1..T)
+ * with Adam, optional clipping and an EMA, resuming from `<dir>/checkpoint` when present. Every
+ * random choice is a function of (seed, step), so a resumed run repeats an uninterrupted one.
+ */
+export async function train(job: TrainJob): Promise<TrainOutcome> {
+  const { train: cfg, degradation, params, data } = job;
+  const T = params.steps as number;
+  const configHash = hashOf({ model: job.model, train: cfg, degradation: degradation.name, version: degradation.version, params, seed: job.seed, n: data.n });
+  const model = buildUNet(job.model);
+  initWeights(model, new Rng(seedFrom(job.seed, 'init')));
+  const emaModel = buildUNet(job.model);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const adam = new Adam(vars, cfg.lr);
+  const ema = new Ema(vars);
+  let losses: number[] = [];
+
+  const saved = await readCheckpoint(job.dir);
+  if (saved) {
+    if (saved.state.configHash !== configHash) {
+      disposeCheckpoint(saved);
+      throw new UserError(`The checkpoint in ${job.dir} was made with another configuration; delete that folder to retrain.`);
+    }
+    model.setWeights(saved.model.getWeights());
+    ema.shadow.forEach((s, i) => s.assign(saved.ema.getWeights()[i]));
+    adam.restore(saved.optimizer);
+    losses = [...saved.state.losses];
+    disposeCheckpoint(saved);
+  }
+  const checkpoint = async () => {
+    emaModel.setWeights(ema.shadow);
+    const optimizer = adam.state();
+    await writeCheckpoint(job.dir, { state: { step: losses.length, losses, configHash }, model, ema: emaModel, optimizer });
+    tf.dispose([...optimizer.m, ...optimizer.v]);
+  };
+  const finish = (outcome: TrainOutcome) => {
+    adam.dispose();
+    ema.dispose();
+    model.dispose();
+    if (outcome.state !== 'completed') emaModel.dispose();
+    return outcome;
+  };
+
+  const permutations = new Map<number, Int32Array>();
+  for (let step = losses.length + 1; step <= cfg.steps; step++) {
+    const rng = new Rng(seedFrom(job.seed, 'step', step));
+    const indices = batchIndices(job.seed, step, cfg.batch, data.n, permutations);
+    const t = Int32Array.from({ length: cfg.batch }, () => 1 + rng.int(T));
+    const x0 = batchTensor(data, indices);
+    const noise = drawNoise(degradation, x0.shape, params, rng.fork('noise'), job.assets);
+    const xt = degrade(degradation, x0, t, params, noise);
+    const temb = timeEmbedding(t, job.model.timeDim);
+    const { value, grads } = tf.variableGrads(() => {
+      const diff = tf.sub(model.apply([xt, temb], { training: true }) as tf.Tensor, x0);
+      return tf.mean(cfg.loss === 'l1' ? tf.abs(diff) : tf.square(diff));
+    }, vars);
+    const loss = (await value.data())[0];
+    if (Number.isFinite(loss)) {
+      const ordered = vars.map((v) => grads[v.name]);
+      const clipped = cfg.clipNorm > 0 ? clipByGlobalNorm(ordered, cfg.clipNorm) : ordered;
+      adam.update(clipped);
+      if (clipped !== ordered) tf.dispose(clipped);
+    }
+    tf.dispose([x0, xt, temb, value, ...Object.values(noise), ...Object.values(grads)]);
+    if (!Number.isFinite(loss)) return finish({ state: 'diverged', step, loss, losses });
+
+    losses.push(loss);
+    if (step % cfg.emaEvery === 0) {
+      if (step < cfg.emaStart) ema.reset();
+      else ema.update(cfg.emaDecay);
+    }
+    job.onStep?.(step, loss);
+    if (step % cfg.checkpointEvery === 0 || step === cfg.steps) await checkpoint();
+    if (job.signal?.aborted && step < cfg.steps) {
+      if (step % cfg.checkpointEvery !== 0) await checkpoint();
+      return finish({ state: 'stopped', step, losses });
+    }
+  }
+  emaModel.setWeights(ema.shadow);
+  return finish({ state: 'completed', losses, ema: emaModel });
+}

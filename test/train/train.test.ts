@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ImageSplit } from '../../src/data/types.js';
+import { DEGRADATIONS, resolveParams } from '../../src/degradations/index.js';
+import type { UNetConfig } from '../../src/model/unet.js';
+import { TRAIN_DEFAULTS, train, type TrainConfig, type TrainJob } from '../../src/train/train.js';
+import { Rng } from '../../src/util/rng.js';
+import { useWasmEngine } from '../helpers/engine.js';
+import { smoothSplit } from '../helpers/images.js';
+
+let data: ImageSplit;
+beforeAll(async () => {
+  await useWasmEngine();
+  data = smoothSplit(new Rng(1), 10, 16, 1);
+});
+
+const model: UNetConfig = { size: 16, channels: 1, base: 4, channelMults: [1, 2], timeDim: 8 };
+const config: TrainConfig = { ...TRAIN_DEFAULTS, steps: 6, batch: 4, emaStart: 2, emaEvery: 2, checkpointEvery: 2 };
+const blur = DEGRADATIONS.blur;
+
+let dirs: string[] = [];
+async function job(overrides: Partial<TrainJob> = {}): Promise<TrainJob> {
+  const dir = await mkdtemp(join(tmpdir(), 'coldbench-train-'));
+  dirs.push(dir);
+  const params = resolveParams(blur, { steps: 3, radius: 1, sigma: 1 });
+  return { dir, seed: 7, model, train: config, degradation: blur, params, data, assets: {}, ...overrides };
+}
+afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+describe('train', () => {
+  it('resumes from a checkpoint exactly as if never stopped', async () => {
+    const whole = await train(await job());
+    expect(whole.state).toBe('completed');
+
+    const stop = new AbortController();
+    const split = await job({ onStep: (step) => step === 3 && stop.abort(), signal: stop.signal });
+    const first = await train(split);
+    expect(first).toMatchObject({ state: 'stopped', step: 3 });
+    const second = await train({ ...split, signal: undefined, onStep: undefined });
+    expect(second.state).toBe('completed');
+
+    // Same loss at every step, bit for bit, and the same EMA weights.
+    expect(second.losses).toEqual(whole.losses);
+    expect(second.losses).toHaveLength(6);
+    if (whole.state === 'completed' && second.state === 'completed') {
+      const a = whole.ema.getWeights().map((w) => Array.from(w.dataSync()));
+      const b = second.ema.getWeights().map((w) => Array.from(w.dataSync()));
+      expect(b).toEqual(a);
+      whole.ema.dispose();
+      second.ema.dispose();
+    }
+  });
+
+  it('writes checkpoints any TF.js user can load', async () => {
+    const run = await job({ train: { ...config, steps: 2 } });
+    const outcome = await train(run);
+    if (outcome.state === 'completed') outcome.ema.dispose();
+    const json = JSON.parse(await readFile(join(run.dir, 'checkpoint/ema/model.json'), 'utf8'));
+    expect(json.format).toBe('layers-model');
+    const weights = await readFile(join(run.dir, 'checkpoint/ema/weights.bin'));
+    const loaded = await tfl.loadLayersModel(
+      tf.io.fromMemory(json.modelTopology, json.weightsManifest[0].weights, weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength)),
+    );
+    const y = loaded.predict([tf.zeros([1, 16, 16, 1]), tf.zeros([1, 8])]) as tf.Tensor;
+    expect(y.shape).toEqual([1, 16, 16, 1]);
+    tf.dispose(y);
+    loaded.dispose();
+  });
+
+  it('stops a diverging run with the step it diverged at', async () => {
+    // A degradation that poisons every input with NaN makes the first loss NaN.
+    const poisoned = { ...blur, apply: (x0: tf.Tensor4D) => tf.mul(x0, NaN) as tf.Tensor4D };
+    const outcome = await train(await job({ degradation: poisoned }));
+    expect(outcome).toMatchObject({ state: 'diverged', step: 1, losses: [] });
+    expect(Number.isNaN((outcome as { loss: number }).loss)).toBe(true);
+  });
+
+  it('learns: the loss falls over 40 steps and nothing leaks', async () => {
+    const before = tf.memory().numTensors;
+    const outcome = await train(await job({ train: { ...config, steps: 40, batch: 8, lr: 2e-3, checkpointEvery: 40 } }));
+    if (outcome.state !== 'completed') throw new Error(outcome.state);
+    outcome.ema.dispose();
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    expect(mean(outcome.losses.slice(-5))).toBeLessThan(0.8 * mean(outcome.losses.slice(0, 5)));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
