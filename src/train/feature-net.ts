@@ -1,0 +1,143 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { batchTensor } from '../data/batch.js';
+import type { ImageSplit, LoadedDataset } from '../data/types.js';
+import { FEATURE_LAYER, buildFeatureNet } from '../model/feature-net.js';
+import { initWeights } from '../model/init.js';
+import { loadLayersModel, saveLayersModel } from '../model/io.js';
+import { hashOf } from '../util/canonical.js';
+import { Rng, seedFrom } from '../util/rng.js';
+import { Adam } from './adam.js';
+
+/** How a feature network is trained; part of its cache key. */
+export interface FeatureNetSpec {
+  /** Feature dimension. */
+  readonly dim: number;
+  readonly steps: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly seed: number;
+}
+
+export const FEATURE_NET_DEFAULTS: FeatureNetSpec = { dim: 64, steps: 600, batch: 64, lr: 1e-3, seed: 0 };
+
+/**
+ * `labels`: classify the dataset's labels (digits: a "Fréchet LeNet" classifier);
+ * `rotation`: self-supervised, predict which of 0/90/180/270° an image was turned by
+ * (Gidaris et al. 2018), for sets without labels.
+ */
+export type FeatureObjective = 'labels' | 'rotation';
+
+export interface FeatureNet {
+  /** Content hash of data + spec + architecture; every metric records it. */
+  readonly hash: string;
+  readonly objective: FeatureObjective;
+  /** Accuracy of the objective on the held-out split. */
+  readonly testAccuracy: number;
+  readonly dim: number;
+  /** Features [N, dim] of images in [−1, 1] (owned by the caller). */
+  embed(images: tf.Tensor4D): tf.Tensor2D;
+  dispose(): void;
+}
+
+/** Bumped when the architecture or training loop changes, so old caches are not reused. */
+const VERSION = 1;
+
+/** Rotates image i by turns[i] quarter turns: all four rotations of the batch, then a gather. */
+function rotate(images: tf.Tensor4D, turns: Int32Array): tf.Tensor4D {
+  return tf.tidy(() => {
+    const rotations = [images];
+    for (let r = 1; r < 4; r++) rotations.push(tf.reverse(tf.transpose(rotations[r - 1], [0, 2, 1, 3]), 2));
+    const n = images.shape[0];
+    return tf.gather(tf.concat(rotations, 0), Int32Array.from(turns, (k, i) => k * n + i));
+  });
+}
+
+/** A batch for the objective: images and integer targets. */
+function objectiveBatch(split: ImageSplit, objective: FeatureObjective, indices: Int32Array, rng: Rng): { x: tf.Tensor4D; y: Int32Array } {
+  const images = batchTensor(split, indices);
+  if (objective === 'labels') return { x: images, y: Int32Array.from(indices, (i) => split.labels![i]) };
+  const turns = Int32Array.from(indices, () => rng.int(4));
+  const x = rotate(images, turns);
+  images.dispose();
+  return { x, y: turns };
+}
+
+function accuracy(net: tfl.LayersModel, split: ImageSplit, objective: FeatureObjective, seed: number): number {
+  const rng = new Rng(seedFrom(seed, 'test'));
+  let correct = 0;
+  for (let start = 0; start < split.n; start += 256) {
+    const indices = Int32Array.from({ length: Math.min(256, split.n - start) }, (_, i) => start + i);
+    const { x, y } = objectiveBatch(split, objective, indices, rng);
+    const predicted = tf.tidy(() => tf.argMax(net.predict(x) as tf.Tensor, 1).dataSync());
+    x.dispose();
+    predicted.forEach((p, i) => (correct += Number(p === y[i])));
+  }
+  return correct / split.n;
+}
+
+function trainNet(net: tfl.LayersModel, split: ImageSplit, objective: FeatureObjective, spec: FeatureNetSpec, classes: number): void {
+  initWeights(net, new Rng(seedFrom(spec.seed, 'feature-init')));
+  const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
+  const adam = new Adam(vars, spec.lr);
+  for (let step = 1; step <= spec.steps; step++) {
+    const rng = new Rng(seedFrom(spec.seed, 'feature-step', step));
+    const indices = Int32Array.from({ length: spec.batch }, () => rng.int(split.n));
+    const { x, y } = objectiveBatch(split, objective, indices, rng);
+    const target = tf.oneHot(tf.tensor1d(y, 'int32'), classes);
+    const { value, grads } = tf.variableGrads(() => {
+      const p = net.apply(x, { training: true }) as tf.Tensor;
+      return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.log(tf.add(p, 1e-7))), 1))) as tf.Scalar;
+    }, vars);
+    adam.update(vars.map((v) => grads[v.name]));
+    tf.dispose([x, target, value, ...Object.values(grads)]);
+  }
+  adam.dispose();
+}
+
+/** SHA-256 of a split's pixels and labels. */
+function splitDigest(split: ImageSplit): string {
+  const hash = createHash('sha256').update(split.pixels);
+  if (split.labels) hash.update(new Uint8Array(split.labels.buffer, split.labels.byteOffset, split.labels.byteLength));
+  return hash.digest('hex');
+}
+
+/**
+ * The dataset's feature network, trained once and cached under `<cacheDir>/<name>-<hash>/`
+ * (TF.js format + info.json, written to a temp folder and renamed), keyed by the content hash
+ * of its training data, spec and architecture.
+ */
+export async function featureNet(data: LoadedDataset, spec: FeatureNetSpec, cacheDir: string): Promise<FeatureNet> {
+  const objective: FeatureObjective = data.train.labels ? 'labels' : 'rotation';
+  const classes = objective === 'labels' ? 10 : 4;
+  const config = { size: data.train.size, channels: data.train.channels, classes, dim: spec.dim };
+  const hash = hashOf({ version: VERSION, config, spec, objective, train: splitDigest(data.train), test: splitDigest(data.test) });
+  const dir = join(cacheDir, `${data.name}-${hash}`);
+  let net: tfl.LayersModel;
+  let testAccuracy: number;
+  if (existsSync(join(dir, 'info.json'))) {
+    net = await loadLayersModel(dir);
+    testAccuracy = (JSON.parse(await readFile(join(dir, 'info.json'), 'utf8')) as { testAccuracy: number }).testAccuracy;
+  } else {
+    net = buildFeatureNet(config);
+    trainNet(net, data.train, objective, spec, classes);
+    testAccuracy = accuracy(net, data.test, objective, spec.seed);
+    const temp = `${dir}.tmp-${process.pid}`;
+    await rm(temp, { recursive: true, force: true });
+    await saveLayersModel(net, temp);
+    await writeFile(join(temp, 'info.json'), JSON.stringify({ hash, objective, testAccuracy, config, spec }));
+    await mkdir(cacheDir, { recursive: true });
+    await rm(dir, { recursive: true, force: true });
+    await rename(temp, dir);
+  }
+  const embedder = tfl.model({ inputs: net.inputs, outputs: net.getLayer(FEATURE_LAYER).output as tfl.SymbolicTensor });
+  return {
+    hash, objective, testAccuracy, dim: spec.dim,
+    embed: (images) => tf.tidy(() => embedder.predict(images, { batchSize: 256 }) as tf.Tensor2D),
+    dispose: () => net.dispose(),
+  };
+}
