@@ -29,7 +29,13 @@ export const errors = {
   missingAsset(owner: string, asset: string): UserError {
     return new UserError(`Degradation '${owner}' needs the asset '${asset}'; load it before drawing noise.`);
   },
+  metricInput(metric: string, problem: string): UserError {
+    return new UserError(`Metric '${metric}' cannot be computed: ${problem}.`);
+  },
   missingFile(path: string, fix: string): UserError {
     return new UserError(`Missing file ${path}. ${fix}`);
+  },
+  restorationOnly(name: string, generators: readonly string[]): UserError {
+    return new UserError(`Degradation '${name}' is restoration-only (it has no generation prior); generation works with: ${generators.join(', ')}.`);
   },
 };

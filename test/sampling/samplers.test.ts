@@ -1,0 +1,149 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { degrade, drawNoise } from '../../src/degradations/degrade.js';
+import { getDegradation, resolveParams, type Degradation } from '../../src/degradations/index.js';
+import { evenSteps, getSampler, restorationStart, SAMPLERS, type Restorer, type SamplingProblem } from '../../src/sampling/samplers.js';
+import { Rng } from '../../src/util/rng.js';
+import { useWasmEngine } from '../helpers/engine.js';
+import { smoothImages } from '../helpers/images.js';
+
+beforeAll(() => useWasmEngine());
+
+const SIZE = 16;
+const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) => {
+  const [u, v] = [a.dataSync(), b.dataSync()] as Float32Array[];
+  return u.reduce((m, x, i) => Math.max(m, Math.abs(x - v[i])), 0);
+};
+
+/** The restorer that knows the answer: R(x_t, t) = x0 (a fresh tensor, which the sampler disposes). */
+const oracle = (x0: tf.Tensor4D): Restorer => () => x0.clone();
+
+describe.each(['blur', 'pixelate', 'gaussian', 'snow'])('with the true x0 as restorer, on %s', (name) => {
+  const deg = getDegradation(name);
+  const params = resolveParams(deg, deg.testParams);
+
+  it.each(Object.keys(SAMPLERS))('%s returns x0 exactly', (sampler) => {
+    const x0 = smoothImages(new Rng(1), 3, SIZE, 3);
+    const noise = drawNoise(deg, x0.shape, params, new Rng(2));
+    const xT = restorationStart(deg, params, x0, noise);
+    const { x0: out } = getSampler(sampler)(oracle(x0), { degradation: deg, params, noise }, xT);
+    expect(out.shape).toEqual(x0.shape);
+    expect(maxAbsDiff(out, x0)).toBeLessThanOrEqual(1e-6);
+    tf.dispose([x0, xT, out, ...Object.values(noise)]);
+  });
+});
+
+describe('on a linear degradation D(x, s) = x + s·e', () => {
+  const T = 5;
+  // A test-only degradation satisfying the contract: D(x, 0) = x, pure, new tensor per call.
+  const linear = (e: tf.Tensor4D): Degradation => ({
+    name: 'linear',
+    family: 'noise',
+    version: 1,
+    stochastic: false,
+    description: 'x + t·e (test only)',
+    reference: 'REFERENCE.md §1: if D(x, s) ≈ x + s·e, the error of R cancels',
+    params: { steps: { default: T, doc: 'T' } },
+    testParams: {},
+    range: null,
+    apply: (x, t) => tf.tidy(() => tf.add(x, tf.mul(e, t))),
+  });
+  let x0: tf.Tensor4D, e: tf.Tensor4D, b: tf.Tensor4D, xT: tf.Tensor4D, problem: SamplingProblem;
+
+  beforeAll(() => {
+    const rng = new Rng(3);
+    x0 = smoothImages(rng.fork('x0'), 2, 8, 1);
+    e = tf.tensor4d(rng.normals(2 * 8 * 8, 0, 0.2), [2, 8, 8, 1]);
+    b = tf.tensor4d(rng.normals(2 * 8 * 8, 0, 0.1), [2, 8, 8, 1]);
+    problem = { degradation: linear(e), params: { steps: T }, noise: {} };
+    xT = restorationStart(problem.degradation, problem.params, x0, {});
+  });
+  afterAll(() => tf.dispose([x0, e, b, xT]));
+
+  /** x0 + k·b, the answer predicted for a sampler that keeps k copies of the bias. */
+  const withBias = (k: number) => tf.tidy(() => tf.add(x0, tf.mul(b, k)));
+
+  // Reference (REFERENCE §1): Alg 2's update is x_s − (x̂0 + s·e) + (x̂0 + (s−1)·e) = x_s − e for
+  // any x̂0, so x_0 = x_T − T·e = x0 exactly, whatever R returns. Alg 1 sets x_{s−1} = x̂0 + (s−1)·e,
+  // so with R = x0 + b it ends at x0 + b; with R(x_s, s) = x_s − s·e + b each step adds b: x0 + T·b.
+  it.each([
+    ['R = x0 + b', () => tf.add(x0, b), { direct: 1, alg1: 1, alg2: 0 }],
+    ['R(x_s, s) = x_s − s·e + b', (xs: tf.Tensor4D, s: number) => tf.add(tf.sub(xs, tf.mul(e, s)), b), { direct: 1, alg1: T, alg2: 0 }],
+  ] as const)('with a biased restorer %s, Alg 2 cancels the bias and Alg 1 keeps it', (_, restore, biases) => {
+    for (const [name, k] of Object.entries(biases)) {
+      const { x0: out } = getSampler(name)(restore as Restorer, problem, xT);
+      const expected = withBias(k);
+      expect(maxAbsDiff(out, expected)).toBeLessThan(1e-5);
+      if (k > 0) expect(maxAbsDiff(out, x0)).toBeGreaterThan(0.05);
+      tf.dispose([out, expected]);
+    }
+  });
+
+  it('Alg 2 returns x0 whatever the restorer returns', () => {
+    const { x0: out } = SAMPLERS.alg2((xs, s) => tf.mul(tf.tanh(xs), s), problem, xT);
+    expect(maxAbsDiff(out, x0)).toBeLessThan(1e-5);
+    out.dispose();
+  });
+});
+
+describe('sampling', () => {
+  const deg = getDegradation('blur');
+  const params = resolveParams(deg, { ...deg.testParams, steps: 6 });
+  let x0: tf.Tensor4D, xT: tf.Tensor4D;
+  beforeAll(() => {
+    x0 = smoothImages(new Rng(4), 2, 8, 3);
+    xT = restorationStart(deg, params, x0, {});
+  });
+  afterAll(() => tf.dispose([x0, xT]));
+
+  it('starts restoration at D(x0, T)', () => {
+    const expected = degrade(deg, x0, 6, params, {});
+    expect(maxAbsDiff(xT, expected)).toBe(0);
+    expect(maxAbsDiff(xT, x0)).toBeGreaterThan(0.01);
+    expect(xT.dataSync().slice(0, 3)).toEqual(xT.dataSync().slice(3, 6)); // finalMean: a constant colour
+    expected.dispose();
+  });
+
+  it('records the requested states and reports progress', () => {
+    const calls: [number, number][] = [];
+    const record = evenSteps(6, 3);
+    expect(record).toEqual([6, 3, 0]);
+    const { x0: out, trajectory } = SAMPLERS.alg2(oracle(x0), { degradation: deg, params, noise: {} }, xT, {
+      record,
+      onStep: (done, total) => calls.push([done, total]),
+    });
+    expect(calls).toEqual([1, 2, 3, 4, 5, 6].map((d) => [d, 6]));
+    expect(trajectory.map((f) => f.t)).toEqual([6, 3, 0]);
+    expect(maxAbsDiff(trajectory[0].xt, xT)).toBe(0);
+    const mid = degrade(deg, x0, 3, params, {}); // with the oracle, x_s = D(x0, s)
+    expect(maxAbsDiff(trajectory[1].xt, mid)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(trajectory[2].xt, out)).toBe(0);
+    tf.dispose([out, mid, ...trajectory.map((f) => f.xt)]);
+  });
+
+  it('lets the one-shot sampler record only T and 0', () => {
+    const calls: number[] = [];
+    const { x0: out, trajectory } = SAMPLERS.direct(oracle(x0), { degradation: deg, params, noise: {} }, xT, {
+      record: [6, 3, 0],
+      onStep: (done) => calls.push(done),
+    });
+    expect(calls).toEqual([1]);
+    expect(trajectory.map((f) => f.t)).toEqual([6, 0]);
+    tf.dispose([out, ...trajectory.map((f) => f.xt)]);
+  });
+
+  it.each(Object.keys(SAMPLERS))('%s leaks no tensors and leaves x_T alone', (name) => {
+    const run = () => {
+      const { x0: out, trajectory } = getSampler(name)((xs) => tf.mul(xs, 0.9), { degradation: deg, params, noise: {} }, xT, { record: [6, 2, 0] });
+      tf.dispose([out, ...trajectory.map((f) => f.xt)]);
+    };
+    run(); // warm-up
+    const before = tf.memory().numTensors;
+    run();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(xT.isDisposed).toBe(false);
+  });
+
+  it('names the closest sampler for an unknown one', () => {
+    expect(() => getSampler('alg3')).toThrow("Unknown sampler 'alg3'. Did you mean 'alg1'? Known: direct, alg1, alg2.");
+  });
+});
