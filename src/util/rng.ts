@@ -4,6 +4,9 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 
 type Generator = ReturnType<typeof xoroshiro128plus>;
 
+/** The largest float32 below 1. */
+const FLOAT32_BELOW_ONE = 1 - 2 ** -24;
+
 /** A 32-bit seed from the SHA-256 of the given parts, so seeds come from names (STYLE.md §4). */
 export function seedFrom(...parts: (string | number)[]): number {
   const digest = createHash('sha256').update(parts.map(String).join('\u0000')).digest();
@@ -59,10 +62,10 @@ export class Rng {
     return out;
   }
 
-  /** `n` uniform deviates in [0, 1). */
+  /** `n` uniform deviates in [0, 1) in float32 (a draw that would round up to 1 stays below it). */
   uniforms(n: number): Float32Array {
     const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.uniform();
+    for (let i = 0; i < n; i++) out[i] = Math.min(this.uniform(), FLOAT32_BELOW_ONE);
     return out;
   }
 
