@@ -1,0 +1,172 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { join } from 'node:path';
+import { residualGaussianity, type Gaussianity } from '../analysis/gaussianity.js';
+import { batchTensor } from '../data/batch.js';
+import { loadDataset } from '../data/index.js';
+import type { ImageSplit } from '../data/types.js';
+import { degrade, drawNoise } from '../degradations/degrade.js';
+import { getDegradation, resolveParams } from '../degradations/index.js';
+import type { Assets, Degradation, Noise, ParamValues } from '../degradations/types.js';
+import { timeEmbedding } from '../model/time-embedding.js';
+import { UNET_PRESETS, type UNetConfig } from '../model/unet.js';
+import { fitPrior } from '../sampling/prior.js';
+import { getSampler, restorationStart, type Restorer, type SamplerName } from '../sampling/samplers.js';
+import { featureNet, type FeatureNet } from '../train/feature-net.js';
+import { train } from '../train/train.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { gridToPng } from '../util/image.js';
+import { Rng, seedFrom } from '../util/rng.js';
+import { evaluate, makeReference, type MetricRow, type Reference } from './evaluate.js';
+import type { RunSpec } from './spec.js';
+
+/** Gaussianity of the residual x_t − x0 at one step (report Q3's x-axis). */
+export interface GaussianityRow extends Gaussianity {
+  readonly t: number;
+}
+
+/** The outcome of one run (STYLE.md §5: a tagged union). */
+export type RunResult =
+  | {
+      readonly state: 'completed';
+      readonly metrics: MetricRow[];
+      readonly gaussianity: GaussianityRow[];
+      readonly featureNet: { readonly hash: string; readonly objective: string; readonly testAccuracy: number };
+      readonly losses: number[];
+    }
+  | { readonly state: 'diverged'; readonly step: number; readonly loss: number; readonly losses: number[] }
+  | { readonly state: 'stopped'; readonly step: number; readonly losses: number[] };
+
+export interface RunOptions {
+  /** Folder of the run: checkpoint, sample grids, metrics. */
+  readonly dir: string;
+  /** Where feature networks are cached. */
+  readonly featureCache: string;
+  readonly onStep?: (step: number, loss: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Batches of a split in order, for fitting priors without one giant tensor. */
+function* batches(split: ImageSplit, size = 512): Generator<tf.Tensor4D> {
+  for (let start = 0; start < split.n; start += size) {
+    const batch = batchTensor(split, Int32Array.from({ length: Math.min(size, split.n - start) }, (_, i) => start + i));
+    yield batch;
+    batch.dispose();
+  }
+}
+
+/** R(x_t, t) from the EMA network: what every sampler calls. */
+function restorer(model: tfl.LayersModel, timeDim: number): Restorer {
+  return (xt, t) => tf.tidy(() => model.predict([xt, timeEmbedding(new Array(xt.shape[0]).fill(t), timeDim)]) as tf.Tensor4D);
+}
+
+/** Runs a sampler over `xT` in chunks so memory stays bounded; returns x̂0. */
+function sampleChunked(name: SamplerName, restore: Restorer, deg: Degradation, params: ParamValues, noise: Noise, xT: tf.Tensor4D): tf.Tensor4D {
+  const sampler = getSampler(name);
+  const n = xT.shape[0];
+  const parts: tf.Tensor4D[] = [];
+  for (let start = 0; start < n; start += 128) {
+    const size = Math.min(128, n - start);
+    const slice = <T extends tf.Tensor>(t: T) => tf.slice(t, start, size) as T;
+    const chunkNoise = Object.fromEntries(Object.entries(noise).map(([k, v]) => [k, slice(v)]));
+    const xChunk = slice(xT);
+    parts.push(sampler(restore, { degradation: deg, params, noise: chunkNoise }, xChunk).x0);
+    tf.dispose([xChunk, ...Object.values(chunkNoise)]);
+  }
+  const x0 = tf.concat(parts, 0);
+  tf.dispose(parts);
+  return x0;
+}
+
+/** Residual statistics of D(x0, t) − x0 at evenly spaced t in 1..T. */
+function gaussianity(deg: Degradation, params: ParamValues, x0: tf.Tensor4D, noise: Noise, count: number, rng: Rng): GaussianityRow[] {
+  const T = params.steps as number;
+  const steps = [...new Set(Array.from({ length: count }, (_, i) => Math.max(1, Math.round(((i + 1) * T) / count))))];
+  return steps.map((t) => {
+    const residual = tf.tidy(() => tf.sub(degrade(deg, x0, t, params, noise), x0));
+    const stats = residualGaussianity(residual, rng.fork(t));
+    residual.dispose();
+    return { t, ...stats };
+  });
+}
+
+/**
+ * One run: train R to invert one degradation, sample with every sampler in restoration and
+ * generation mode (REFERENCE.md §1, §3), and measure all metrics against held-out images.
+ * Writes sample grids under `<dir>/samples/` and resumes training from `<dir>/checkpoint`.
+ */
+export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunResult> {
+  const deg = getDegradation(spec.degradation);
+  const params = resolveParams(deg, spec.params);
+  const data = await loadDataset(spec.dataset, { size: spec.size });
+  const { size, channels } = data.train;
+  const assets: Assets = {};
+  for (const name of deg.requires ?? []) {
+    const bank = await loadDataset(name, { size, channels });
+    assets[name] = batchTensor(bank.train, Int32Array.from({ length: bank.train.n }, (_, i) => i));
+  }
+  const model: UNetConfig = { ...UNET_PRESETS[spec.model.preset], ...spec.model, size, channels };
+  const rng = new Rng(spec.seed);
+  const tensors: tf.Tensor[] = [...Object.values(assets)];
+  let net: FeatureNet | undefined;
+  let ema: tfl.LayersModel | undefined;
+  try {
+    const outcome = await train({
+      dir: options.dir, seed: spec.seed, model, train: spec.train, degradation: deg, params, data: data.train, assets,
+      onStep: options.onStep, signal: options.signal,
+    });
+    if (outcome.state !== 'completed') return outcome;
+    ema = outcome.ema;
+    const restore = restorer(ema, model.timeDim);
+
+    net = await featureNet(data, spec.features, options.featureCache);
+    const count = Math.min(spec.sampling.count, data.test.n);
+    const x0 = batchTensor(data.test, rng.fork('eval-images').permutation(data.test.n).slice(0, count));
+    const reference: Reference = makeReference(x0, net);
+    const noise = drawNoise(deg, x0.shape, params, rng.fork('eval-noise'), assets);
+    tensors.push(x0, reference.features, ...Object.values(noise));
+    const metrics: MetricRow[] = [];
+    const grid = (t: tf.Tensor4D) => tf.slice(t, 0, Math.min(spec.sampling.gridImages, count));
+
+    if (spec.sampling.restoration) {
+      const xT = restorationStart(deg, params, x0, noise);
+      tensors.push(xT);
+      metrics.push(...evaluate(xT, reference, { mode: 'restoration', sampler: 'degraded', delta: null }, x0));
+      const rows = [grid(x0), grid(xT)];
+      for (const name of spec.sampling.samplers) {
+        const x0hat = sampleChunked(name, restore, deg, params, noise, xT);
+        metrics.push(...evaluate(x0hat, reference, { mode: 'restoration', sampler: name, delta: null }, x0));
+        rows.push(grid(x0hat));
+        x0hat.dispose();
+      }
+      await writeFileAtomic(join(options.dir, 'samples', 'restoration.png'), await gridToPng(rows, { scale: 2 }));
+      tf.dispose(rows);
+    }
+
+    if (spec.sampling.generation && deg.prior) {
+      const prior = fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets });
+      for (const delta of spec.sampling.deltas) {
+        const start = prior.draw(count, rng.fork(`start-${delta}`), { delta });
+        const rows = [grid(start.xT)];
+        for (const name of spec.sampling.samplers) {
+          const x0hat = sampleChunked(name, restore, deg, params, start.noise, start.xT);
+          metrics.push(...evaluate(x0hat, reference, { mode: 'generation', sampler: name, delta }));
+          rows.push(grid(x0hat));
+          x0hat.dispose();
+        }
+        await writeFileAtomic(join(options.dir, 'samples', `generation-delta-${delta}.png`), await gridToPng(rows, { scale: 2 }));
+        tf.dispose([start.xT, ...Object.values(start.noise), ...rows]);
+      }
+    }
+
+    return {
+      state: 'completed', metrics, losses: outcome.losses,
+      gaussianity: gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity')),
+      featureNet: { hash: net.hash, objective: net.objective, testAccuracy: net.testAccuracy },
+    };
+  } finally {
+    tf.dispose(tensors);
+    net?.dispose();
+    ema?.dispose();
+  }
+}
