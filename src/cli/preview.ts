@@ -7,6 +7,7 @@ import type { Assets } from '../degradations/types.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { Rng, seedFrom } from '../util/rng.js';
+import { parseValue } from './values.js';
 
 export interface PreviewRequest {
   readonly degradation: string;
@@ -17,13 +18,6 @@ export interface PreviewRequest {
   /** Parameter overrides as typed on the command line. */
   readonly params: Record<string, string>;
   readonly out: string;
-}
-
-/** `--param k=v` values arrive as text; booleans and numbers are what degradations take. */
-function parseValue(text: string): number | boolean | string {
-  if (text === 'true' || text === 'false') return text === 'true';
-  const n = Number(text);
-  return Number.isFinite(n) ? n : text;
 }
 
 /** Renders a degradation strip on held-out images of a dataset and writes it atomically. */

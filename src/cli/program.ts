@@ -4,7 +4,10 @@ import { runTorchBench } from '../bench/torch-compare.js';
 import { BENCH_PRESETS, benchTrain, type BenchPreset } from '../bench/train-speed.js';
 import { describeDatasets } from '../data/index.js';
 import { describeDegradations, getDegradation } from '../degradations/index.js';
+import { benchMetrics } from '../bench/metrics-speed.js';
+import { UNET_PRESETS } from '../model/unet.js';
 import { writePreview } from './preview.js';
+import { metricTable, runOneCommand, specFromRequest, type RunOneRequest } from './run-one.js';
 
 interface TrainCommandOptions {
   preset: BenchPreset;
@@ -21,6 +24,13 @@ interface TrainCommandOptions {
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return n;
+}
+
+/** Parses a positive number option. */
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number.');
   return n;
 }
 
@@ -76,7 +86,45 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       out(`wrote ${opts.out}`);
     });
 
+  program
+    .command('run-one')
+    .description('train a U-Net to invert one degradation, sample with direct/alg1/alg2, and measure every metric')
+    .argument('<degradation>', 'degradation name (see coldbench degradations)')
+    .option('--dataset <name>', 'training and held-out images', 'digits')
+    .option('--size <px>', 'image size', positiveInt, 32)
+    .addOption(new Option('--preset <name>', 'U-Net size').choices(Object.keys(UNET_PRESETS)).default('small'))
+    .option('--steps <n>', 'training steps', positiveInt, 300)
+    .option('--batch <n>', 'batch size', positiveInt, 32)
+    .option('--lr <rate>', 'Adam learning rate', positiveNumber, 1e-3)
+    .addOption(new Option('--loss <name>', 'loss on x0').choices(['l1', 'l2']).default('l1'))
+    .option('--samples <n>', 'images sampled and compared per sampler', positiveInt, 128)
+    .option('--samplers <list>', 'comma-separated samplers', 'direct,alg1,alg2')
+    .option('--no-generation', 'restoration only')
+    .option('--seed <name>', 'seed name; every random choice derives from it', '0')
+    .option('--param <key=value>', 'degradation parameter (repeatable)', keyValue, {})
+    .option('--out <dir>', 'results folder', 'results/run-one')
+    .action(async (name: string, opts: Omit<RunOneRequest, 'degradation'>, cmd: Command) => {
+      const request = { ...opts, degradation: name };
+      specFromRequest(request); // bad names fail before the engine starts
+      await engine(cmd);
+      const { dir, result } = await runOneCommand(request, out);
+      if (result.state === 'completed') console.table(metricTable(result.metrics));
+      else out(`run ${result.state} at step ${result.step}`);
+      out(`wrote ${dir}`);
+      if (result.state === 'diverged') process.exitCode = 1;
+    });
+
   const bench = program.command('bench').description('benchmarks that print JSON');
+  bench
+    .command('metrics')
+    .description('time FID-like + KID between two feature sets (target: 10,000 × 64 in < 30 s)')
+    .option('--n <n>', 'feature vectors per set', positiveInt, 10_000)
+    .option('--dim <d>', 'feature dimension', positiveInt, 64)
+    .option('--json', 'print one JSON line')
+    .action((opts: { n: number; dim: number; json?: boolean }) => {
+      const result = benchMetrics({ n: opts.n, dim: opts.dim });
+      console.log(opts.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+    });
   bench
     .command('train')
     .description('time training steps of a U-Net preset (reference = shared/bench/torch_unet.py)')

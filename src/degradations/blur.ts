@@ -47,7 +47,8 @@ export const blur = defineDegradation({
   range: [-1, 1],
   prior: {
     kind: 'gmm',
-    doc: 'per-channel means of x_T (a constant colour when finalMean is on), decoded as a flat image',
+    doc: 'per-channel means of x_T, a constant colour, decoded as a flat image (needs finalMean)',
+    applies: (p) => p.finalMean === true,
     encode: (xT) => tf.tidy(() => tf.mean(xT, [1, 2]) as tf.Tensor2D),
     decode: (features, [b, h, w, c]) => tf.tidy(() => tf.broadcastTo(tf.reshape(features, [b, 1, 1, c]), [b, h, w, c])),
   },

@@ -36,7 +36,7 @@ export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
   const json = JSON.parse(await readFile(path, 'utf8').catch(() => { throw errors.missingFile(path, 'The checkpoint is incomplete; delete it to retrain.'); })) as tf.io.ModelJSON;
   const weights = await readFile(join(dir, WEIGHTS_BIN));
   const data = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
-  return tfl.loadLayersModel(tf.io.fromMemory(json.modelTopology, json.weightsManifest[0].weights, data));
+  return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: data }));
 }
 
 /** Saves named tensors as a weights manifest (JSON) + one binary file. */

@@ -36,6 +36,11 @@ export interface PriorOptions extends GmmOptions {
 /** Training images as one tensor or as batches; fitPrior disposes none of them. */
 export type TrainImages = tf.Tensor4D | Iterable<tf.Tensor4D>;
 
+/** Whether `deg` with these params has a prior to generate from. */
+export function canGenerate(deg: Degradation, params: ParamValues): boolean {
+  return deg.prior !== undefined && (deg.prior.applies?.(params) ?? true);
+}
+
 /**
  * The generation prior of `deg` (REFERENCE §3): kinds 'noise' and 'asset' draw ε and start at
  * x_T = D(0, T; ε), what is left of ε with nothing of x0 (√(1−ᾱ_T)·ε, ᾱ_T ≈ 6e-8 at T = 200);
@@ -44,7 +49,9 @@ export type TrainImages = tf.Tensor4D | Iterable<tf.Tensor4D>;
  */
 export function fitPrior(deg: Degradation, params: ParamValues, train: TrainImages, rng: Rng, options: PriorOptions = {}): PriorSampler {
   const { prior } = deg;
-  if (!prior) throw errors.restorationOnly(deg.name, Object.values(DEGRADATIONS as Record<string, Degradation>).filter((d) => d.prior).map((d) => d.name));
+  if (!prior || !canGenerate(deg, params)) {
+    throw errors.restorationOnly(deg.name, Object.values(DEGRADATIONS as Record<string, Degradation>).filter((d) => d.prior).map((d) => d.name));
+  }
   const { assets = {}, ...gmmOptions } = options;
   const steps = params.steps as number;
   const batches = train instanceof tf.Tensor ? [train] : train;

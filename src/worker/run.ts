@@ -10,7 +10,7 @@ import { getDegradation, resolveParams } from '../degradations/index.js';
 import type { Assets, Degradation, Noise, ParamValues } from '../degradations/types.js';
 import { timeEmbedding } from '../model/time-embedding.js';
 import { UNET_PRESETS, type UNetConfig } from '../model/unet.js';
-import { fitPrior } from '../sampling/prior.js';
+import { canGenerate, fitPrior } from '../sampling/prior.js';
 import { getSampler, restorationStart, type Restorer, type SamplerName } from '../sampling/samplers.js';
 import { featureNet, type FeatureNet } from '../train/feature-net.js';
 import { train } from '../train/train.js';
@@ -143,7 +143,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       tf.dispose(rows);
     }
 
-    if (spec.sampling.generation && deg.prior) {
+    if (spec.sampling.generation && canGenerate(deg, params)) {
       const prior = fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets });
       for (const delta of spec.sampling.deltas) {
         const start = prior.draw(count, rng.fork(`start-${delta}`), { delta });

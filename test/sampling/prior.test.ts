@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getDegradation, resolveParams } from '../../src/degradations/index.js';
 import { cosineAlphaBar } from '../../src/degradations/schedules.js';
 import type { Noise } from '../../src/degradations/types.js';
-import { fitPrior } from '../../src/sampling/prior.js';
+import { canGenerate, fitPrior } from '../../src/sampling/prior.js';
 import { Rng } from '../../src/util/rng.js';
 import { useWasmEngine } from '../helpers/engine.js';
 import { smoothImages, syntheticAssets } from '../helpers/images.js';
@@ -147,6 +147,15 @@ describe('animorph prior', () => {
     expect(() => fitPrior(deg, params, images, new Rng(1)).draw(1, new Rng(1))).toThrow("Degradation 'animorph' needs the asset 'animal-faces'");
     images.dispose();
   });
+
+  it('include blur without finalMean, whose x_T is not a flat colour', () => {
+    const deg = getDegradation('blur');
+    expect(canGenerate(deg, resolveParams(deg))).toBe(true);
+    expect(canGenerate(deg, resolveParams(deg, { finalMean: false }))).toBe(false);
+    const images = tf.zeros([1, SIZE, SIZE, 3]) as tf.Tensor4D;
+    expect(() => fitPrior(deg, resolveParams(deg, { finalMean: false }), images, new Rng(1))).toThrow("Degradation 'blur' is restoration-only");
+    images.dispose();
+  });
 });
 
 describe('restoration-only degradations', () => {
@@ -156,6 +165,15 @@ describe('restoration-only degradations', () => {
     expect(() => fitPrior(deg, resolveParams(deg), images, new Rng(1))).toThrow(
       "Degradation 'snow' is restoration-only (it has no generation prior); generation works with: gaussian, blur, pixelate, animorph.",
     );
+    images.dispose();
+  });
+
+  it('include blur without finalMean, whose x_T is not a flat colour', () => {
+    const deg = getDegradation('blur');
+    expect(canGenerate(deg, resolveParams(deg))).toBe(true);
+    expect(canGenerate(deg, resolveParams(deg, { finalMean: false }))).toBe(false);
+    const images = tf.zeros([1, SIZE, SIZE, 3]) as tf.Tensor4D;
+    expect(() => fitPrior(deg, resolveParams(deg, { finalMean: false }), images, new Rng(1))).toThrow("Degradation 'blur' is restoration-only");
     images.dispose();
   });
 });

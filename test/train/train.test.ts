@@ -62,7 +62,11 @@ describe('train', () => {
     expect(json.format).toBe('layers-model');
     const weights = await readFile(join(run.dir, 'checkpoint/ema/weights.bin'));
     const loaded = await tfl.loadLayersModel(
-      tf.io.fromMemory(json.modelTopology, json.weightsManifest[0].weights, weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength)),
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+      }),
     );
     const y = loaded.predict([tf.zeros([1, 16, 16, 1]), tf.zeros([1, 8])]) as tf.Tensor;
     expect(y.shape).toEqual([1, 16, 16, 1]);

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { getDegradation } from '../degradations/index.js';
+import { UNET_PRESETS, type UNetPreset } from '../model/unet.js';
+import { SAMPLERS, type SamplerName } from '../sampling/samplers.js';
+import { FEATURE_NET_DEFAULTS } from '../train/feature-net.js';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../train/train.js';
+import { hashOf } from '../util/canonical.js';
+import { seedFrom } from '../util/rng.js';
+import type { MetricRow } from '../worker/evaluate.js';
+import { runOne, type RunResult } from '../worker/run.js';
+import { saveRun } from '../worker/save.js';
+import { SAMPLING_DEFAULTS, type RunSpec } from '../worker/spec.js';
+import { errors } from '../errors.js';
+import { parseValue } from './values.js';
+
+export interface RunOneRequest {
+  readonly degradation: string;
+  readonly dataset: string;
+  readonly size: number;
+  readonly preset: string;
+  readonly steps: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly loss: string;
+  readonly samples: number;
+  readonly samplers: string;
+  readonly generation: boolean;
+  readonly seed: string;
+  readonly param: Record<string, string>;
+  readonly out: string;
+}
+
+/** The RunSpec a `run-one` command line describes; names are checked before anything runs. */
+export function specFromRequest(request: RunOneRequest): RunSpec {
+  getDegradation(request.degradation);
+  if (!Object.hasOwn(UNET_PRESETS, request.preset)) throw errors.unknownName('model preset', request.preset, Object.keys(UNET_PRESETS));
+  if (request.loss !== 'l1' && request.loss !== 'l2') throw errors.unknownName('loss', request.loss, ['l1', 'l2']);
+  const samplers = request.samplers.split(',').map((s) => s.trim());
+  for (const s of samplers) if (!Object.hasOwn(SAMPLERS, s)) throw errors.unknownName('sampler', s, Object.keys(SAMPLERS));
+  const params = Object.fromEntries(Object.entries(request.param).map(([k, v]) => [k, parseValue(v)])) as Record<string, number | boolean>;
+  const train: TrainConfig = {
+    ...TRAIN_DEFAULTS, steps: request.steps, batch: request.batch, lr: request.lr, loss: request.loss,
+    emaStart: Math.min(TRAIN_DEFAULTS.emaStart, Math.floor(request.steps / 2)),
+    checkpointEvery: Math.min(TRAIN_DEFAULTS.checkpointEvery, request.steps),
+  };
+  const key = `${request.degradation}[${Object.entries(params).sort().map(([k, v]) => `${k}=${v}`).join(',')}]@${request.dataset}/seed=${request.seed}`;
+  return {
+    key, seed: seedFrom(key), dataset: request.dataset, size: request.size, degradation: request.degradation, params,
+    model: { preset: request.preset as UNetPreset }, train,
+    sampling: { ...SAMPLING_DEFAULTS, samplers: samplers as SamplerName[], count: request.samples, generation: request.generation },
+    features: FEATURE_NET_DEFAULTS,
+  };
+}
+
+/** A table row per (mode, sampler, δ) with one column per metric. */
+export function metricTable(rows: readonly MetricRow[]): Record<string, string | number>[] {
+  const table = new Map<string, Record<string, string | number>>();
+  for (const row of rows) {
+    const id = `${row.mode}/${row.sampler}/${row.delta}`;
+    if (!table.has(id)) table.set(id, { mode: row.mode, sampler: row.sampler, delta: row.delta ?? '' });
+    table.get(id)![row.metric] = Number(row.value.toPrecision(4));
+  }
+  return [...table.values()];
+}
+
+/** Trains, samples and measures one configuration; writes `<out>/<degradation>-<id>/`. */
+export async function runOneCommand(request: RunOneRequest, log: (line: string) => void): Promise<{ dir: string; result: RunResult }> {
+  const spec = specFromRequest(request);
+  const dir = join(request.out, `${request.degradation}-${hashOf(spec)}`);
+  log(`run ${spec.key} → ${dir}`);
+  const start = performance.now();
+  const result = await runOne(spec, {
+    dir, featureCache: join('.cache', 'features'),
+    onStep: (step, loss) => (step % 50 === 0 || step === spec.train.steps) && log(`step ${step}/${spec.train.steps} loss ${loss.toFixed(4)} (${((performance.now() - start) / 1000).toFixed(0)} s)`),
+  });
+  await saveRun(dir, spec, result);
+  return { dir, result };
+}
