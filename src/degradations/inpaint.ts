@@ -4,7 +4,9 @@ import { defineDegradation, type Params } from './types.js';
 const params = {
   steps: { default: 50, doc: 'number of mask steps T', min: 1, max: 10000, integer: true },
   sigma: { default: 1, doc: 'σ of the Gaussian hole at step 1, in pixels', min: 0.05, max: 1000 },
-  growth: { default: 0.3, doc: 'σ added per step: σ_i = sigma + (i−1)·growth (1 → 15.7 px over 50 steps)', min: 0, max: 100 },
+  // 0.1 spreads the loss of information over all T steps at 32 px: the digits' content is gone
+  // only at T (0.3 emptied it by 0.56·T and left the remaining steps to fade an empty frame).
+  growth: { default: 0.1, doc: 'σ added per step: σ_i = sigma + (i−1)·growth (1 → 5.9 px over 50 steps)', min: 0, max: 100 },
 } as const;
 
 const cache = new Map<string, Float32Array[]>();
@@ -35,7 +37,7 @@ export function inpaintMasks(h: number, w: number, p: Params<typeof params>): Fl
 export const inpaint = defineDegradation({
   name: 'inpaint',
   family: 'mask',
-  version: 1,
+  version: 2,
   stochastic: false,
   description: 'cumulative centred Gaussian masks that fade the image to mid-grey from the centre out',
   reference: 'Bansal et al. 2022, inpainting (official defading code); REFERENCE.md §2 Inpainting',

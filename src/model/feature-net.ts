@@ -15,7 +15,7 @@ export const FEATURE_LAYER = 'features';
 
 /**
  * A small CNN in the spirit of the "Fréchet LeNet Distance": three 3×3 conv + pool stages
- * (16, 32, 64 filters), flatten, a `dim`-wide ReLU feature layer, softmax head.
+ * (16, 32, 64 filters), flatten, a `dim`-wide feature layer (read before its ReLU), softmax head.
  */
 export function buildFeatureNet(config: FeatureNetConfig): tfl.LayersModel {
   const input = tfl.input({ shape: [config.size, config.size, config.channels], name: 'image' });
@@ -25,7 +25,10 @@ export function buildFeatureNet(config: FeatureNetConfig): tfl.LayersModel {
     x = tfl.layers.averagePooling2d({ poolSize: 2 }).apply(x) as tfl.SymbolicTensor;
   }
   x = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
-  const features = tfl.layers.dense({ units: config.dim, activation: 'relu', name: FEATURE_LAYER }).apply(x) as tfl.SymbolicTensor;
-  const output = tfl.layers.dense({ units: config.classes, activation: 'softmax', name: 'head' }).apply(features) as tfl.SymbolicTensor;
+  // Features are taken before the ReLU: post-ReLU units go dead on flat, heavily degraded inputs,
+  // so every such image maps to one point and the Fréchet distance stops tracking severity.
+  const features = tfl.layers.dense({ units: config.dim, name: FEATURE_LAYER }).apply(x) as tfl.SymbolicTensor;
+  const hidden = tfl.layers.activation({ activation: 'relu' }).apply(features) as tfl.SymbolicTensor;
+  const output = tfl.layers.dense({ units: config.classes, activation: 'softmax', name: 'head' }).apply(hidden) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: output, name: 'feature_net' });
 }

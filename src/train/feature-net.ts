@@ -45,7 +45,7 @@ export interface FeatureNet {
 }
 
 /** Bumped when the architecture or training loop changes, so old caches are not reused. */
-const VERSION = 1;
+const VERSION = 2;
 
 /** Rotates image i by turns[i] quarter turns: all four rotations of the batch, then a gather. */
 function rotate(images: tf.Tensor4D, turns: Int32Array): tf.Tensor4D {
