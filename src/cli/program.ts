@@ -109,9 +109,9 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       await engine(cmd);
       const { dir, result } = await runOneCommand(request, out);
       if (result.state === 'completed') console.table(metricTable(result.metrics));
-      else out(`run ${result.state} at step ${result.step}`);
+      else out(`run ${result.state}: ${result.state === 'diverged' ? `loss ${result.loss} at step ${result.step}` : result.state === 'errored' ? result.error : result.reason}`);
       out(`wrote ${dir}`);
-      if (result.state === 'diverged') process.exitCode = 1;
+      if (result.state !== 'completed') process.exitCode = 1;
     });
 
   const bench = program.command('bench').description('benchmarks that print JSON');

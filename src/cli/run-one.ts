@@ -6,9 +6,15 @@ import { FEATURE_NET_DEFAULTS } from '../train/feature-net.js';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../train/train.js';
 import { hashOf } from '../util/canonical.js';
 import { seedFrom } from '../util/rng.js';
+import { engineInfo } from '../engine/backend.js';
+import { readSuiteFile } from '../results/read.js';
+import { RESULTS_FORMAT, type ResultFile, type SuiteFile } from '../results/types.js';
+import { gitCommit, packageVersions } from '../runner/provenance.js';
+import { writeFileAtomic } from '../util/fs.js';
 import type { MetricRow } from '../worker/evaluate.js';
-import { runOne, type RunResult } from '../worker/run.js';
-import { saveRun } from '../worker/save.js';
+import { executeRun } from '../worker/execute.js';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { SAMPLING_DEFAULTS, type RunSpec } from '../worker/spec.js';
 import { errors } from '../errors.js';
 import { parseValue } from './values.js';
@@ -63,16 +69,29 @@ export function metricTable(rows: readonly MetricRow[]): Record<string, string |
   return [...table.values()];
 }
 
-/** Trains, samples and measures one configuration; writes `<out>/<degradation>-<id>/`. */
-export async function runOneCommand(request: RunOneRequest, log: (line: string) => void): Promise<{ dir: string; result: RunResult }> {
+/** The `suite.json` that makes a run-one folder a results folder `coldbench report` reads. */
+const RUN_ONE_SUITE: SuiteFile = {
+  format: RESULTS_FORMAT, suite: 'run-one', definition: { name: 'run-one', description: 'single runs from coldbench run-one' },
+};
+
+/**
+ * Trains, samples and measures one configuration; writes `<out>/<id>/` in the results format,
+ * so `coldbench report <out>` reads it like a suite.
+ */
+export async function runOneCommand(request: RunOneRequest, log: (line: string) => void): Promise<{ dir: string; result: ResultFile }> {
   const spec = specFromRequest(request);
-  const dir = join(request.out, `${request.degradation}-${hashOf(spec)}`);
+  if (existsSync(join(request.out, 'suite.json'))) await readSuiteFile(request.out);
+  else await writeFileAtomic(join(request.out, 'suite.json'), `${JSON.stringify(RUN_ONE_SUITE, null, 2)}\n`);
+  const id = hashOf(spec);
+  const dir = join(request.out, id);
   log(`run ${spec.key} → ${dir}`);
   const start = performance.now();
-  const result = await runOne(spec, {
-    dir, featureCache: join('.cache', 'features'),
-    onStep: (step, loss) => (step % 50 === 0 || step === spec.train.steps) && log(`step ${step}/${spec.train.steps} loss ${loss.toFixed(4)} (${((performance.now() - start) / 1000).toFixed(0)} s)`),
-  });
-  await saveRun(dir, spec, result);
-  return { dir, result };
+  await executeRun(
+    {
+      suite: 'run-one', key: spec.key, id, spec, dir, featureCache: join('.cache', 'features'),
+      versions: packageVersions(), gitCommit: gitCommit(), backend: engineInfo()?.backend ?? 'unknown',
+    },
+    { onStep: (step, loss) => (step % 50 === 0 || step === spec.train.steps) && log(`step ${step}/${spec.train.steps} loss ${loss.toFixed(4)} (${((performance.now() - start) / 1000).toFixed(0)} s)`) },
+  );
+  return { dir, result: JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as ResultFile };
 }

@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { BackendChoice } from '../engine/backend.js';
+import { UserError } from '../errors.js';
+import { readSuiteFile, readSuiteResults } from '../results/read.js';
+import { RESULTS_FORMAT, type RunState, type SuiteFile } from '../results/types.js';
+import { canonicalJson } from '../util/canonical.js';
+import { writeFileAtomic } from '../util/fs.js';
+import type { StepMessage, WorkerTask } from '../worker/entry.js';
+import type { RunSpec } from '../worker/spec.js';
+import { gitCommit, packageVersions } from './provenance.js';
+import { SuiteProgress } from './progress.js';
+
+/** One run of a suite, as planned by the suite expansion. */
+export interface PlannedRun {
+  readonly key: string;
+  readonly id: string;
+  readonly spec: RunSpec;
+}
+
+export interface SuiteRunOptions {
+  /** `results/<suite>`. */
+  readonly resultsDir: string;
+  readonly workers: number;
+  readonly backend: BackendChoice;
+  readonly featureCache: string;
+  /** Show progress bars (else plain lines). */
+  readonly progress: boolean;
+  /** Receives one line per finished run when bars are off (default: stderr). */
+  readonly log?: (line: string) => void;
+  /** Aborting stops cleanly: active runs checkpoint and return; queued ones do not start. */
+  readonly signal?: AbortSignal;
+}
+
+export interface SuiteRunSummary {
+  /** Runs by how this invocation left them (`done` = finished in an earlier invocation). */
+  readonly counts: Record<RunState | 'stopped' | 'done', number>;
+}
+
+/** States that are final: a rerun skips them (errored runs are retried). */
+const FINAL: readonly RunState[] = ['completed', 'diverged', 'skipped'];
+
+/** The compiled worker: next to this file in dist/, or dist/ when running from sources (tests). */
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  const file = here.endsWith('.ts') ? resolve(dirname(here), '../../dist/worker/entry.js') : resolve(dirname(here), '../worker/entry.js');
+  if (!existsSync(file)) throw new UserError(`Missing ${file}; build coldbench with 'npm run build' (npm ci does it).`);
+  return file;
+}
+
+/** Creates the results folder or checks that an existing one is this suite's (never another's). */
+async function claimResultsDir(dir: string, suite: SuiteFile): Promise<void> {
+  if (existsSync(join(dir, 'suite.json'))) {
+    const existing = await readSuiteFile(dir);
+    if (canonicalJson(existing.definition) !== canonicalJson(suite.definition)) {
+      throw new UserError(`${dir} holds results of a different version of suite '${suite.suite}'; move it away or pass --results <dir>.`);
+    }
+    return;
+  }
+  if (existsSync(dir) && (await readdir(dir)).length > 0) {
+    throw new UserError(`${dir} exists and is not a coldbench results folder; pass --results <empty or new dir>.`);
+  }
+  await writeFileAtomic(join(dir, 'suite.json'), `${JSON.stringify(suite, null, 2)}\n`);
+}
+
+/**
+ * Runs a suite's planned runs over a piscina pool, one engine per worker, skipping finished
+ * runs and resuming unfinished ones from their checkpoints. Feature networks the runs need are
+ * trained first, once each, so workers never race to build the same cache entry.
+ */
+export async function runSuite(suite: { name: string; definition: unknown }, runs: readonly PlannedRun[], options: SuiteRunOptions): Promise<SuiteRunSummary> {
+  const file = workerFile();
+  await claimResultsDir(options.resultsDir, { format: RESULTS_FORMAT, suite: suite.name, definition: suite.definition });
+  const saved = new Map((await readSuiteResults(options.resultsDir)).runs.map((r) => [r.config.id, r.result?.state]));
+  const counts: SuiteRunSummary['counts'] = { completed: 0, diverged: 0, errored: 0, skipped: 0, stopped: 0, done: 0 };
+  const pending = runs.filter((run) => {
+    const state = saved.get(run.id);
+    if (state && FINAL.includes(state)) counts.done += 1;
+    return !(state && FINAL.includes(state));
+  });
+
+  const pool = new Piscina<WorkerTask, RunState | 'stopped' | 'ready'>({ filename: file, minThreads: options.workers, maxThreads: options.workers, idleTimeout: 60_000 });
+  const progress = new SuiteProgress(pending.length, options.progress, options.log);
+  const ports = new Set<MessageChannel['port1']>();
+  const onAbort = () => ports.forEach((p) => p.postMessage('stop'));
+  options.signal?.addEventListener('abort', onAbort);
+  try {
+    const needs = new Map(pending.map(({ spec }) => [canonicalJson([spec.dataset, spec.size, spec.features]), spec]));
+    await Promise.all([...needs.values()].map((spec) =>
+      pool.run({ kind: 'features', backend: options.backend, dataset: spec.dataset, size: spec.size, spec: spec.features, featureCache: options.featureCache }),
+    ));
+    const versions = packageVersions();
+    const commit = gitCommit();
+    const execute = async (run: PlannedRun) => {
+      const { port1, port2 } = new MessageChannel();
+      ports.add(port1);
+      port1.on('message', (m: StepMessage) => progress.step(run.key, m.step, m.loss, run.spec.train.steps));
+      const task = {
+        suite: suite.name, key: run.key, id: run.id, spec: run.spec, dir: join(options.resultsDir, run.id),
+        featureCache: options.featureCache, versions, gitCommit: commit, backend: options.backend,
+      };
+      try {
+        const state = (await pool.run({ kind: 'run', backend: options.backend, task, port: port2 }, { transferList: [port2] })) as RunState | 'stopped';
+        counts[state] += 1;
+        progress.finish(run.key, state);
+        progress.log(`${state.padEnd(9)} ${run.key}`);
+      } finally {
+        ports.delete(port1);
+        port1.close();
+      }
+    };
+    // `workers` lanes pull runs one at a time, so a stop request reaches runs not yet started.
+    let next = 0;
+    const lane = async () => {
+      while (next < pending.length) {
+        const run = pending[next++];
+        if (options.signal?.aborted) counts.stopped += 1;
+        else await execute(run);
+      }
+    };
+    await Promise.all(Array.from({ length: options.workers }, lane));
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    progress.stop();
+    await pool.destroy();
+  }
+  return { counts };
+}

@@ -1,0 +1,38 @@
+import type { MessagePort } from 'node:worker_threads';
+import { initEngine, type BackendChoice } from '../engine/backend.js';
+import { loadDataset } from '../data/index.js';
+import type { RunState } from '../results/types.js';
+import { featureNet, type FeatureNetSpec } from '../train/feature-net.js';
+import { executeRun, type RunTask } from './execute.js';
+
+/** Progress a worker posts on its port after every training step. */
+export interface StepMessage {
+  readonly step: number;
+  readonly loss: number;
+}
+
+/** What the runner sends a worker (plain data; STYLE.md §7). */
+export type WorkerTask =
+  | { readonly kind: 'run'; readonly backend: BackendChoice; readonly task: RunTask; readonly port: MessagePort }
+  | { readonly kind: 'features'; readonly backend: BackendChoice; readonly dataset: string; readonly size: number; readonly spec: FeatureNetSpec; readonly featureCache: string };
+
+/**
+ * The piscina worker: picks its engine once, then trains a feature network or runs one task.
+ * The runner's `'stop'` message on the port asks the run to checkpoint and return.
+ */
+export default async function work(message: WorkerTask): Promise<RunState | 'stopped' | 'ready'> {
+  await initEngine(message.backend);
+  if (message.kind === 'features') {
+    const net = await featureNet(await loadDataset(message.dataset, { size: message.size }), message.spec, message.featureCache);
+    net.dispose();
+    return 'ready';
+  }
+  const { port, task } = message;
+  const stop = new AbortController();
+  port.on('message', (m) => m === 'stop' && stop.abort());
+  try {
+    return await executeRun(task, { signal: stop.signal, onStep: (step, loss) => port.postMessage({ step, loss } satisfies StepMessage) });
+  } finally {
+    port.close();
+  }
+}

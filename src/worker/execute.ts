@@ -1,0 +1,66 @@
+import { stringify } from 'csv-stringify/sync';
+import { join } from 'node:path';
+import { getDegradation, resolveParams } from '../degradations/index.js';
+import { RESULTS_FORMAT, type ConfigFile, type DegradationInfo, type ResultFile, type RunState } from '../results/types.js';
+import { canGenerate } from '../sampling/prior.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { runOne } from './run.js';
+import type { RunSpec } from './spec.js';
+
+/** One run as the runner hands it to a worker: plain data only (STYLE.md §7). */
+export interface RunTask {
+  readonly suite: string;
+  readonly key: string;
+  readonly id: string;
+  readonly spec: RunSpec;
+  /** The run's folder, `results/<suite>/<id>`. */
+  readonly dir: string;
+  readonly featureCache: string;
+  readonly versions: Readonly<Record<string, string>>;
+  readonly gitCommit: string | null;
+  readonly backend: string;
+}
+
+export interface ExecuteOptions {
+  readonly onStep?: (step: number, loss: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Registry facts about a run's degradation, saved so reports need not import the registry. */
+export function degradationInfo(spec: RunSpec): DegradationInfo {
+  const deg = getDegradation(spec.degradation);
+  const params = resolveParams(deg, spec.params);
+  return { name: deg.name, family: deg.family, stochastic: deg.stochastic, version: deg.version, canGenerate: canGenerate(deg, params) };
+}
+
+/**
+ * Runs one task and writes its files: `config.json` first, `loss.csv`, then `result.json` last
+ * (its presence means the run is finished). A crash inside the run becomes an `errored` result;
+ * a stop request leaves no result, so the next `coldbench run` resumes from the checkpoint.
+ */
+export async function executeRun(task: RunTask, options: ExecuteOptions = {}): Promise<RunState | 'stopped'> {
+  const { spec, dir } = task;
+  const start = performance.now();
+  const degradation = degradationInfo(spec);
+  const config: ConfigFile = {
+    format: RESULTS_FORMAT, suite: task.suite, key: task.key, id: task.id, spec, degradation,
+    versions: task.versions, gitCommit: task.gitCommit, backend: task.backend,
+  };
+  await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const base = { format: RESULTS_FORMAT, suite: task.suite, key: task.key, id: task.id, degradation, dataset: spec.dataset } as const;
+  let result: ResultFile;
+  try {
+    const outcome = await runOne(spec, { dir, featureCache: task.featureCache, ...options });
+    const losses = outcome.losses.map((loss, i) => [i + 1, loss]);
+    await writeFileAtomic(join(dir, 'loss.csv'), stringify(losses, { header: true, columns: ['step', 'loss'] }));
+    if (outcome.state === 'stopped') return 'stopped';
+    const durationMs = Math.round(performance.now() - start);
+    result = outcome.state === 'completed'
+      ? { ...base, durationMs, state: 'completed', metrics: outcome.metrics, gaussianity: outcome.gaussianity, featureNet: outcome.featureNet, finalLoss: outcome.losses.at(-1) ?? NaN }
+      : { ...base, durationMs, state: 'diverged', step: outcome.step, loss: outcome.loss };
+  } catch (error) {
+    result = { ...base, durationMs: Math.round(performance.now() - start), state: 'errored', error: error instanceof Error ? error.message : String(error) };
+  }
+  await writeFileAtomic(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  return result.state;
+}

@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ResultFile } from '../../src/results/types.js';
+import { runSuite, type PlannedRun } from '../../src/runner/run-suite.js';
+import { FEATURE_NET_DEFAULTS } from '../../src/train/feature-net.js';
+import { TRAIN_DEFAULTS } from '../../src/train/train.js';
+import { SAMPLING_DEFAULTS, type RunSpec } from '../../src/worker/spec.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'coldbench-suite-'));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+function planned(key: string, degradation: string, params: RunSpec['params']): PlannedRun {
+  const spec: RunSpec = {
+    key, seed: 3, dataset: 'digits', size: 32, degradation, params, model: { preset: 'tiny' },
+    train: { ...TRAIN_DEFAULTS, steps: 20, batch: 8, checkpointEvery: 10, emaStart: 10 },
+    sampling: { ...SAMPLING_DEFAULTS, count: 16, generation: false, samplers: ['direct', 'alg2'] },
+    features: { ...FEATURE_NET_DEFAULTS, steps: 20 },
+  };
+  return { key, id: key.replace(/[^a-z0-9]/g, ''), spec };
+}
+
+const suite = { name: 'test-suite', definition: { name: 'test-suite' } };
+const options = (dir: string) => ({ resultsDir: dir, workers: 2, backend: 'wasm' as const, featureCache: join(root, 'features'), progress: false, log: () => {} });
+const readResult = async (dir: string, id: string) => JSON.parse(await readFile(join(dir, id, 'result.json'), 'utf8')) as ResultFile;
+
+describe('runSuite', () => {
+  // pixelate with 6 steps needs 2^6 | 32: it fails inside the worker, after the suite started.
+  const runs = [planned('blur-ok', 'blur', { steps: 3, radius: 1, sigma: 1 }), planned('pixelate-bad', 'pixelate', { steps: 6 })];
+
+  it('records a crashing run as errored and finishes the others', async () => {
+    const dir = join(root, 'a');
+    const { counts } = await runSuite(suite, runs, options(dir));
+    expect(counts).toMatchObject({ completed: 1, errored: 1, done: 0 });
+    expect((await readResult(dir, 'blurok')).state).toBe('completed');
+    const bad = await readResult(dir, 'pixelatebad');
+    expect(bad.state).toBe('errored');
+    expect(bad.state === 'errored' && bad.error).toContain('pixelate');
+    expect(existsSync(join(dir, 'blurok', 'loss.csv'))).toBe(true);
+  }, 240_000);
+
+  it('skips completed runs on a rerun and retries errored ones', async () => {
+    const dir = join(root, 'a');
+    const { counts } = await runSuite(suite, runs, options(dir));
+    expect(counts).toMatchObject({ done: 1, errored: 1, completed: 0 });
+  }, 240_000);
+
+  it('refuses a folder that is not a coldbench results folder', async () => {
+    const dir = join(root, 'foreign');
+    await rm(dir, { recursive: true, force: true });
+    await import('node:fs/promises').then((fs) => fs.mkdir(dir));
+    await writeFile(join(dir, 'notes.txt'), 'mine');
+    await expect(runSuite(suite, runs, options(dir))).rejects.toThrow('is not a coldbench results folder');
+  });
+
+  it('stops cleanly when aborted: nothing starts, nothing is half-written', async () => {
+    const dir = join(root, 'b');
+    const stop = new AbortController();
+    stop.abort();
+    const { counts } = await runSuite(suite, runs, { ...options(dir), signal: stop.signal });
+    expect(counts).toMatchObject({ stopped: 2, completed: 0 });
+    expect(existsSync(join(dir, 'blurok', 'result.json'))).toBe(false);
+  }, 240_000);
+});
