@@ -7,6 +7,10 @@ import { describeDegradations, getDegradation } from '../degradations/index.js';
 import { benchMetrics } from '../bench/metrics-speed.js';
 import { UNET_PRESETS } from '../model/unet.js';
 import { writePreview } from './preview.js';
+import { expandSuite, loadSuite, parseShard, shardRuns } from '../runner/suite-file.js';
+import { runSuite } from '../runner/run-suite.js';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { metricTable, runOneCommand, specFromRequest, type RunOneRequest } from './run-one.js';
 
 interface TrainCommandOptions {
@@ -84,6 +88,37 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       await engine(cmd);
       await writePreview({ degradation: name, ...opts, params: opts.param ?? {} });
       out(`wrote ${opts.out}`);
+    });
+
+  program
+    .command('run')
+    .description('run an experiment suite over worker threads; finished runs are skipped, unfinished ones resume')
+    .argument('<suite.json>', 'suite file, e.g. experiments/smoke.json')
+    .option('--workers <n>', 'worker threads (default: CPU cores)', positiveInt, availableParallelism())
+    .option('--shard <i/n>', 'run only shard i of n (for Slurm/Kubernetes array jobs)')
+    .option('--results <dir>', 'results folder (default: results/<suite name>)')
+    .option('--no-progress', 'plain lines instead of progress bars')
+    .action(async (path: string, opts: { workers: number; shard?: string; results?: string; progress: boolean }, cmd: Command) => {
+      const suite = await loadSuite(path);
+      const shard = opts.shard ? parseShard(opts.shard) : undefined;
+      const all = expandSuite(suite);
+      const runs = shard ? shardRuns(all, shard) : all;
+      const resultsDir = opts.results ?? join('results', suite.name);
+      out(`suite ${suite.name}: ${runs.length} of ${all.length} runs, ${opts.workers} workers, backend ${cmd.optsWithGlobals().backend} → ${resultsDir}`);
+      const stop = new AbortController();
+      const onSigint = () => {
+        if (stop.signal.aborted) process.exit(130);
+        out('stopping: runs in progress write a checkpoint (Ctrl-C again to quit at once)');
+        stop.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const started = performance.now();
+      const { counts } = await runSuite({ name: suite.name, definition: suite }, runs, {
+        resultsDir, workers: opts.workers, backend: cmd.optsWithGlobals().backend as BackendChoice,
+        featureCache: join('.cache', 'features'), progress: opts.progress && process.stderr.isTTY, signal: stop.signal,
+      }).finally(() => process.off('SIGINT', onSigint));
+      out(`suite ${suite.name}: ${Object.entries(counts).filter(([, n]) => n).map(([state, n]) => `${n} ${state}`).join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      if (counts.stopped) process.exitCode = 130;
     });
 
   program
