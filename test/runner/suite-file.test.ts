@@ -68,5 +68,7 @@ describe('suites', () => {
 
   it('validates the built-in suites', async () => {
     expect(expandSuite(await loadSuite('experiments/smoke.json'))).toHaveLength(7);
+    expect(expandSuite(await loadSuite('experiments/cold-diffusion-digits.json'))).toHaveLength(6 * 3);
+    expect(expandSuite(await loadSuite('experiments/animorphosis-faces.json'))).toHaveLength(3 * 2);
   });
 });
