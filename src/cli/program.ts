@@ -7,11 +7,42 @@ import { describeDegradations, getDegradation } from '../degradations/index.js';
 import { benchMetrics } from '../bench/metrics-speed.js';
 import { UNET_PRESETS } from '../model/unet.js';
 import { writePreview } from './preview.js';
-import { expandSuite, loadSuite, parseShard, shardRuns } from '../runner/suite-file.js';
+import { expandSuite, loadSuite, parseShard, shardRuns, validateSuite, type Suite } from '../runner/suite-file.js';
+import { degradationBenchSuite } from '../bench/degradation.js';
 import { runSuite } from '../runner/run-suite.js';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { metricTable, runOneCommand, specFromRequest, type RunOneRequest } from './run-one.js';
+
+interface SuiteCommandOptions {
+  workers: number;
+  shard?: string;
+  results?: string;
+  progress: boolean;
+}
+
+/** Runs a validated suite (or one shard of it) with progress, Ctrl-C handling and a summary. */
+async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, backend: BackendChoice, out: (line: string) => void): Promise<void> {
+  const shard = opts.shard ? parseShard(opts.shard) : undefined;
+  const all = expandSuite(suite);
+  const runs = shard ? shardRuns(all, shard) : all;
+  const resultsDir = opts.results ?? join('results', suite.name);
+  out(`suite ${suite.name}: ${runs.length} of ${all.length} runs, ${opts.workers} workers, backend ${backend} → ${resultsDir}`);
+  const stop = new AbortController();
+  const onSigint = () => {
+    if (stop.signal.aborted) process.exit(130);
+    out('stopping: runs in progress write a checkpoint (Ctrl-C again to quit at once)');
+    stop.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const started = performance.now();
+  const { counts } = await runSuite({ name: suite.name, definition: suite }, runs, {
+    resultsDir, workers: opts.workers, backend, featureCache: join('.cache', 'features'),
+    progress: opts.progress && process.stderr.isTTY, signal: stop.signal,
+  }).finally(() => process.off('SIGINT', onSigint));
+  out(`suite ${suite.name}: ${Object.entries(counts).filter(([, n]) => n).map(([state, n]) => `${n} ${state}`).join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  if (counts.stopped) process.exitCode = 130;
+}
 
 interface TrainCommandOptions {
   preset: BenchPreset;
@@ -98,27 +129,8 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--shard <i/n>', 'run only shard i of n (for Slurm/Kubernetes array jobs)')
     .option('--results <dir>', 'results folder (default: results/<suite name>)')
     .option('--no-progress', 'plain lines instead of progress bars')
-    .action(async (path: string, opts: { workers: number; shard?: string; results?: string; progress: boolean }, cmd: Command) => {
-      const suite = await loadSuite(path);
-      const shard = opts.shard ? parseShard(opts.shard) : undefined;
-      const all = expandSuite(suite);
-      const runs = shard ? shardRuns(all, shard) : all;
-      const resultsDir = opts.results ?? join('results', suite.name);
-      out(`suite ${suite.name}: ${runs.length} of ${all.length} runs, ${opts.workers} workers, backend ${cmd.optsWithGlobals().backend} → ${resultsDir}`);
-      const stop = new AbortController();
-      const onSigint = () => {
-        if (stop.signal.aborted) process.exit(130);
-        out('stopping: runs in progress write a checkpoint (Ctrl-C again to quit at once)');
-        stop.abort();
-      };
-      process.on('SIGINT', onSigint);
-      const started = performance.now();
-      const { counts } = await runSuite({ name: suite.name, definition: suite }, runs, {
-        resultsDir, workers: opts.workers, backend: cmd.optsWithGlobals().backend as BackendChoice,
-        featureCache: join('.cache', 'features'), progress: opts.progress && process.stderr.isTTY, signal: stop.signal,
-      }).finally(() => process.off('SIGINT', onSigint));
-      out(`suite ${suite.name}: ${Object.entries(counts).filter(([, n]) => n).map(([state, n]) => `${n} ${state}`).join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-      if (counts.stopped) process.exitCode = 130;
+    .action(async (path: string, opts: SuiteCommandOptions, cmd: Command) => {
+      await runSuiteCommand(await loadSuite(path), opts, cmd.optsWithGlobals().backend as BackendChoice, out);
     });
 
   program
@@ -150,6 +162,19 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     });
 
   const bench = program.command('bench').description('benchmarks that print JSON');
+  bench
+    .command('degradation')
+    .description('benchmark one degradation against gaussian with a small suite (results/bench-<name>/)')
+    .argument('<name>', 'degradation name')
+    .option('--steps <n>', 'training steps per run', positiveInt, 150)
+    .option('--samples <n>', 'images sampled per sampler', positiveInt, 64)
+    .option('--workers <n>', 'worker threads (default: CPU cores)', positiveInt, availableParallelism())
+    .option('--no-progress', 'plain lines instead of progress bars')
+    .action(async (name: string, opts: { steps: number; samples: number; workers: number; progress: boolean }, cmd: Command) => {
+      const definition = degradationBenchSuite(name, { steps: opts.steps, count: opts.samples });
+      const suite = validateSuite(definition, `bench degradation ${name}`);
+      await runSuiteCommand(suite, opts, cmd.optsWithGlobals().backend as BackendChoice, out);
+    });
   bench
     .command('metrics')
     .description('time FID-like + KID between two feature sets (target: 10,000 × 64 in < 30 s)')
