@@ -11,7 +11,8 @@ import { expandSuite, loadSuite, parseShard, shardRuns, validateSuite, type Suit
 import { degradationBenchSuite } from '../bench/degradation.js';
 import { runSuite } from '../runner/run-suite.js';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { writeReport } from '../reports/index.js';
 import { metricTable, runOneCommand, specFromRequest, type RunOneRequest } from './run-one.js';
 
 interface SuiteCommandOptions {
@@ -41,7 +42,13 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, backend:
     progress: opts.progress && process.stderr.isTTY, signal: stop.signal,
   }).finally(() => process.off('SIGINT', onSigint));
   out(`suite ${suite.name}: ${Object.entries(counts).filter(([, n]) => n).map(([state, n]) => `${n} ${state}`).join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  if (counts.stopped) process.exitCode = 130;
+  if (counts.stopped) {
+    process.exitCode = 130;
+    return;
+  }
+  const reportDir = join('reports', basename(resultsDir));
+  const report = await writeReport(resultsDir, reportDir);
+  out(`report: ${report.charts.length} charts → ${join(reportDir, 'index.html')}`);
 }
 
 interface TrainCommandOptions {
@@ -131,6 +138,17 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--no-progress', 'plain lines instead of progress bars')
     .action(async (path: string, opts: SuiteCommandOptions, cmd: Command) => {
       await runSuiteCommand(await loadSuite(path), opts, cmd.optsWithGlobals().backend as BackendChoice, out);
+    });
+
+  program
+    .command('report')
+    .description('write the comparison report (Vega-Lite charts, HTML, CSV) from saved results only')
+    .argument('<results-dir>', 'a suite\'s results folder, e.g. results/smoke')
+    .option('--out <dir>', 'report folder (default: reports/<suite folder name>)')
+    .action(async (resultsDir: string, opts: { out?: string }) => {
+      const outDir = opts.out ?? join('reports', basename(resultsDir));
+      const report = await writeReport(resultsDir, outDir);
+      out(`report: ${report.runs} runs, ${report.charts.length} charts → ${join(outDir, 'index.html')}`);
     });
 
   program

@@ -1,0 +1,75 @@
+import { stringify } from 'csv-stringify/sync';
+import { getMetric } from '../metrics/index.js';
+import type { SavedRun } from '../results/read.js';
+import { variantOf, type ReportRow } from './rows.js';
+
+/**
+ * Columns of `results.csv`, in order, with what each holds. One row per completed run × mode ×
+ * sampler × δ × metric. Plain header, no index column, comma-separated, `\n` line ends, UTF-8;
+ * fields with commas (keys) are double-quoted. An empty cell means "does not apply" (δ in
+ * restoration, std where the metric has none) and reads as NaN in pandas; a value that was not a
+ * finite number is written `NaN`. Booleans are `true`/`false`.
+ */
+export const CSV_COLUMNS = {
+  suite: 'suite name',
+  key: 'canonical run key, e.g. blur[seed=0,sigma=7,steps=20]',
+  variant: 'the key without its seed: rows differing only by seed share it',
+  name: 'short label of the variant on the charts',
+  id: 'run folder name under results/<suite>/',
+  dataset: 'dataset the run trained and was measured on',
+  degradation: 'degradation name',
+  family: 'degradation family (noise is the hot baseline)',
+  stochastic: 'whether the degradation draws random noise ε (true/false)',
+  seed: "the suite's seed (the key's seed=)",
+  mode: 'restoration or generation',
+  sampler: 'degraded (x_T itself, restoration only), direct, alg1 or alg2',
+  delta: 'generation start noise δ (0 = cold); empty in restoration',
+  metric: 'metric registry name (fid, kid, ssim, psnr, l1, rmse, diversity, sharpness)',
+  label: 'metric label',
+  direction: "which way is better, from the metric registry: higher, lower, or target=<v>",
+  value: 'the measured value',
+  std: "the metric's own spread (KID over subsets); empty otherwise",
+} as const;
+
+/** Columns of `runs.csv`: one row per run folder, whatever its state. */
+export const RUNS_COLUMNS = {
+  key: 'canonical run key',
+  variant: 'the key without its seed',
+  id: 'run folder name',
+  degradation: 'degradation name',
+  state: 'completed, diverged, errored, skipped, or unfinished (no result.json yet)',
+  detail: 'the error (errored), the step and loss (diverged) or the reason (skipped); empty otherwise',
+} as const;
+
+const cast = { boolean: (v: boolean) => String(v), number: (v: number) => String(v) };
+
+/** `higher`, `lower` or `target=1`. */
+function direction(metric: string): string {
+  const m = getMetric(metric);
+  return m.higherIsBetter === null ? `target=${m.target}` : m.higherIsBetter ? 'higher' : 'lower';
+}
+
+/** `results.csv` text for the rows (columns: CSV_COLUMNS). */
+export function resultsCsv(rows: readonly ReportRow[]): string {
+  const records = rows.map((r) => ({ ...r, direction: direction(r.metric) }));
+  return stringify(records, { header: true, columns: Object.keys(CSV_COLUMNS), cast });
+}
+
+/** What a run's result says beyond its state. */
+export function runDetail(run: SavedRun): string {
+  const r = run.result;
+  if (!r) return '';
+  if (r.state === 'errored') return r.error;
+  if (r.state === 'diverged') return `diverged at step ${r.step} (loss ${r.loss})`;
+  if (r.state === 'skipped') return r.reason;
+  return '';
+}
+
+/** `runs.csv` text (columns: RUNS_COLUMNS). */
+export function runsCsv(runs: readonly SavedRun[]): string {
+  const records = runs.map((run) => ({
+    key: run.config.key, variant: variantOf(run.config.key), id: run.config.id, degradation: run.config.degradation.name,
+    state: run.result?.state ?? 'unfinished', detail: runDetail(run),
+  }));
+  return stringify(records, { header: true, columns: Object.keys(RUNS_COLUMNS), cast });
+}

@@ -1,0 +1,122 @@
+import type { Family } from '../degradations/types.js';
+import { getMetric, type MetricName } from '../metrics/index.js';
+import type { SavedRun } from '../results/read.js';
+import type { RunState } from '../results/types.js';
+
+/** One measured number of one completed run: the tidy row every chart, table and the CSV read. */
+export interface ReportRow {
+  /** Suite name. */
+  readonly suite: string;
+  /** Canonical run key, e.g. `blur[seed=0,sigma=7,steps=20]`. */
+  readonly key: string;
+  /** The key without its seed: runs that differ only by seed share it (charts average over them). */
+  readonly variant: string;
+  /** Short unique label of the variant on charts: the degradation, plus the settings that tell its variants apart. */
+  readonly name: string;
+  /** Run folder name (12 hex digits). */
+  readonly id: string;
+  readonly dataset: string;
+  readonly degradation: string;
+  readonly family: Family;
+  readonly stochastic: boolean;
+  /** The suite's seed (the key's `seed=`), not the derived training seed. */
+  readonly seed: number;
+  readonly mode: 'restoration' | 'generation';
+  /** `degraded` is x_T itself (restoration baseline). */
+  readonly sampler: string;
+  /** Generation start noise δ (0 = cold); null in restoration. */
+  readonly delta: number | null;
+  readonly metric: MetricName;
+  /** The metric's label from the registry. */
+  readonly label: string;
+  /** NaN when the run stored none (JSON null). */
+  readonly value: number;
+  /** Spread the metric reports itself (KID over subsets), else null. */
+  readonly std: number | null;
+}
+
+/** Residual Gaussianity of one completed run at one t. */
+export interface GaussianityReportRow {
+  readonly variant: string;
+  readonly name: string;
+  readonly degradation: string;
+  readonly family: Family;
+  readonly seed: number;
+  readonly t: number;
+  readonly skewness: number;
+  readonly excessKurtosis: number;
+  readonly andersonDarling: number;
+}
+
+/** Everything the charts are built from. */
+export interface ReportData {
+  readonly rows: readonly ReportRow[];
+  readonly gaussianity: readonly GaussianityReportRow[];
+}
+
+/** Run counts by state; `unfinished` runs have a config but no result yet. */
+export type StateCounts = Record<RunState | 'unfinished', number>;
+
+/** `blur[a=1,seed=0]` → ['blur', [['a', '1'], ['seed', '0']]]. */
+function parseKey(key: string): { degradation: string; settings: [string, string][] } {
+  const match = /^([^[]*)\[(.*)\]$/.exec(key);
+  if (!match) return { degradation: key, settings: [] };
+  const settings = match[2] ? match[2].split(',').map((kv) => kv.split('=', 2) as [string, string]) : [];
+  return { degradation: match[1], settings };
+}
+
+/** The run key without `seed=`. */
+export function variantOf(key: string): string {
+  const { degradation, settings } = parseKey(key);
+  return `${degradation}[${settings.filter(([k]) => k !== 'seed').map(([k, v]) => `${k}=${v}`).join(',')}]`;
+}
+
+/** Short names: the degradation alone, or with the settings that differ between its variants. */
+function shortNames(variants: readonly string[]): Map<string, string> {
+  const parsed = variants.map((v) => ({ v, ...parseKey(v) }));
+  const names = new Map<string, string>();
+  for (const p of parsed) {
+    const siblings = parsed.filter((q) => q.degradation === p.degradation);
+    const differs = ([k, v]: [string, string]) => siblings.some((q) => q.settings.find(([qk]) => qk === k)?.[1] !== v);
+    const shown = siblings.length > 1 ? p.settings.filter(differs) : [];
+    names.set(p.v, shown.length ? `${p.degradation}[${shown.map(([k, v]) => `${k}=${v}`).join(',')}]` : p.degradation);
+  }
+  return names;
+}
+
+function seedOf(run: SavedRun): number {
+  const seed = parseKey(run.config.key).settings.find(([k]) => k === 'seed');
+  return seed ? Number(seed[1]) : run.config.spec.seed;
+}
+
+/** Tidy rows of every completed run's metrics and Gaussianity, in run-key then file order. */
+export function toReportData(suite: string, runs: readonly SavedRun[]): ReportData {
+  const names = shortNames([...new Set(runs.map((r) => variantOf(r.config.key)))].sort());
+  const rows: ReportRow[] = [];
+  const gaussianity: GaussianityReportRow[] = [];
+  for (const run of runs) {
+    const result = run.result;
+    if (result?.state !== 'completed') continue;
+    const { key, id, degradation: deg } = run.config;
+    const variant = variantOf(key);
+    const common = { variant, name: names.get(variant) ?? variant, degradation: deg.name, family: deg.family, seed: seedOf(run) };
+    for (const m of result.metrics) {
+      rows.push({
+        suite, key, id, dataset: run.config.spec.dataset, stochastic: deg.stochastic, ...common,
+        mode: m.mode, sampler: m.sampler, delta: m.delta, metric: m.metric, label: getMetric(m.metric).label,
+        value: m.value ?? NaN, std: m.std ?? null,
+      });
+    }
+    for (const g of result.gaussianity) {
+      gaussianity.push({ ...common, t: g.t, skewness: g.skewness ?? NaN, excessKurtosis: g.excessKurtosis ?? NaN, andersonDarling: g.andersonDarling ?? NaN });
+    }
+  }
+  return { rows, gaussianity };
+}
+
+/** How many runs are in each state. */
+export function countStates(runs: readonly SavedRun[]): StateCounts {
+  const counts: StateCounts = { completed: 0, diverged: 0, errored: 0, skipped: 0, unfinished: 0 };
+  for (const run of runs) counts[run.result?.state ?? 'unfinished']++;
+  return counts;
+}

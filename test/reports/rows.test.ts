@@ -1,0 +1,60 @@
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { readSuiteResults } from '../../src/results/read.js';
+import { countStates, toReportData, variantOf, type ReportData } from '../../src/reports/rows.js';
+import type { SavedRun } from '../../src/results/read.js';
+import { CSV_ROWS, syntheticResults } from './fixture.js';
+
+let dir: string;
+let runs: SavedRun[];
+let data: ReportData;
+
+beforeAll(async () => {
+  dir = await syntheticResults();
+  runs = (await readSuiteResults(dir)).runs;
+  data = toReportData('synthetic', runs);
+});
+afterAll(() => rm(dirname(dir), { recursive: true, force: true }));
+
+describe('toReportData', () => {
+  it('has one row per metric of every completed run, and none of the others', () => {
+    expect(data.rows).toHaveLength(CSV_ROWS);
+    expect(new Set(data.rows.map((r) => r.degradation))).toEqual(new Set(['gaussian', 'blur', 'pixelate', 'inpaint']));
+  });
+
+  it('fills every field from the run files and the metric registry', () => {
+    const row = data.rows.find((r) => r.key === 'blur[seed=1,steps=5]' && r.mode === 'generation' && r.sampler === 'alg2' && r.delta === 0.05 && r.metric === 'fid');
+    expect(row).toEqual({
+      suite: 'synthetic', key: 'blur[seed=1,steps=5]', variant: 'blur[steps=5]', name: 'blur', id: 'blur10000000', dataset: 'digits',
+      degradation: 'blur', family: 'blur', stochastic: false, seed: 1, mode: 'generation', sampler: 'alg2', delta: 0.05,
+      metric: 'fid', label: 'FID-like', value: 41.2 + 0 + 1, std: null,
+    });
+    const kid = data.rows.find((r) => r.degradation === 'gaussian' && r.metric === 'kid' && r.mode === 'restoration');
+    expect(kid).toMatchObject({ label: 'KID', std: 0.5, delta: null, stochastic: true, family: 'noise' });
+  });
+
+  it('keeps Gaussianity per t, with null (NaN) statistics as NaN', () => {
+    expect(data.gaussianity).toHaveLength(8 * 3);
+    expect(data.gaussianity.filter((g) => g.t === 0).every((g) => Number.isNaN(g.andersonDarling))).toBe(true);
+    expect(data.gaussianity.find((g) => g.degradation === 'inpaint' && g.t === 5)?.andersonDarling).toBe(1000);
+  });
+});
+
+describe('countStates', () => {
+  it('counts completed, errored and unfinished runs', () => {
+    expect(countStates(runs)).toEqual({ completed: 8, diverged: 0, errored: 1, skipped: 0, unfinished: 1 });
+  });
+});
+
+describe('variants and short names', () => {
+  it('drops the seed from the key', () => {
+    expect(variantOf('blur[radius=2,seed=0,sigma=1,steps=5]')).toBe('blur[radius=2,sigma=1,steps=5]');
+    expect(variantOf('gaussian[seed=3]')).toBe('gaussian[]');
+  });
+
+  it('names a variant by the settings that differ between the variants of its degradation', () => {
+    const run = (key: string): SavedRun => ({ ...runs[0], config: { ...runs[0].config, key } });
+    const { rows } = toReportData('s', ['blur[seed=0,sigma=1,steps=5]', 'blur[seed=0,sigma=2,steps=5]', 'gaussian[seed=0,steps=5]'].map(run));
+    expect([...new Set(rows.map((r) => r.name))]).toEqual(['blur[sigma=1]', 'blur[sigma=2]', 'gaussian']);
+  });
+});

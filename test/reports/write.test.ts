@@ -1,0 +1,137 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import sharp from 'sharp';
+import { UserError } from '../../src/errors.js';
+import { RESULTS_FORMAT } from '../../src/results/types.js';
+import { CSV_COLUMNS, RUNS_COLUMNS, writeReport, type ReportSummary } from '../../src/reports/index.js';
+import { CSV_ROWS, ERROR, parseCsv, syntheticResults } from './fixture.js';
+
+const CHART_NAMES = ['q1-gaussian-noise', 'q2-randomness', 'q3-gaussianity', 'q4-samplers', 'q5-sharpness'];
+
+/** Every file under `dir`, by relative path. */
+async function snapshot(dir: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) out.set(relative(dir, join(entry.parentPath, entry.name)), await readFile(join(entry.parentPath, entry.name)));
+  }
+  return out;
+}
+
+let results: string;
+let out: string;
+let summary: ReportSummary;
+let files: Map<string, Buffer>;
+
+beforeAll(async () => {
+  results = await syntheticResults();
+  out = join(dirname(results), 'reports', 'synthetic');
+  summary = await writeReport(results, out);
+  files = await snapshot(out);
+});
+afterAll(() => rm(dirname(results), { recursive: true, force: true }));
+
+describe('writeReport', () => {
+  it('returns what it wrote', () => {
+    expect(summary.charts).toEqual(CHART_NAMES);
+    expect(summary.runs).toBe(10);
+    expect(summary.counts).toEqual({ completed: 8, diverged: 0, errored: 1, skipped: 0, unfinished: 1 });
+    expect([...files.keys()].sort()).toEqual(summary.files);
+  });
+
+  it('writes every chart as .vl.json, .svg and .png, the PNG at twice the SVG size', async () => {
+    for (const name of CHART_NAMES) {
+      const spec = JSON.parse(files.get(`${name}.vl.json`)!.toString());
+      expect(spec.$schema).toMatch(/vega-lite\/v6/);
+      const svg = files.get(`${name}.svg`)!.toString();
+      expect(svg).toMatch(/^<svg /);
+      const [, w, h] = /width="(\d+)" height="(\d+)"/.exec(svg)!.map(Number);
+      const meta = await sharp(files.get(`${name}.png`)!).metadata();
+      expect(meta.format).toBe('png');
+      expect([meta.width, meta.height]).toEqual([2 * w, 2 * h]);
+      expect(meta.width).toBeGreaterThan(400);
+      expect(meta.height).toBeGreaterThan(300);
+    }
+  });
+
+  it('copies each completed run\'s sample grids under samples/', () => {
+    const samples = [...files.keys()].filter((f) => f.startsWith('samples/'));
+    // Restoration for all 8 completed runs; generation at 2 δ for the 6 that generate.
+    expect(samples).toHaveLength(8 + 6 * 2);
+    expect(samples).toContain('samples/blur-blur00000000-restoration.png');
+    expect(samples).toContain('samples/blur-blur00000000-generation-delta-0.05.png');
+  });
+
+  it('writes results.csv with stable columns, one row per run × mode × sampler × δ × metric', () => {
+    const [header, ...rows] = parseCsv(files.get('results.csv')!.toString());
+    expect(header).toEqual(Object.keys(CSV_COLUMNS));
+    expect(rows).toHaveLength(CSV_ROWS);
+    const col = (name: string) => header.indexOf(name);
+    const row = rows.find((r) => r[col('key')] === 'blur[seed=1,steps=5]' && r[col('mode')] === 'generation' && r[col('sampler')] === 'alg2' && r[col('delta')] === '0.05' && r[col('metric')] === 'fid')!;
+    expect(Number(row[col('value')])).toBeCloseTo(42.2, 12);
+    expect([row[col('direction')], row[col('std')], row[col('stochastic')], row[col('seed')]]).toEqual(['lower', '', 'false', '1']);
+    expect(rows.filter((r) => r[col('mode')] === 'restoration').every((r) => r[col('delta')] === '')).toBe(true);
+    expect(rows.find((r) => r[col('metric')] === 'sharpness')![col('direction')]).toBe('target=1');
+  });
+
+  it('writes runs.csv with every run folder and its state', () => {
+    const [header, ...rows] = parseCsv(files.get('runs.csv')!.toString());
+    expect(header).toEqual(Object.keys(RUNS_COLUMNS));
+    expect(rows).toHaveLength(10);
+    expect(rows.find((r) => r[4] === 'errored')).toEqual(['snow[seed=0,steps=5]', 'snow[steps=5]', 'snow00000000', 'snow', 'errored', ERROR]);
+    expect(rows.filter((r) => r[4] === 'unfinished')).toHaveLength(1);
+  });
+
+  it('writes an index.html that opens offline and lists the errored run', () => {
+    const html = files.get('index.html')!.toString();
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<link[^>]*https?:/i);
+    expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    expect(html).toContain('snow[seed=0,steps=5]');
+    expect(html).toContain(ERROR);
+    expect(html).toContain('Hand-made numbers for the report tests.');
+    for (const name of CHART_NAMES) expect(html).toContain(`<img src="${name}.svg"`);
+    expect(html).toContain('Best cold generation FID-like: blur 41.2');
+    expect(html).toContain('<td class="best">50.0 ± 1.41</td>');
+    expect(html).toContain('src="samples/blur-blur00000000-restoration.png"');
+    expect(html).toContain('<span>x0 (real)</span><span>x_T (degraded)</span><span>direct</span><span>alg1</span><span>alg2</span>');
+  });
+
+  it('gives the same bytes when run again, in place or elsewhere', async () => {
+    await writeReport(results, out);
+    expect(await snapshot(out)).toEqual(files);
+    const elsewhere = join(dirname(results), 'again');
+    await writeReport(results, elsewhere);
+    expect(await snapshot(elsewhere)).toEqual(files);
+  });
+
+  it('refuses a folder that is not a coldbench results folder with a one-line UserError', async () => {
+    const foreign = await mkdtemp(join(tmpdir(), 'coldbench-foreign-'));
+    try {
+      const error = await writeReport(foreign, join(foreign, 'out')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).exitCode).toBe(2);
+      expect((error as UserError).message).toContain('is not a coldbench results folder');
+      expect((error as UserError).message).not.toContain('\n');
+    } finally {
+      await rm(foreign, { recursive: true, force: true });
+    }
+  });
+
+  it('still writes a page, saying so, for a suite with no completed runs', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'coldbench-empty-'));
+    try {
+      const dir = join(root, 'empty');
+      await mkdir(dir);
+      await writeFile(join(dir, 'suite.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'empty', definition: { description: 'Nothing ran.' } }));
+      const result = await writeReport(dir, join(root, 'out'));
+      expect(result.charts).toEqual([]);
+      expect(result.runs).toBe(0);
+      const html = await readFile(join(root, 'out', 'index.html'), 'utf8');
+      expect(html).toContain('No completed runs in this suite yet');
+      expect(parseCsv(await readFile(join(root, 'out', 'results.csv'), 'utf8'))).toEqual([Object.keys(CSV_COLUMNS)]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
