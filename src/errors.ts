@@ -38,4 +38,30 @@ export const errors = {
   restorationOnly(name: string, generators: readonly string[]): UserError {
     return new UserError(`Degradation '${name}' is restoration-only (it has no generation prior); generation works with: ${generators.join(', ')}.`);
   },
+  /** A problem at a place in a file, e.g. `experiments/x.json: degradations[1].grid.sigma: …`. */
+  located(source: string, where: string, problem: string): UserError {
+    return new UserError(`${source}: ${where}: ${problem}`);
+  },
+  invalidJson(source: string, line: number, column: number, problem: string): UserError {
+    return new UserError(`${source}: invalid JSON at line ${line} column ${column} (${problem})`);
+  },
+  missingSuite(path: string, builtIns: readonly string[]): UserError {
+    return new UserError(`Missing suite file ${path}. Built-in suites: ${builtIns.join(', ') || 'none'}.`);
+  },
+  badShard(text: string): UserError {
+    return new UserError(`Bad --shard '${text}': use i/n with 1 ≤ i ≤ n, e.g. 2/4.`);
+  },
+  /** Suite problems, each the tail of a `located` message. */
+  suite: {
+    unknownKey: (known: readonly string[]) => `unknown key (known: ${known.join(', ')})`,
+    badName: (name: unknown) => `${JSON.stringify(name)} is not a suite name; use lower-case letters, digits and dashes (it names the results folder)`,
+    listedTwice: (value: unknown) => `${JSON.stringify(value)} is listed twice`,
+    setTwice: (other: string) => `also set in ${other}; set it in one place`,
+    sameRuns: (other: string, key: string) => `repeats run ${key} of ${other}; make the entries differ`,
+    sizeNotOffered: (dataset: string, size: number, sizes: readonly number[]) => `size ${size} is not offered by '${dataset}' (sizes: ${sizes.join(', ')})`,
+    sizeIndivisible: (size: number, levels: number) =>
+      `size ${size} does not divide by ${2 ** (levels - 1)}, as a ${levels}-level U-Net needs; use fewer channelMults or another size`,
+    channels: (degradation: string, needs: readonly number[], dataset: string, has: number) =>
+      `'${degradation}' needs ${needs.join(' or ')}-channel images and '${dataset}' has ${has}; give this entry a "dataset" such as { "name": "faces", "size": 32 }`,
+  },
 };

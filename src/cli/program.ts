@@ -7,7 +7,7 @@ import { describeDegradations, getDegradation } from '../degradations/index.js';
 import { benchMetrics } from '../bench/metrics-speed.js';
 import { UNET_PRESETS } from '../model/unet.js';
 import { writePreview } from './preview.js';
-import { expandSuite, loadSuite, parseShard, shardRuns, validateSuite, type Suite } from '../runner/suite-file.js';
+import { expandSuite, loadSuite, parseShard, shardRuns, validateSuite, type Suite } from '../runner/suite.js';
 import { degradationBenchSuite } from '../bench/degradation.js';
 import { runSuite } from '../runner/run-suite.js';
 import { availableParallelism } from 'node:os';
@@ -49,6 +49,11 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, backend:
   const reportDir = join('reports', basename(resultsDir));
   const report = await writeReport(resultsDir, reportDir);
   out(`report: ${report.charts.length} charts → ${join(reportDir, 'index.html')}`);
+  if (counts.errored) {
+    // The report still covers the runs that finished; scripts learn from the exit code that some did not.
+    out(`${counts.errored} run(s) errored; their result.json holds the message. Fix the cause and rerun: finished runs are skipped.`);
+    process.exitCode = 1;
+  }
 }
 
 interface TrainCommandOptions {

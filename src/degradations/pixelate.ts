@@ -35,6 +35,7 @@ export const pixelate = defineDegradation({
       return tf.image.resizeNearestNeighbor(tf.reshape(features, [b, h / k, w / k, c]) as tf.Tensor4D, [h, w]);
     }),
   },
+  checkSize: ({ steps }, size) => void blockSize(steps, size, size),
   apply(x0, t) {
     if (t === 0) return x0.clone();
     const [, h, w] = x0.shape;

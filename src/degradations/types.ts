@@ -94,6 +94,8 @@ export interface DegradationDef<P extends ParamSpecs> {
   readonly requires?: readonly AssetName[];
   /** Generation prior; absent means restoration-only. */
   readonly prior?: Prior;
+  /** Throws a UserError when these parameters cannot apply to square images of this size (suites check before running). */
+  checkSize?(params: Params<P>, size: number): void;
   /** Draws ε for a batch; only for stochastic degradations. Tensors are owned by the caller. */
   sampleNoise?(ctx: NoiseContext<Params<P>>): Noise;
   /**
@@ -104,8 +106,9 @@ export interface DegradationDef<P extends ParamSpecs> {
 }
 
 /** A degradation with its parameter types erased, as the registry holds it. */
-export type Degradation = Omit<DegradationDef<ParamSpecs>, 'testParams' | 'sampleNoise' | 'apply'> & {
+export type Degradation = Omit<DegradationDef<ParamSpecs>, 'testParams' | 'sampleNoise' | 'apply' | 'checkSize'> & {
   readonly testParams: Partial<ParamValues>;
+  checkSize?(params: ParamValues, size: number): void;
   sampleNoise?(ctx: NoiseContext<ParamValues>): Noise;
   apply(x0: tf.Tensor4D, t: number, params: ParamValues, noise: Noise): tf.Tensor4D;
 };

@@ -1,0 +1,174 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../../src/errors.js';
+import { builtInSuites, expandSuite, loadSuite, parseShard, RUN_VERSIONS, runId, shardRuns, validateSuite } from '../../src/runner/suite.js';
+import { seedFrom } from '../../src/util/rng.js';
+
+const base = {
+  name: 'mini', description: 'test', dataset: { name: 'digits', size: 32 }, model: { preset: 'tiny' }, seeds: [0, 1],
+  degradations: [{ name: 'blur', params: { steps: 5 }, grid: { sigma: [1, 2] } }, { name: 'pixelate' }],
+};
+const check = (suite: object) => () => validateSuite(suite, 'mini.json');
+const bad = (patch: object) => check({ ...base, ...patch });
+const blurWith = (entry: object) => bad({ degradations: [{ name: 'blur', ...entry }] });
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'coldbench-suite-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('expandSuite', () => {
+  it('takes the product of grids and seeds, with canonical keys, sorted', () => {
+    const runs = expandSuite(validateSuite({
+      ...base, grid: { 'train.loss': ['l1', 'l2'] },
+      degradations: [...base.degradations, { name: 'desaturate', dataset: { name: 'faces', size: 32 }, params: { steps: 5 } }],
+    }, 'mini.json'));
+    expect(runs.map((r) => r.key)).toEqual([
+      'blur[seed=0,sigma=1,steps=5,train.loss=l1]', 'blur[seed=0,sigma=1,steps=5,train.loss=l2]',
+      'blur[seed=0,sigma=2,steps=5,train.loss=l1]', 'blur[seed=0,sigma=2,steps=5,train.loss=l2]',
+      'blur[seed=1,sigma=1,steps=5,train.loss=l1]', 'blur[seed=1,sigma=1,steps=5,train.loss=l2]',
+      'blur[seed=1,sigma=2,steps=5,train.loss=l1]', 'blur[seed=1,sigma=2,steps=5,train.loss=l2]',
+      'desaturate[dataset=faces,seed=0,steps=5,train.loss=l1]', 'desaturate[dataset=faces,seed=0,steps=5,train.loss=l2]',
+      'desaturate[dataset=faces,seed=1,steps=5,train.loss=l1]', 'desaturate[dataset=faces,seed=1,steps=5,train.loss=l2]',
+      'pixelate[seed=0,train.loss=l1]', 'pixelate[seed=0,train.loss=l2]', 'pixelate[seed=1,train.loss=l1]', 'pixelate[seed=1,train.loss=l2]',
+    ]);
+    const blur = runs[3];
+    expect(blur.spec).toMatchObject({ key: blur.key, degradation: 'blur', params: { steps: 5, sigma: 2 }, dataset: 'digits', size: 32, model: { preset: 'tiny' } });
+    expect(blur.spec.train.loss).toBe('l2');
+    expect(runs[8].spec).toMatchObject({ dataset: 'faces', degradation: 'desaturate' });
+    expect(runs.every((r) => /^[0-9a-f]{12}$/.test(r.id))).toBe(true);
+  });
+
+  it('derives seeds and ids from names, not from order', () => {
+    const a = expandSuite(validateSuite(base, 'mini.json'));
+    const b = expandSuite(validateSuite({ ...base, seeds: [1, 0], degradations: [...base.degradations].reverse() }, 'mini.json'));
+    expect(b.map((r) => [r.key, r.id, r.spec.seed])).toEqual(a.map((r) => [r.key, r.id, r.spec.seed]));
+    expect(a.map((r) => r.spec.seed)).toEqual(a.map((r) => seedFrom('mini', r.key)));
+    expect(new Set(a.map((r) => r.spec.seed)).size).toBe(a.length);
+    // Another suite name reseeds every run but keeps the ids (a run's folder depends on key and versions only).
+    const c = expandSuite(validateSuite({ ...base, name: 'other' }, 'mini.json'));
+    expect(c.map((r) => r.id)).toEqual(a.map((r) => r.id));
+    expect(c.some((r, i) => r.spec.seed === a[i].spec.seed)).toBe(false);
+  });
+
+  it('ids hash the key with the versions', () => {
+    expect(RUN_VERSIONS.degradations.blur).toBeGreaterThanOrEqual(1);
+    expect(runId('blur[seed=0]', 'blur')).toBe(expandSuite(validateSuite({ ...base, seeds: [0], degradations: [{ name: 'blur' }] }, 'mini.json'))[0].id);
+    expect(runId('blur[seed=0]', 'blur')).not.toBe(runId('blur[seed=1]', 'blur'));
+  });
+});
+
+describe('validateSuite', () => {
+  it('rejects each kind of bad input with one located line and exit code 2', () => {
+    const cases: [() => unknown, string][] = [
+      [bad({ extra: 1 }), 'mini.json: extra: unknown key (known: name, description, dataset, model, train, sampling, features, seeds, grid, degradations)'],
+      [bad({ train: { lrr: 1 } }), 'mini.json: train.lrr: unknown key (known: steps, batch, lr, loss, emaDecay, emaStart, emaEvery, clipNorm, checkpointEvery)'],
+      [blurWith({ grid: { sigmaa: [1] } }), 'mini.json: degradations[0].grid.sigmaa: unknown key (known: steps, radius, sigma, growth, circular, finalMean)'],
+      [bad({ degradations: [{ name: 'blur', param: {} }] }), 'mini.json: degradations[0].param: unknown key (known: name, dataset, params, grid)'],
+      [bad({ degradations: [{ name: 'blurr' }] }), "mini.json: degradations[0].name: Unknown degradation 'blurr'. Did you mean 'blur'? Known: gaussian, snow, blur, pixelate, desaturate, animorph, inpaint."],
+      [bad({ model: { preset: 'smal' } }), "mini.json: model.preset: Unknown model preset 'smal'. Did you mean 'small'? Known: tiny, small, reference."],
+      [bad({ sampling: { samplers: ['direct', 'alg3'] } }), "mini.json: sampling.samplers[1]: Unknown sampler 'alg3'. Did you mean 'alg1'? Known: direct, alg1, alg2."],
+      [bad({ dataset: { name: 'mnist', size: 32 } }), "mini.json: dataset.name: Unknown dataset 'mnist'. Did you mean 'digits'? Known: digits, faces, animal-faces."],
+      [blurWith({ grid: { sigma: [1, 0] } }), "mini.json: degradations[0].grid.sigma[1]: Bad parameter 'sigma' for degradation 'blur': 0 is below the minimum 0.05."],
+      [blurWith({ params: { circular: 1 } }), "mini.json: degradations[0].params.circular: Bad parameter 'circular' for degradation 'blur': expected true or false, got 1."],
+      [blurWith({ params: { sigma: 2 }, grid: { sigma: [1] } }), 'mini.json: degradations[0].grid.sigma: also set in degradations[0].params.sigma; set it in one place'],
+      [bad({ dataset: { name: 'digits', size: 48 } }), "mini.json: dataset.size: size 48 is not offered by 'digits' (sizes: 32, 64)"],
+      [bad({ model: { preset: 'tiny', channelMults: [1, 1, 1, 1, 1, 1, 1] } }), 'mini.json: dataset.size: size 32 does not divide by 64, as a 7-level U-Net needs; use fewer channelMults or another size'],
+      [bad({ degradations: [{ name: 'desaturate' }] }), "mini.json: degradations[0]: 'desaturate' needs 3-channel images and 'digits' has 1; give this entry a \"dataset\" such as { \"name\": \"faces\", \"size\": 32 }"],
+      [bad({ degradations: [{ name: 'pixelate', grid: { steps: [3, 6] } }] }), "mini.json: degradations[0]: Bad parameter 'steps' for degradation 'pixelate': 2^6 = 64 must divide the image size 32×32."],
+      [bad({ seeds: [0, 1, 0] }), 'mini.json: seeds[2]: 0 is listed twice'],
+      [bad({ seeds: [] }), 'mini.json: seeds: Too small: expected array to have >=1 items'],
+      [bad({ seeds: [-1] }), 'mini.json: seeds[0]: Too small: expected number to be >=0'],
+      [blurWith({ grid: { sigma: [1, 2, 1] } }), 'mini.json: degradations[0].grid.sigma[2]: 1 is listed twice'],
+      [bad({ degradations: [{ name: 'pixelate' }, { name: 'blur' }, { name: 'pixelate', params: {} }] }), 'mini.json: degradations[2]: repeats run pixelate[seed=0] of degradations[0]; make the entries differ'],
+      [bad({ name: '../up' }), 'mini.json: name: "../up" is not a suite name; use lower-case letters, digits and dashes (it names the results folder)'],
+      [bad({ name: 'Smoke' }), 'mini.json: name: "Smoke" is not a suite name; use lower-case letters, digits and dashes (it names the results folder)'],
+      [bad({ description: undefined }), 'mini.json: description: missing; expected string'],
+      [bad({ sampling: { count: 1 } }), 'mini.json: sampling.count: Too small: expected number to be >=2'],
+      [bad({ grid: { 'train.loss': ['l1', 'l3'] } }), 'mini.json: grid["train.loss"][1]: Invalid option: expected one of "l1"|"l2"'],
+      [bad({ grid: { 'train.lr': [0.001] }, train: { lr: 0.01 } }), 'mini.json: grid["train.lr"]: also set in train.lr; set it in one place'],
+      [bad({ grid: { 'train.epochs': [1] } }), expect.stringMatching(/^mini\.json: grid\["train\.epochs"\]: unknown key \(known: train\.steps, train\.batch, .*, sampling\.count, .*, features\.seed\)$/)],
+    ];
+    for (const [run, message] of cases) {
+      let thrown: unknown;
+      try {
+        run();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(UserError);
+      expect({ message: (thrown as UserError).message, exitCode: (thrown as UserError).exitCode }).toEqual({ message, exitCode: 2 });
+    }
+  });
+
+  it('accepts a suite-level grid over any scalar setting', () => {
+    const runs = expandSuite(validateSuite({ ...base, seeds: [0], degradations: [{ name: 'pixelate' }], grid: { 'train.lr': [0.001, 0.0002], 'sampling.count': [16] } }, 'mini.json'));
+    expect(runs.map((r) => [r.key, r.spec.train.lr, r.spec.sampling.count])).toEqual([
+      ['pixelate[sampling.count=16,seed=0,train.lr=0.0002]', 0.0002, 16],
+      ['pixelate[sampling.count=16,seed=0,train.lr=0.001]', 0.001, 16],
+    ]);
+  });
+});
+
+describe('loadSuite', () => {
+  it('locates malformed JSON by line and column', async () => {
+    const cases: [string, string][] = [
+      ['{\n  "name": "x",\n  "seeds": [0,, 1]\n}', "line 3 column 15 (unexpected ',')"],
+      ['{"name": "x",', 'line 1 column 14 (expected a double-quoted key, found the end of the text)'],
+      ['{\n  "name": \'x\'\n}', "line 2 column 11 (unexpected ''')"],
+      ['{"seeds": [0]}\n}', "line 2 column 1 (unexpected '}' after the end of the JSON value)"],
+      ['{"a": 1 "b": 2}', "line 1 column 9 (expected ',' or '}', found '\"')"],
+    ];
+    for (const [text, where] of cases) {
+      const path = join(dir, 'broken.json');
+      await writeFile(path, text);
+      await expect(loadSuite(path)).rejects.toThrow(`${path}: invalid JSON at ${where}`);
+    }
+  });
+
+  it('names a missing file and the built-in suites', async () => {
+    const path = join(dir, 'none.json');
+    await expect(loadSuite(path)).rejects.toThrow(
+      `Missing suite file ${path}. Built-in suites: experiments/animorphosis-faces.json, experiments/cold-diffusion-digits.json, experiments/smoke.json.`,
+    );
+  });
+
+  it('validates and expands every built-in suite', async () => {
+    const counts: Record<string, number> = {};
+    for (const path of builtInSuites()) counts[path] = expandSuite(await loadSuite(path)).length;
+    expect(counts).toEqual({
+      'experiments/animorphosis-faces.json': 3 * 2,
+      'experiments/cold-diffusion-digits.json': 6 * 3,
+      'experiments/smoke.json': 7,
+    });
+  });
+});
+
+describe('shards', () => {
+  const runs = expandSuite(validateSuite({ ...base, seeds: [0, 1, 2, 3, 4, 5, 6, 7] }, 'mini.json'));
+
+  it('are disjoint, cover the suite and do not depend on order', () => {
+    const shards = [1, 2, 3].map((index) => shardRuns(runs, { index, count: 3 }).map((r) => r.key));
+    expect(shards.flat().sort()).toEqual(runs.map((r) => r.key).sort());
+    expect(shards.every((s) => s.length > 0)).toBe(true);
+    const reversed = [1, 2, 3].map((index) => shardRuns([...runs].reverse(), { index, count: 3 }).map((r) => r.key).sort());
+    expect(reversed).toEqual(shards.map((s) => [...s].sort()));
+    expect(shardRuns(runs, { index: 1, count: 1 })).toEqual(runs);
+  });
+
+  it('keep each run in its shard when the suite grows', () => {
+    const more = expandSuite(validateSuite({ ...base, seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] }, 'mini.json'));
+    const keys = new Set(shardRuns(more, { index: 2, count: 3 }).map((r) => r.key));
+    expect(shardRuns(runs, { index: 2, count: 3 }).every((r) => keys.has(r.key))).toBe(true);
+  });
+
+  it('parse i/n as users type it', () => {
+    expect(parseShard('2/4')).toEqual({ index: 2, count: 4 });
+    expect(parseShard('1/1')).toEqual({ index: 1, count: 1 });
+    for (const text of ['0/4', '5/4', '2/0', '2', 'a/b', '-1/4', '1.5/4', '']) {
+      expect(() => parseShard(text)).toThrow(`Bad --shard '${text}': use i/n with 1 ≤ i ≤ n, e.g. 2/4.`);
+    }
+  });
+});
