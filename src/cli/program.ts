@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_CHOICES, initEngine, type BackendChoice } from '../engine/backend.js';
+import { BACKEND_CHOICES, initEngine, resolveAuto, type BackendChoice } from '../engine/backend.js';
 import { runTorchBench } from '../bench/torch-compare.js';
 import { BENCH_PRESETS, benchTrain, type BenchPreset } from '../bench/train-speed.js';
 import { describeDatasets } from '../data/index.js';
@@ -15,6 +15,12 @@ import { basename, join } from 'node:path';
 import { writeReport } from '../reports/index.js';
 import { metricTable, runOneCommand, specFromRequest, type RunOneRequest } from './run-one.js';
 
+/** Options before the command, for every command. */
+interface GlobalOptions {
+  backend: BackendChoice;
+  threads: number;
+}
+
 interface SuiteCommandOptions {
   workers: number;
   shard?: string;
@@ -23,7 +29,9 @@ interface SuiteCommandOptions {
 }
 
 /** Runs a validated suite (or one shard of it) with progress, Ctrl-C handling and a summary. */
-async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, backend: BackendChoice, out: (line: string) => void): Promise<void> {
+async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals: GlobalOptions, out: (line: string) => void): Promise<void> {
+  // Workers pick their engine themselves; resolving `auto` here says once which it will be.
+  const backend = globals.backend === 'auto' ? await resolveAuto(out) : globals.backend;
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
   const all = expandSuite(suite);
   const runs = shard ? shardRuns(all, shard) : all;
@@ -38,7 +46,7 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, backend:
   process.on('SIGINT', onSigint);
   const started = performance.now();
   const { counts } = await runSuite({ name: suite.name, definition: suite }, runs, {
-    resultsDir, workers: opts.workers, backend, featureCache: join('.cache', 'features'),
+    resultsDir, workers: opts.workers, backend, threads: globals.threads, featureCache: join('.cache', 'features'),
     progress: opts.progress && process.stderr.isTTY, signal: stop.signal,
   }).finally(() => process.off('SIGINT', onSigint));
   out(`suite ${suite.name}: ${Object.entries(counts).filter(([, n]) => n).map(([state, n]) => `${n} ${state}`).join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -63,7 +71,7 @@ interface TrainCommandOptions {
   batch?: number;
   compareTorch?: boolean;
   torchScript: string;
-  torchThreads: number;
+  torchThreads?: number;
   json?: boolean;
 }
 
@@ -98,8 +106,10 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
   const program = new Command('coldbench')
     .description('Benchmark harness for Cold Diffusion: train TF.js U-Nets to invert degradations and compare them.')
     .addOption(new Option('--backend <name>', 'TF.js backend, picked once per process').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(new Option('--threads <n>', 'oneDNN threads per process or suite worker on the native engine').argParser(positiveInt).default(1))
     .showHelpAfterError('(run coldbench --help for usage)');
-  const engine = (cmd: Command) => initEngine(cmd.optsWithGlobals().backend as BackendChoice, out);
+  const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOptions>();
+  const engine = (cmd: Command) => initEngine(globals(cmd).backend, out, { threads: globals(cmd).threads });
 
   program
     .command('datasets')
@@ -142,7 +152,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--results <dir>', 'results folder (default: results/<suite name>)')
     .option('--no-progress', 'plain lines instead of progress bars')
     .action(async (path: string, opts: SuiteCommandOptions, cmd: Command) => {
-      await runSuiteCommand(await loadSuite(path), opts, cmd.optsWithGlobals().backend as BackendChoice, out);
+      await runSuiteCommand(await loadSuite(path), opts, globals(cmd), out);
     });
 
   program
@@ -196,7 +206,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .action(async (name: string, opts: { steps: number; samples: number; workers: number; progress: boolean }, cmd: Command) => {
       const definition = degradationBenchSuite(name, { steps: opts.steps, count: opts.samples });
       const suite = validateSuite(definition, `bench degradation ${name}`);
-      await runSuiteCommand(suite, opts, cmd.optsWithGlobals().backend as BackendChoice, out);
+      await runSuiteCommand(suite, opts, globals(cmd), out);
     });
   bench
     .command('metrics')
@@ -217,14 +227,14 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--batch <n>', 'batch size (default: the preset\'s)', positiveInt)
     .option('--compare-torch', 'then run the PyTorch reference on the same shape and print both with their ratio')
     .option('--torch-script <path>', 'the PyTorch reference script', '../shared/bench/torch_unet.py')
-    .option('--torch-threads <n>', 'threads for PyTorch', positiveInt, 1)
+    .option('--torch-threads <n>', "threads for PyTorch (default: the engine's, as --threads sets them)", positiveInt)
     .option('--json', 'print one JSON line (the default output is the same JSON, indented)')
     .action(async (opts: TrainCommandOptions, cmd: Command) => {
       await engine(cmd);
       const ours = await benchTrain(opts);
       let result: object = ours;
       if (opts.compareTorch) {
-        const torch = await runTorchBench(opts.torchScript, ours, opts.torchThreads);
+        const torch = await runTorchBench(opts.torchScript, ours, opts.torchThreads ?? Math.max(1, ours.threads));
         result = { ...ours, torch, ratioToTorch: Math.round((ours.imgsPerSec / torch.imgsPerSec) * 1000) / 1000 };
       }
       console.log(opts.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { errors, UserError } from '../errors.js';
 import { registerWasmTrainingKernels } from './kernels/index.js';
+import { loadNativeAddon, type NativeAddon } from './native/addon.js';
+import { NATIVE_BACKEND, registerNativeBackend } from './native/index.js';
 
 /** Backends a user can ask for; `auto` picks the fastest one present. */
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 
@@ -12,8 +14,16 @@ export interface EngineInfo {
   readonly backend: BackendName;
   /** What provides it (package and version). */
   readonly provider: string;
-  /** Threads its kernels use. */
+  /** Threads its kernels use (0: the library decides). */
   readonly threads: number;
+}
+
+export interface EngineOptions {
+  /**
+   * Threads for the native engine's oneDNN kernels, per process or worker. Default 1, so that
+   * piscina's one worker per core never oversubscribes the CPU. Other backends run one thread.
+   */
+  readonly threads?: number;
 }
 
 let current: EngineInfo | undefined;
@@ -33,7 +43,20 @@ async function tryTensorflow(): Promise<string | undefined> {
   return undefined;
 }
 
-async function start(name: BackendName): Promise<EngineInfo> {
+async function startNative(addon: NativeAddon, threads: number): Promise<EngineInfo> {
+  addon.setThreads(threads);
+  await registerNativeBackend(addon);
+  await tf.setBackend(NATIVE_BACKEND);
+  const { onednn, isa } = addon.version();
+  return { backend: 'native', provider: `oneDNN ${onednn} (${isa}) + @tensorflow/tfjs-backend-wasm@${tf.version_core}`, threads: addon.getThreads() };
+}
+
+async function start(name: BackendName, threads: number): Promise<EngineInfo> {
+  if (name === 'native') {
+    const loaded = loadNativeAddon();
+    if ('reason' in loaded) throw errors.backendUnavailable('native', `${loaded.reason[0].toUpperCase()}${loaded.reason.slice(1)}, or use --backend wasm.`);
+    return startNative(loaded.addon, threads);
+  }
   if (name === 'tensorflow') {
     const pkg = await tryTensorflow();
     if (!pkg) {
@@ -56,20 +79,30 @@ async function start(name: BackendName): Promise<EngineInfo> {
   return { backend: name, provider: `@tensorflow/tfjs-backend-cpu@${tf.version_core}`, threads: 1 };
 }
 
+/** What `auto` picks: `tensorflow` if installed, else `native` if built, else `wasm`, with a notice saying why. */
+export async function resolveAuto(log: (line: string) => void = () => {}): Promise<BackendName> {
+  if (await tryTensorflow()) return 'tensorflow';
+  const loaded = loadNativeAddon();
+  if ('addon' in loaded) return 'native';
+  log(`coldbench: ${loaded.reason}; using wasm`);
+  return 'wasm';
+}
+
 /**
  * Chooses the TF.js backend once per process. `auto` prefers `tensorflow` when one of its
- * optional packages is installed, else `wasm`; `log` receives one line saying which was picked.
+ * optional packages is installed, then `native`, then `wasm`; `log` receives one line saying
+ * which was picked.
  */
-export async function initEngine(choice: BackendChoice, log: (line: string) => void = () => {}): Promise<EngineInfo> {
+export async function initEngine(choice: BackendChoice, log: (line: string) => void = () => {}, options: EngineOptions = {}): Promise<EngineInfo> {
   if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) throw errors.unknownBackend(choice, BACKEND_CHOICES);
   if (current) {
     if (choice === 'auto' || choice === current.backend) return current;
     throw new UserError(`The engine already runs on '${current.backend}'; a process picks its backend once.`);
   }
-  let name: BackendName = choice === 'auto' ? 'wasm' : choice;
-  if (choice === 'auto' && (await tryTensorflow())) name = 'tensorflow';
-  current = await start(name);
-  if (choice === 'auto') log(`coldbench: backend ${current.backend} (${current.provider})`);
+  const threads = options.threads ?? 1;
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new UserError(`Bad thread count ${threads}: use a whole number ≥ 1.`);
+  current = await start(choice === 'auto' ? await resolveAuto(log) : choice, threads);
+  if (choice === 'auto') log(`coldbench: backend ${current.backend} (${current.provider}, ${current.threads} thread${current.threads === 1 ? '' : 's'})`);
   return current;
 }
 

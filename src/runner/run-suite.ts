@@ -27,6 +27,8 @@ export interface SuiteRunOptions {
   readonly resultsDir: string;
   readonly workers: number;
   readonly backend: BackendChoice;
+  /** oneDNN threads per worker on the native engine (default 1: one per worker, no oversubscription). */
+  readonly threads?: number;
   readonly featureCache: string;
   /** Show progress bars (else plain lines). */
   readonly progress: boolean;
@@ -91,7 +93,7 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
   try {
     const needs = new Map(pending.map(({ spec }) => [canonicalJson([spec.dataset, spec.size, spec.features]), spec]));
     await Promise.all([...needs.values()].map((spec) =>
-      pool.run({ kind: 'features', backend: options.backend, dataset: spec.dataset, size: spec.size, spec: spec.features, featureCache: options.featureCache }),
+      pool.run({ kind: 'features', backend: options.backend, threads: options.threads ?? 1, dataset: spec.dataset, size: spec.size, spec: spec.features, featureCache: options.featureCache }),
     ));
     const versions = packageVersions();
     const commit = gitCommit();
@@ -104,7 +106,7 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
         featureCache: options.featureCache, versions, gitCommit: commit, backend: options.backend,
       };
       try {
-        const state = (await pool.run({ kind: 'run', backend: options.backend, task, port: port2 }, { transferList: [port2] })) as RunState | 'stopped';
+        const state = (await pool.run({ kind: 'run', backend: options.backend, threads: options.threads ?? 1, task, port: port2 }, { transferList: [port2] })) as RunState | 'stopped';
         counts[state] += 1;
         progress.finish(run.key, state);
         progress.log(`${state.padEnd(9)} ${run.key}`);

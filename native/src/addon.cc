@@ -1,0 +1,326 @@
+// coldbench's native engine: oneDNN (libdnnl, the library PyTorch's CPU convolutions use) behind
+// the heavy TF.js training kernels. Every tensor is a Float32Array view of TF.js's own memory,
+// read and written in place: nothing is copied on the way in or out.
+//
+// Layouts are TF.js's: activations NHWC, conv filters HWIO, matrices row-major. Each call builds
+// (once per shape, then from a per-thread cache) a oneDNN primitive that reads and writes those
+// layouts directly; only the filter is reordered to oneDNN's preferred blocked layout.
+#include <napi.h>
+#include <omp.h>
+
+#include <dnnl.hpp>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+
+namespace {
+
+using dnnl::algorithm;
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+// One engine and stream per thread: piscina workers are threads, each with its own TF.js.
+dnnl::engine &Engine() {
+  static thread_local dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+dnnl::stream &Stream() {
+  static thread_local dnnl::stream stream(Engine());
+  return stream;
+}
+
+float *Data(const Napi::Value &value, size_t expected, const char *name) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw Napi::TypeError::New(value.Env(), std::string(name) + " must be a Float32Array");
+  }
+  auto array = value.As<Napi::Float32Array>();
+  if (array.ElementLength() != expected) {
+    throw Napi::RangeError::New(value.Env(), std::string(name) + " has " + std::to_string(array.ElementLength()) +
+                                                 " elements, expected " + std::to_string(expected));
+  }
+  return array.Data();
+}
+
+std::vector<int64_t> Ints(const Napi::Value &value, size_t count, const char *name) {
+  if (!value.IsArray() || value.As<Napi::Array>().Length() != count) {
+    throw Napi::TypeError::New(value.Env(), std::string(name) + " must be an array of " + std::to_string(count) + " integers");
+  }
+  auto array = value.As<Napi::Array>();
+  std::vector<int64_t> out(count);
+  for (uint32_t i = 0; i < count; i++) out[i] = array.Get(i).As<Napi::Number>().Int64Value();
+  return out;
+}
+
+// Fused activations, as TF.js names them; 'prelu' is not here (its weights are a tensor).
+struct Activation {
+  std::string name = "linear";
+  float alpha = 0;
+};
+
+bool AppendActivation(const Activation &act, dnnl::post_ops &ops) {
+  if (act.name == "linear") return true;
+  if (act.name == "relu") ops.append_eltwise(1.f, algorithm::eltwise_relu, 0.f, 0.f);
+  else if (act.name == "leakyrelu") ops.append_eltwise(1.f, algorithm::eltwise_relu, act.alpha, 0.f);
+  else if (act.name == "relu6") ops.append_eltwise(1.f, algorithm::eltwise_clip_v2, 0.f, 6.f);
+  else if (act.name == "elu") ops.append_eltwise(1.f, algorithm::eltwise_elu, 1.f, 0.f);
+  else if (act.name == "sigmoid") ops.append_eltwise(1.f, algorithm::eltwise_logistic, 0.f, 0.f);
+  else return false;
+  return true;
+}
+
+Activation ReadActivation(const Napi::Value &value) {
+  Activation act;
+  if (value.IsString()) act.name = value.As<Napi::String>().Utf8Value();
+  return act;
+}
+
+// Conv geometry in TF.js terms: [n, h, w, ci, kh, kw, co, oh, ow, strideH, strideW, dilationH,
+// dilationW, padTop, padBottom, padLeft, padRight]; dilation 1 means none.
+struct Conv {
+  int64_t n, h, w, ci, kh, kw, co, oh, ow, sh, sw, dh, dw, pt, pb, pl, pr;
+  explicit Conv(const std::vector<int64_t> &g)
+      : n(g[0]), h(g[1]), w(g[2]), ci(g[3]), kh(g[4]), kw(g[5]), co(g[6]), oh(g[7]), ow(g[8]), sh(g[9]), sw(g[10]),
+        dh(g[11]), dw(g[12]), pt(g[13]), pb(g[14]), pl(g[15]), pr(g[16]) {}
+  memory::desc Src() const { return {{n, ci, h, w}, dt::f32, tag::nhwc}; }
+  memory::desc Dst() const { return {{n, co, oh, ow}, dt::f32, tag::nhwc}; }
+  memory::desc UserWeights() const { return {{co, ci, kh, kw}, dt::f32, tag::hwio}; }
+  memory::desc AnyWeights() const { return {{co, ci, kh, kw}, dt::f32, tag::any}; }
+  memory::dims Strides() const { return {sh, sw}; }
+  memory::dims Dilations() const { return {dh - 1, dw - 1}; }  // oneDNN counts the gaps
+  memory::dims PadL() const { return {pt, pl}; }
+  memory::dims PadR() const { return {pb, pr}; }
+  size_t SrcSize() const { return n * h * w * ci; }
+  size_t DstSize() const { return n * oh * ow * co; }
+  size_t WeightsSize() const { return kh * kw * ci * co; }
+};
+
+std::string Key(const std::vector<int64_t> &g, const std::string &extra) {
+  std::ostringstream key;
+  for (auto v : g) key << v << ',';
+  key << extra;
+  return key.str();
+}
+
+dnnl::convolution_forward::primitive_desc ForwardHint(const Conv &c, bool bias, const dnnl::primitive_attr &attr) {
+  auto bias_md = bias ? memory::desc({c.co}, dt::f32, tag::x) : memory::desc();
+  dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_training, algorithm::convolution_direct, c.Src(),
+                                       c.AnyWeights(), bias_md, c.Dst(), c.Strides(), c.Dilations(), c.PadL(), c.PadR());
+  return {desc, attr, Engine()};
+}
+
+// A primitive plus the scratch memory for its filter in oneDNN's preferred layout.
+struct Prepared {
+  dnnl::primitive primitive;
+  memory::desc weights;  // the layout the primitive wants
+  memory scratch;        // filter in that layout, when it differs from HWIO
+};
+
+template <typename Build>
+std::shared_ptr<Prepared> Cached(const std::string &key, Build build) {
+  static thread_local std::unordered_map<std::string, std::shared_ptr<Prepared>> cache;
+  auto found = cache.find(key);
+  if (found != cache.end()) return found->second;
+  std::shared_ptr<Prepared> made;
+  try {
+    made = build();
+  } catch (const dnnl::error &) {
+    made = nullptr;  // oneDNN has no implementation for this case: the caller falls back
+  }
+  cache.emplace(key, made);
+  return made;
+}
+
+void Reorder(memory &from, memory &to) {
+  dnnl::reorder(from, to).execute(Stream(), from, to);
+}
+
+// conv2d(x, w, bias | null, y, geometry, activation, alpha) -> true, or false if oneDNN cannot.
+Napi::Value Conv2d(const Napi::CallbackInfo &info) {
+  auto g = Ints(info[4], 17, "geometry");
+  Conv c(g);
+  bool bias = !info[2].IsNull() && !info[2].IsUndefined();
+  Activation act = ReadActivation(info[5]);
+  if (info[6].IsNumber()) act.alpha = info[6].As<Napi::Number>().FloatValue();
+  float *x = Data(info[0], c.SrcSize(), "x");
+  float *w = Data(info[1], c.WeightsSize(), "filter");
+  float *b = bias ? Data(info[2], c.co, "bias") : nullptr;
+  float *y = Data(info[3], c.DstSize(), "y");
+
+  auto prepared = Cached(Key(g, "fwd" + std::to_string(bias) + act.name + std::to_string(act.alpha)), [&] {
+    dnnl::post_ops ops;
+    dnnl::primitive_attr attr;
+    if (!AppendActivation(act, ops)) throw dnnl::error(dnnl_unimplemented, "activation");
+    attr.set_post_ops(ops);
+    auto pd = ForwardHint(c, bias, attr);
+    auto p = std::make_shared<Prepared>(Prepared{dnnl::convolution_forward(pd), pd.weights_desc(), {}});
+    if (pd.weights_desc() != c.UserWeights()) p->scratch = memory(pd.weights_desc(), Engine());
+    return p;
+  });
+  if (!prepared) return Napi::Boolean::New(info.Env(), false);
+
+  memory src(c.Src(), Engine(), x), dst(c.Dst(), Engine(), y), user_w(c.UserWeights(), Engine(), w);
+  memory weights = user_w;
+  if (prepared->scratch) {
+    Reorder(user_w, prepared->scratch);
+    weights = prepared->scratch;
+  }
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
+  if (bias) args.emplace(DNNL_ARG_BIAS, memory({{c.co}, dt::f32, tag::x}, Engine(), b));
+  prepared->primitive.execute(Stream(), args);
+  Stream().wait();
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// conv2dBackwardData(dy, w, dx, geometry): dx = the input gradient.
+Napi::Value Conv2dBackwardData(const Napi::CallbackInfo &info) {
+  auto g = Ints(info[3], 17, "geometry");
+  Conv c(g);
+  float *dy = Data(info[0], c.DstSize(), "dy");
+  float *w = Data(info[1], c.WeightsSize(), "filter");
+  float *dx = Data(info[2], c.SrcSize(), "dx");
+
+  auto prepared = Cached(Key(g, "bwd-data"), [&] {
+    auto hint = ForwardHint(c, false, dnnl::primitive_attr());
+    dnnl::convolution_backward_data::desc desc(algorithm::convolution_direct, c.Src(), c.AnyWeights(), c.Dst(),
+                                               c.Strides(), c.Dilations(), c.PadL(), c.PadR());
+    dnnl::convolution_backward_data::primitive_desc pd(desc, Engine(), hint);
+    auto p = std::make_shared<Prepared>(Prepared{dnnl::convolution_backward_data(pd), pd.weights_desc(), {}});
+    if (pd.weights_desc() != c.UserWeights()) p->scratch = memory(pd.weights_desc(), Engine());
+    return p;
+  });
+  if (!prepared) return Napi::Boolean::New(info.Env(), false);
+
+  memory diff_dst(c.Dst(), Engine(), dy), diff_src(c.Src(), Engine(), dx), user_w(c.UserWeights(), Engine(), w);
+  memory weights = user_w;
+  if (prepared->scratch) {
+    Reorder(user_w, prepared->scratch);
+    weights = prepared->scratch;
+  }
+  prepared->primitive.execute(Stream(), {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, diff_src}});
+  Stream().wait();
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// conv2dBackwardFilter(x, dy, dw, geometry): dw = the filter gradient, HWIO.
+Napi::Value Conv2dBackwardFilter(const Napi::CallbackInfo &info) {
+  auto g = Ints(info[3], 17, "geometry");
+  Conv c(g);
+  float *x = Data(info[0], c.SrcSize(), "x");
+  float *dy = Data(info[1], c.DstSize(), "dy");
+  float *dw = Data(info[2], c.WeightsSize(), "dw");
+
+  auto prepared = Cached(Key(g, "bwd-filter"), [&] {
+    auto hint = ForwardHint(c, false, dnnl::primitive_attr());
+    dnnl::convolution_backward_weights::desc desc(algorithm::convolution_direct, c.Src(), c.AnyWeights(), c.Dst(),
+                                                  c.Strides(), c.Dilations(), c.PadL(), c.PadR());
+    dnnl::convolution_backward_weights::primitive_desc pd(desc, Engine(), hint);
+    auto p = std::make_shared<Prepared>(Prepared{dnnl::convolution_backward_weights(pd), pd.diff_weights_desc(), {}});
+    if (pd.diff_weights_desc() != c.UserWeights()) p->scratch = memory(pd.diff_weights_desc(), Engine());
+    return p;
+  });
+  if (!prepared) return Napi::Boolean::New(info.Env(), false);
+
+  memory src(c.Src(), Engine(), x), diff_dst(c.Dst(), Engine(), dy), user_dw(c.UserWeights(), Engine(), dw);
+  memory diff_weights = prepared->scratch ? prepared->scratch : user_dw;
+  prepared->primitive.execute(Stream(), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_DIFF_WEIGHTS, diff_weights}});
+  if (prepared->scratch) Reorder(prepared->scratch, user_dw);
+  Stream().wait();
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// matmul(a, b, bias | null, out, [batchA, batchB, m, k, n, transposeA, transposeB], activation, alpha):
+// out[batch, m, n] = act(op(a) op(b) + bias), batches of 1 broadcast; bias has n elements.
+Napi::Value MatMul(const Napi::CallbackInfo &info) {
+  auto g = Ints(info[4], 7, "geometry");
+  int64_t ba = g[0], bb = g[1], m = g[2], k = g[3], n = g[4];
+  bool ta = g[5] != 0, tb = g[6] != 0;
+  int64_t batch = std::max(ba, bb);
+  bool bias = !info[2].IsNull() && !info[2].IsUndefined();
+  Activation act = ReadActivation(info[5]);
+  if (info[6].IsNumber()) act.alpha = info[6].As<Napi::Number>().FloatValue();
+  float *a = Data(info[0], ba * m * k, "a");
+  float *b = Data(info[1], bb * k * n, "b");
+  float *bv = bias ? Data(info[2], n, "bias") : nullptr;
+  float *out = Data(info[3], batch * m * n, "out");
+
+  // Transposed operands are described by strides, so nothing is copied.
+  memory::desc a_md({ba, m, k}, dt::f32, ta ? memory::dims{m * k, 1, m} : memory::dims{m * k, k, 1});
+  memory::desc b_md({bb, k, n}, dt::f32, tb ? memory::dims{k * n, 1, k} : memory::dims{k * n, n, 1});
+  memory::desc c_md({batch, m, n}, dt::f32, memory::dims{m * n, n, 1});
+  memory::desc bias_md({1, 1, n}, dt::f32, memory::dims{n, n, 1});
+
+  auto prepared = Cached(Key(g, "matmul" + std::to_string(bias) + act.name + std::to_string(act.alpha)), [&] {
+    dnnl::post_ops ops;
+    dnnl::primitive_attr attr;
+    if (!AppendActivation(act, ops)) throw dnnl::error(dnnl_unimplemented, "activation");
+    attr.set_post_ops(ops);
+    auto desc = bias ? dnnl::matmul::desc(a_md, b_md, bias_md, c_md) : dnnl::matmul::desc(a_md, b_md, c_md);
+    dnnl::matmul::primitive_desc pd(desc, attr, Engine());
+    return std::make_shared<Prepared>(Prepared{dnnl::matmul(pd), b_md, {}});
+  });
+  if (!prepared) return Napi::Boolean::New(info.Env(), false);
+
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(a_md, Engine(), a)},
+                                       {DNNL_ARG_WEIGHTS, memory(b_md, Engine(), b)},
+                                       {DNNL_ARG_DST, memory(c_md, Engine(), out)}};
+  if (bias) args.emplace(DNNL_ARG_BIAS, memory(bias_md, Engine(), bv));
+  prepared->primitive.execute(Stream(), args);
+  Stream().wait();
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// setThreads(n): OpenMP threads for this thread's oneDNN calls (an OpenMP setting is per thread).
+Napi::Value SetThreads(const Napi::CallbackInfo &info) {
+  omp_set_num_threads(std::max(1, info[0].As<Napi::Number>().Int32Value()));
+  return info.Env().Undefined();
+}
+
+Napi::Value GetThreads(const Napi::CallbackInfo &info) {
+  return Napi::Number::New(info.Env(), omp_get_max_threads());
+}
+
+Napi::Value Version(const Napi::CallbackInfo &info) {
+  const dnnl_version_t *v = dnnl_version();
+  std::string isa;
+  switch (dnnl::get_effective_cpu_isa()) {
+    case dnnl::cpu_isa::avx512_core: isa = "avx512_core"; break;
+    case dnnl::cpu_isa::avx512_core_vnni: isa = "avx512_core_vnni"; break;
+    case dnnl::cpu_isa::avx512_core_bf16: isa = "avx512_core_bf16"; break;
+    case dnnl::cpu_isa::avx512_core_amx: isa = "avx512_core_amx"; break;
+    case dnnl::cpu_isa::avx2: isa = "avx2"; break;
+    case dnnl::cpu_isa::avx2_vnni: isa = "avx2_vnni"; break;
+    case dnnl::cpu_isa::avx: isa = "avx"; break;
+    case dnnl::cpu_isa::sse41: isa = "sse41"; break;
+    default: isa = "other";
+  }
+  auto out = Napi::Object::New(info.Env());
+  out.Set("onednn", std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch));
+  out.Set("isa", isa);
+  return out;
+}
+
+template <Napi::Value (*F)(const Napi::CallbackInfo &)>
+Napi::Value Guarded(const Napi::CallbackInfo &info) {
+  try {
+    return F(info);
+  } catch (const dnnl::error &e) {
+    throw Napi::Error::New(info.Env(), std::string("oneDNN: ") + e.what());
+  }
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("conv2d", Napi::Function::New(env, Guarded<Conv2d>));
+  exports.Set("conv2dBackwardData", Napi::Function::New(env, Guarded<Conv2dBackwardData>));
+  exports.Set("conv2dBackwardFilter", Napi::Function::New(env, Guarded<Conv2dBackwardFilter>));
+  exports.Set("matMul", Napi::Function::New(env, Guarded<MatMul>));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("getThreads", Napi::Function::New(env, GetThreads));
+  exports.Set("version", Napi::Function::New(env, Version));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(coldbench_native, Init)

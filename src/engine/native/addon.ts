@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The Node-API addon built from `native/src/addon.cc` (oneDNN behind TF.js's heavy kernels). */
+export interface NativeAddon {
+  /** y = act(conv(x, filter) + bias), NHWC/HWIO; false when oneDNN has no implementation for it. */
+  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: number[], activation: string, alpha: number): boolean;
+  conv2dBackwardData(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: number[]): boolean;
+  conv2dBackwardFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: number[]): boolean;
+  /** out = act(op(a)·op(b) + bias) over [batch, m, n]; geometry [batchA, batchB, m, k, n, transposeA, transposeB]. */
+  matMul(a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array, geometry: number[], activation: string, alpha: number): boolean;
+  /** OpenMP threads for the calling thread's oneDNN calls. */
+  setThreads(threads: number): void;
+  getThreads(): number;
+  version(): { onednn: string; isa: string };
+}
+
+/** Where `npm ci` (scripts/build-native.mjs) puts the addon; COLDBENCH_NATIVE_ADDON points elsewhere (a custom build, or none). */
+export const NATIVE_ADDON_PATH = process.env.COLDBENCH_NATIVE_ADDON ?? fileURLToPath(new URL('../../../native/build/Release/coldbench_native.node', import.meta.url));
+
+/** What `auto` says when it cannot use the native engine. */
+export const NATIVE_MISSING_FIX = "install Debian's libdnnl-dev (apt-get install libdnnl-dev), then run npm ci again";
+
+/** The addon, or why it cannot be loaded (not built, or built against a library that is gone). */
+export function loadNativeAddon(path = NATIVE_ADDON_PATH): { addon: NativeAddon } | { reason: string } {
+  if (!existsSync(path)) return { reason: `the native engine is not built (${NATIVE_MISSING_FIX})` };
+  try {
+    return { addon: createRequire(import.meta.url)(path) as NativeAddon };
+  } catch (error) {
+    return { reason: `the native engine does not load (${(error as Error).message.split('\n')[0]}; ${NATIVE_MISSING_FIX})` };
+  }
+}
