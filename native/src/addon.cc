@@ -271,6 +271,165 @@ Napi::Value MatMul(const Napi::CallbackInfo &info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
+// Row-major descriptor of a plain tensor.
+memory::desc Plain(const memory::dims &dims) {
+  memory::dims strides(dims.size(), 1);
+  for (int i = static_cast<int>(dims.size()) - 2; i >= 0; i--) strides[i] = strides[i + 1] * dims[i + 1];
+  return {dims, dt::f32, strides};
+}
+
+size_t Count(const memory::dims &dims) {
+  size_t n = 1;
+  for (auto d : dims) n *= d;
+  return n;
+}
+
+// A primitive without a filter to reorder; cached like the others.
+std::shared_ptr<Prepared> Plainly(dnnl::primitive primitive) {
+  return std::make_shared<Prepared>(Prepared{primitive, {}, {}});
+}
+
+// concat(parts[], out, [outer, inner], sizes[]): parts [outer, size_i, inner] joined on the middle axis.
+// split(x, parts[], [outer, inner], sizes[]): the inverse, each part a reorder of a window of x.
+struct Axis {
+  int64_t outer, inner;
+  std::vector<int64_t> sizes;
+  int64_t total = 0;
+  Axis(const Napi::CallbackInfo &info) {
+    auto oi = Ints(info[2], 2, "[outer, inner]");
+    outer = oi[0], inner = oi[1];
+    sizes = Ints(info[3], info[3].As<Napi::Array>().Length(), "sizes");
+    for (auto s : sizes) total += s;
+  }
+  memory::desc Part(size_t i) const { return Plain({outer, sizes[i], inner}); }
+  memory::desc Whole() const { return Plain({outer, total, inner}); }
+};
+
+Napi::Value Concat(const Napi::CallbackInfo &info) {
+  Axis a(info);
+  auto parts = info[0].As<Napi::Array>();
+  std::vector<memory::desc> mds;
+  for (size_t i = 0; i < a.sizes.size(); i++) mds.push_back(a.Part(i));
+  std::string key = Key({a.outer, a.inner}, "concat") + Key(a.sizes, "");
+  auto prepared = Cached(key, [&] { return Plainly(dnnl::concat(dnnl::concat::primitive_desc(a.Whole(), 1, mds, Engine()))); });
+  if (!prepared) return Napi::Boolean::New(info.Env(), false);
+  std::unordered_map<int, memory> args{{DNNL_ARG_DST, memory(a.Whole(), Engine(), Data(info[1], Count({a.outer, a.total, a.inner}), "out"))}};
+  for (uint32_t i = 0; i < a.sizes.size(); i++) {
+    args.emplace(DNNL_ARG_MULTIPLE_SRC + i, memory(mds[i], Engine(), Data(parts.Get(i), Count({a.outer, a.sizes[i], a.inner}), "part")));
+  }
+  prepared->primitive.execute(Stream(), args);
+  Stream().wait();
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+Napi::Value Split(const Napi::CallbackInfo &info) {
+  Axis a(info);
+  auto parts = info[1].As<Napi::Array>();
+  float *x = Data(info[0], Count({a.outer, a.total, a.inner}), "x");
+  int64_t offset = 0;
+  for (uint32_t i = 0; i < a.sizes.size(); i++) {
+    auto window = a.Whole().submemory_desc({a.outer, a.sizes[i], a.inner}, {0, offset, 0});
+    memory from(window, Engine(), x), to(a.Part(i), Engine(), Data(parts.Get(i), Count({a.outer, a.sizes[i], a.inner}), "part"));
+    Reorder(from, to);
+    offset += a.sizes[i];
+  }
+  Stream().wait();
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// avgPoolBackward(dy, dx, [n, h, w, c, oh, ow, kh, kw, sh, sw, pt, pb, pl, pr]): TF.js's average
+// (padding excluded from the count) pooling gradient, NHWC.
+Napi::Value AvgPoolBackward(const Napi::CallbackInfo &info) {
+  auto g = Ints(info[2], 14, "geometry");
+  int64_t n = g[0], h = g[1], w = g[2], c = g[3], oh = g[4], ow = g[5];
+  memory::desc src_md({n, c, h, w}, dt::f32, tag::nhwc), dst_md({n, c, oh, ow}, dt::f32, tag::nhwc);
+  memory::dims strides{g[8], g[9]}, kernel{g[6], g[7]}, pad_l{g[10], g[12]}, pad_r{g[11], g[13]};
+  auto prepared = Cached(Key(g, "avgpool-bwd"), [&] {
+    auto alg = algorithm::pooling_avg_exclude_padding;
+    dnnl::pooling_forward::primitive_desc hint(
+        dnnl::pooling_forward::desc(dnnl::prop_kind::forward_training, alg, src_md, dst_md, strides, kernel, pad_l, pad_r), Engine());
+    dnnl::pooling_backward::primitive_desc pd(dnnl::pooling_backward::desc(alg, src_md, dst_md, strides, kernel, pad_l, pad_r), Engine(), hint);
+    return Plainly(dnnl::pooling_backward(pd));
+  });
+  if (!prepared) return Napi::Boolean::New(info.Env(), false);
+  prepared->primitive.execute(Stream(), {{DNNL_ARG_DIFF_DST, memory(dst_md, Engine(), Data(info[0], n * oh * ow * c, "dy"))},
+                                         {DNNL_ARG_DIFF_SRC, memory(src_md, Engine(), Data(info[1], n * h * w * c, "dx"))}});
+  Stream().wait();
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// relu(x, out, size): out = max(x, 0).
+Napi::Value Relu(const Napi::CallbackInfo &info) {
+  int64_t n = info[2].As<Napi::Number>().Int64Value();
+  auto md = Plain({n});
+  auto prepared = Cached(Key({n}, "relu"), [&] {
+    return Plainly(dnnl::eltwise_forward(dnnl::eltwise_forward::primitive_desc(
+        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_inference, algorithm::eltwise_relu, md, 0.f, 0.f), Engine())));
+  });
+  if (!prepared) return Napi::Boolean::New(info.Env(), false);
+  prepared->primitive.execute(Stream(), {{DNNL_ARG_SRC, memory(md, Engine(), Data(info[0], n, "x"))}, {DNNL_ARG_DST, memory(md, Engine(), Data(info[1], n, "out"))}});
+  Stream().wait();
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// binary(a, aDims, b, bDims, out, op): out = a op b, op 0 add, 1 multiply, 2 subtract; aDims is
+// the output's shape and bDims broadcasts to it (1 where it repeats), both of one rank.
+Napi::Value Binary(const Napi::CallbackInfo &info) {
+  auto a_dims = Ints(info[1], info[1].As<Napi::Array>().Length(), "aDims");
+  auto b_dims = Ints(info[3], a_dims.size(), "bDims");
+  int op = info[5].As<Napi::Number>().Int32Value();
+  auto a_md = Plain(a_dims), b_md = Plain(b_dims);
+  const algorithm algs[] = {algorithm::binary_add, algorithm::binary_mul, algorithm::binary_sub};
+  auto prepared = Cached(Key(a_dims, "binary" + std::to_string(op)) + Key(b_dims, ""), [&] {
+    return Plainly(dnnl::binary(dnnl::binary::primitive_desc(dnnl::binary::desc(algs[op], a_md, b_md, a_md), Engine())));
+  });
+  if (!prepared) return Napi::Boolean::New(info.Env(), false);
+  prepared->primitive.execute(Stream(), {{DNNL_ARG_SRC_0, memory(a_md, Engine(), Data(info[0], Count(a_dims), "a"))},
+                                         {DNNL_ARG_SRC_1, memory(b_md, Engine(), Data(info[2], Count(b_dims), "b"))},
+                                         {DNNL_ARG_DST, memory(a_md, Engine(), Data(info[4], Count(a_dims), "out"))}});
+  Stream().wait();
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// resizeNearest(x, y, [n, h, w, c, oh, ow]): nearest upsample by whole factors (see the gradient below).
+Napi::Value ResizeNearest(const Napi::CallbackInfo &info) {
+  auto g = Ints(info[2], 6, "geometry");
+  int64_t n = g[0], h = g[1], w = g[2], c = g[3], oh = g[4], ow = g[5];
+  if (oh % h || ow % w) return Napi::Boolean::New(info.Env(), false);
+  memory::desc src_md({n, c, h, w}, dt::f32, tag::nhwc), dst_md({n, c, oh, ow}, dt::f32, tag::nhwc);
+  auto prepared = Cached(Key(g, "resize-fwd"), [&] {
+    return Plainly(dnnl::resampling_forward(dnnl::resampling_forward::primitive_desc(
+        dnnl::resampling_forward::desc(dnnl::prop_kind::forward_training, algorithm::resampling_nearest, src_md, dst_md), Engine())));
+  });
+  if (!prepared) return Napi::Boolean::New(info.Env(), false);
+  prepared->primitive.execute(Stream(), {{DNNL_ARG_SRC, memory(src_md, Engine(), Data(info[0], n * h * w * c, "x"))},
+                                         {DNNL_ARG_DST, memory(dst_md, Engine(), Data(info[1], n * oh * ow * c, "y"))}});
+  Stream().wait();
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// resizeNearestBackward(dy, dx, [n, h, w, c, oh, ow]): gradient of a nearest upsample by whole
+// factors oh/h and ow/w, where oneDNN's nearest source index round((d + ½)·h/oh − ½) equals
+// TF.js's floor(d·h/oh) (alignCorners and halfPixelCenters off).
+Napi::Value ResizeNearestBackward(const Napi::CallbackInfo &info) {
+  auto g = Ints(info[2], 6, "geometry");
+  int64_t n = g[0], h = g[1], w = g[2], c = g[3], oh = g[4], ow = g[5];
+  if (oh % h || ow % w) return Napi::Boolean::New(info.Env(), false);
+  memory::desc src_md({n, c, h, w}, dt::f32, tag::nhwc), dst_md({n, c, oh, ow}, dt::f32, tag::nhwc);
+  auto prepared = Cached(Key(g, "resize-bwd"), [&] {
+    auto alg = algorithm::resampling_nearest;
+    dnnl::resampling_forward::primitive_desc hint(
+        dnnl::resampling_forward::desc(dnnl::prop_kind::forward_training, alg, src_md, dst_md), Engine());
+    dnnl::resampling_backward::primitive_desc pd(dnnl::resampling_backward::desc(alg, src_md, dst_md), Engine(), hint);
+    return Plainly(dnnl::resampling_backward(pd));
+  });
+  if (!prepared) return Napi::Boolean::New(info.Env(), false);
+  prepared->primitive.execute(Stream(), {{DNNL_ARG_DIFF_DST, memory(dst_md, Engine(), Data(info[0], n * oh * ow * c, "dy"))},
+                                         {DNNL_ARG_DIFF_SRC, memory(src_md, Engine(), Data(info[1], n * h * w * c, "dx"))}});
+  Stream().wait();
+  return Napi::Boolean::New(info.Env(), true);
+}
+
 // setThreads(n): OpenMP threads for this thread's oneDNN calls (an OpenMP setting is per thread).
 Napi::Value SetThreads(const Napi::CallbackInfo &info) {
   omp_set_num_threads(std::max(1, info[0].As<Napi::Number>().Int32Value()));
@@ -315,6 +474,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dBackwardData", Napi::Function::New(env, Guarded<Conv2dBackwardData>));
   exports.Set("conv2dBackwardFilter", Napi::Function::New(env, Guarded<Conv2dBackwardFilter>));
   exports.Set("matMul", Napi::Function::New(env, Guarded<MatMul>));
+  exports.Set("concat", Napi::Function::New(env, Guarded<Concat>));
+  exports.Set("split", Napi::Function::New(env, Guarded<Split>));
+  exports.Set("avgPoolBackward", Napi::Function::New(env, Guarded<AvgPoolBackward>));
+  exports.Set("relu", Napi::Function::New(env, Guarded<Relu>));
+  exports.Set("binary", Napi::Function::New(env, Guarded<Binary>));
+  exports.Set("resizeNearest", Napi::Function::New(env, Guarded<ResizeNearest>));
+  exports.Set("resizeNearestBackward", Napi::Function::New(env, Guarded<ResizeNearestBackward>));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("version", Napi::Function::New(env, Version));

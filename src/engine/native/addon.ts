@@ -10,6 +10,18 @@ export interface NativeAddon {
   conv2dBackwardFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: number[]): boolean;
   /** out = act(op(a)·op(b) + bias) over [batch, m, n]; geometry [batchA, batchB, m, k, n, transposeA, transposeB]. */
   matMul(a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array, geometry: number[], activation: string, alpha: number): boolean;
+  /** Parts [outer, sizes[i], inner] joined along the middle axis, and the inverse. */
+  concat(parts: Float32Array[], out: Float32Array, outerInner: [number, number], sizes: number[]): boolean;
+  split(x: Float32Array, parts: Float32Array[], outerInner: [number, number], sizes: number[]): boolean;
+  /** Average-pooling gradient (padding not counted); geometry [n, h, w, c, oh, ow, kh, kw, sh, sw, pt, pb, pl, pr]. */
+  avgPoolBackward(dy: Float32Array, dx: Float32Array, geometry: number[]): boolean;
+  relu(x: Float32Array, out: Float32Array, size: number): boolean;
+  /** out = a op b (0 add, 1 multiply, 2 subtract); `aDims` is the output's shape, `bDims` broadcasts to it. */
+  binary(a: Float32Array, aDims: number[], b: Float32Array, bDims: number[], out: Float32Array, op: number): boolean;
+  /** Nearest upsample by whole factors; geometry [n, h, w, c, oh, ow]. */
+  resizeNearest(x: Float32Array, y: Float32Array, geometry: number[]): boolean;
+  /** Gradient of a nearest upsample by whole factors; geometry [n, h, w, c, oh, ow]. */
+  resizeNearestBackward(dy: Float32Array, dx: Float32Array, geometry: number[]): boolean;
   /** OpenMP threads for the calling thread's oneDNN calls. */
   setThreads(threads: number): void;
   getThreads(): number;

@@ -6,8 +6,8 @@ type Info = tf.TensorInfo;
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 type Conv2DAttrs = Pick<tf.Conv2DAttrs, 'strides' | 'pad' | 'dataFormat' | 'dimRoundingMode'> & { dilations?: [number, number] | number };
-/** A native kernel: its output, or undefined where oneDNN does not apply (the stock kernel then runs). */
-type NativeKernel = (args: KernelArgs, addon: NativeAddon) => Info | undefined;
+/** A native kernel: its output(s), or undefined where oneDNN does not apply (the stock kernel then runs). */
+type NativeKernel = (args: KernelArgs, addon: NativeAddon) => Info | Info[] | undefined;
 
 /** Activations oneDNN fuses as post-ops (REFERENCE: TF.js's fused op names); prelu stays in wasm. */
 const FUSABLE = new Set(['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu']);
@@ -33,18 +33,134 @@ function convInfo(xShape: number[], filterShape: number[], attrs: Conv2DAttrs): 
 }
 
 /**
- * Allocates `shape` on the wasm heap, then runs `fill` on Float32Array views of the inputs and
- * the output. Views are taken after the allocation, which may grow (and so move) the heap.
- * Returns undefined, freeing the output, when `fill` reports that oneDNN cannot do it.
+ * Allocates outputs of `shapes` on the wasm heap, then runs `fill` on Float32Array views of the
+ * inputs and the outputs. Views are taken after the allocations, which may grow (and so move) the
+ * heap. Returns undefined, freeing the outputs, when `fill` reports that oneDNN cannot do it.
  */
-function computeInto(backend: BackendWasm, inputs: readonly (Info | null)[], shape: number[], fill: (views: (Float32Array | null)[], out: Float32Array) => boolean): Info | undefined {
+function computeMany(backend: BackendWasm, inputs: readonly (Info | null)[], shapes: number[][], fill: (views: (Float32Array | null)[], outs: Float32Array[]) => boolean): Info[] | undefined {
   if (inputs.some((t) => t && t.dtype !== 'float32')) return undefined;
-  const out = backend.makeOutput(shape, 'float32');
-  const views = inputs.map((t) => (t ? (backend.typedArrayFromHeap(t) as Float32Array) : null));
-  if (fill(views, backend.typedArrayFromHeap(out) as Float32Array)) return out;
-  backend.disposeData(out.dataId);
+  const outs = shapes.map((shape) => backend.makeOutput(shape, 'float32'));
+  const view = (t: Info) => backend.typedArrayFromHeap(t) as Float32Array;
+  if (fill(inputs.map((t) => (t ? view(t) : null)), outs.map(view))) return outs;
+  outs.forEach((out) => backend.disposeData(out.dataId));
   return undefined;
 }
+
+function computeInto(backend: BackendWasm, inputs: readonly (Info | null)[], shape: number[], fill: (views: (Float32Array | null)[], out: Float32Array) => boolean): Info | undefined {
+  return computeMany(backend, inputs, [shape], (views, [out]) => fill(views, out))?.[0];
+}
+
+/** The input itself, one more reference, no copy (as the cpu backend's Identity does; wasm's copies). */
+function shared({ inputs, backend }: KernelArgs): Info {
+  const { x } = inputs as Record<string, Info>;
+  (backend as BackendWasm).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+/** Sizes before, along and after `axis`: the [outer, sizes, inner] view addon.cc's concat and split take. */
+function alongAxis(shapes: number[][], axis: number): [[number, number], number[]] {
+  const [shape] = shapes;
+  return [[tf.util.sizeFromShape(shape.slice(0, axis)), tf.util.sizeFromShape(shape.slice(axis + 1))], shapes.map((s) => s[axis])];
+}
+
+/** A vector of n ones, reused: the other factor when a sum is a matrix product. */
+let ones = new Float32Array(0);
+function onesOf(n: number): Float32Array {
+  if (ones.length < n) ones = new Float32Array(n).fill(1);
+  return ones.subarray(0, n);
+}
+
+/**
+ * Sums over leading axes (a bias gradient) or trailing ones as a product with a ones vector, in
+ * oneDNN's matmul: its reduction primitive is many times slower for these shapes. Other axis sets
+ * go to wasm's Sum.
+ */
+const sum: NativeKernel = ({ inputs, backend, attrs }, addon) => {
+  const { x } = inputs as Record<string, Info>;
+  const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
+  const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+  const rank = x.shape.length;
+  const leading = axes.every((a, i) => a === i), trailing = axes.every((a, i) => a === rank - axes.length + i);
+  if (axes.length === 0 || !(leading || trailing) || tf.util.sizeFromShape(x.shape) === 0) return undefined;
+  const shape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+  const reduced = tf.util.sizeFromShape(axes.map((a) => x.shape[a]));
+  const kept = tf.util.sizeFromShape(x.shape) / reduced;
+  return computeInto(backend as BackendWasm, [x], shape, ([xv], out) => (leading
+    ? addon.matMul(onesOf(reduced), xv!, null, out, [1, 1, 1, reduced, kept, 0, 0], 'linear', 0)
+    : addon.matMul(xv!, onesOf(reduced), null, out, [1, 1, kept, reduced, 1, 0, 0], 'linear', 0)));
+};
+
+const concat: NativeKernel = ({ inputs, backend, attrs }, addon) => {
+  const parts = (inputs as unknown as Info[]).filter((t) => tf.util.sizeFromShape(t.shape) > 0);
+  if (parts.length < 2) return undefined;
+  const axis = tf.util.parseAxisParam((attrs as unknown as tf.ConcatAttrs).axis, parts[0].shape)[0];
+  const shapes = parts.map((t) => t.shape);
+  const [outerInner, sizes] = alongAxis(shapes, axis);
+  return computeInto(backend as BackendWasm, parts, tf.backend_util.computeOutShape(shapes, axis), (views, out) =>
+    addon.concat(views as Float32Array[], out, outerInner, sizes));
+};
+
+const splitV: NativeKernel = ({ inputs, backend, attrs }, addon) => {
+  const { x } = inputs as Record<string, Info>;
+  const { numOrSizeSplits, axis } = attrs as unknown as tf.SplitVAttrs;
+  const $axis = tf.util.parseAxisParam(axis, x.shape)[0];
+  const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, $axis);
+  if (sizes.some((n) => n === 0) || tf.util.sizeFromShape(x.shape) === 0) return undefined;
+  const shapes = sizes.map((n) => x.shape.map((d, i) => (i === $axis ? n : d)));
+  const [outerInner] = alongAxis([x.shape], $axis);
+  return computeMany(backend as BackendWasm, [x], shapes, ([xv], outs) => addon.split(xv!, outs, outerInner, sizes));
+};
+
+const avgPoolGrad: NativeKernel = ({ inputs, backend, attrs }, addon) => {
+  const { dy, input } = inputs as Record<string, Info>;
+  const { filterSize, strides, pad } = attrs as unknown as tf.AvgPoolGradAttrs;
+  const c = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad);
+  const p = c.padInfo;
+  if ([p.top, p.bottom, p.left, p.right].some((v) => v < 0)) return undefined;
+  const geometry = [c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, p.top, p.bottom, p.left, p.right];
+  return computeInto(backend as BackendWasm, [dy], input.shape, ([dyv], dx) => addon.avgPoolBackward(dyv!, dx, geometry));
+};
+
+/** Below this many elements an elementwise op is all call overhead, and wasm's is as good. */
+const ELEMENTWISE_MIN = 1 << 14;
+
+const relu: NativeKernel = ({ inputs, backend }, addon) => {
+  const { x } = inputs as Record<string, Info>;
+  const size = tf.util.sizeFromShape(x.shape);
+  return size < ELEMENTWISE_MIN ? undefined : computeInto(backend as BackendWasm, [x], x.shape, ([xv], out) => addon.relu(xv!, out, size));
+};
+
+/**
+ * a op b with numpy broadcasting, where one operand has the output's shape (oneDNN broadcasts
+ * only its second source); commutative ops swap their operands for that.
+ */
+function binary(op: 0 | 1 | 2): NativeKernel {
+  return ({ inputs, backend }, addon) => {
+    let { a, b } = inputs as Record<string, Info>;
+    const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    if (op !== 2 && !tf.util.arraysEqual(a.shape, shape)) [a, b] = [b, a];
+    const rank = shape.length;
+    const padded = (s: number[]) => [...Array(rank - s.length).fill(1), ...s];
+    if (tf.util.sizeFromShape(shape) < ELEMENTWISE_MIN || !tf.util.arraysEqual(a.shape, shape)) return undefined;
+    return computeInto(backend as BackendWasm, [a, b], shape, ([av, bv], out) => addon.binary(av!, shape, bv!, padded(b.shape), out, op));
+  };
+}
+
+const resizeNearest: NativeKernel = ({ inputs, backend, attrs }, addon) => {
+  const { images } = inputs as Record<string, Info>;
+  const { alignCorners, halfPixelCenters, size: [oh, ow] } = attrs as unknown as tf.ResizeNearestNeighborAttrs;
+  const [n, h, w, c] = images.shape;
+  if (alignCorners || halfPixelCenters || oh % h || ow % w || n * h * w * c === 0) return undefined;
+  return computeInto(backend as BackendWasm, [images], [n, oh, ow, c], ([xv], y) => addon.resizeNearest(xv!, y, [n, h, w, c, oh, ow]));
+};
+
+const resizeNearestGrad: NativeKernel = ({ inputs, backend, attrs }, addon) => {
+  const { images, dy } = inputs as Record<string, Info>;
+  const { alignCorners, halfPixelCenters } = attrs as unknown as tf.ResizeNearestNeighborGradAttrs;
+  const [n, h, w, c] = images.shape, [, oh, ow] = dy.shape;
+  if (alignCorners || halfPixelCenters || oh % h || ow % w || n * h * w * c === 0) return undefined;
+  return computeInto(backend as BackendWasm, [dy], images.shape, ([dyv], dx) => addon.resizeNearestBackward(dyv!, dx, [n, h, w, c, oh, ow]));
+};
 
 function biasFor(bias: Info | undefined, size: number): Info | null | undefined {
   if (!bias) return null;
@@ -107,8 +223,23 @@ function matMul({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon, fuse
     addon.matMul(av!, bv!, biasv, out, [batchA, batchB, m, k, n, Number(transposeA), Number(transposeB)], activation, leakyreluAlpha));
 }
 
-/** The kernels the native engine serves with oneDNN; all others are the wasm backend's. */
+/**
+ * The kernels the native engine serves itself, with oneDNN or (Identity, same-type Cast) by
+ * sharing the input; all others are the wasm backend's.
+ */
 export const NATIVE_KERNELS: Readonly<Record<string, NativeKernel>> = {
+  [tf.Identity]: shared,
+  [tf.Cast]: (args) => ((args.inputs.x as Info).dtype === (args.attrs as unknown as tf.CastAttrs).dtype ? shared(args) : undefined),
+  [tf.Sum]: sum,
+  [tf.Concat]: concat,
+  [tf.SplitV]: splitV,
+  [tf.AvgPoolGrad]: avgPoolGrad,
+  [tf.ResizeNearestNeighbor]: resizeNearest,
+  [tf.ResizeNearestNeighborGrad]: resizeNearestGrad,
+  [tf.Relu]: relu,
+  [tf.Add]: binary(0),
+  [tf.Multiply]: binary(1),
+  [tf.Sub]: binary(2),
   [tf.Conv2D]: conv2D,
   [tf.FusedConv2D]: fusedConv2D,
   [tf.Conv2DBackpropInput]: conv2DBackpropInput,

@@ -48,8 +48,8 @@ native('native engine (oneDNN) kernels', () => {
     for (const name of Object.keys(NATIVE_KERNELS)) expect(tf.getKernel(name, NATIVE_BACKEND)).toBeDefined();
     const wasm = tf.getKernelsForBackend('wasm');
     expect(tf.getKernelsForBackend(NATIVE_BACKEND)).toHaveLength(wasm.length);
-    const relu = tf.getKernel(tf.Relu, NATIVE_BACKEND)!;
-    expect(relu.kernelFunc).toBe(tf.getKernel(tf.Relu, 'wasm')!.kernelFunc);
+    const step = tf.getKernel(tf.Step, NATIVE_BACKEND)!;
+    expect(step.kernelFunc).toBe(tf.getKernel(tf.Step, 'wasm')!.kernelFunc);
   });
 
   // The conv table of the wasm kernel tests; cpu's conv gradients are the reference.
@@ -124,6 +124,58 @@ native('native engine (oneDNN) kernels', () => {
     let ours: Float32Array = new Float32Array();
     expect(await ran('matMul', async () => (ours = await run(NATIVE_BACKEND)))).toBe(1);
     expectClose(ours, reference);
+  });
+
+  // Shapes above ELEMENTWISE_MIN (16,384 elements), where the native kernels take over from wasm.
+  it.each([
+    ['bias add (broadcast b)', (x: tf.Tensor, b: tf.Tensor) => tf.add(x, b), [4, 16, 16, 64], [64], 'binary'],
+    ['bias add (broadcast a)', (x: tf.Tensor, b: tf.Tensor) => tf.add(b, x), [4, 16, 16, 64], [64], 'binary'],
+    ['multiply', (x: tf.Tensor, y: tf.Tensor) => tf.mul(x, y), [4, 16, 16, 64], [4, 16, 16, 64], 'binary'],
+    ['subtract', (x: tf.Tensor, y: tf.Tensor) => tf.sub(x, y), [4, 16, 16, 64], [1, 16, 1, 64], 'binary'],
+    ['relu', (x: tf.Tensor) => tf.relu(x), [4, 16, 16, 64], [1], 'relu'],
+    ['sum over leading axes', (x: tf.Tensor) => tf.sum(x, [0, 1, 2]), [4, 16, 16, 64], [1], 'matMul'],
+    ['sum over trailing axes, kept', (x: tf.Tensor) => tf.sum(x, [2, 3], true), [4, 16, 16, 64], [1], 'matMul'],
+    ['concat on channels', (x: tf.Tensor, y: tf.Tensor) => tf.concat([x, y], 3), [4, 16, 16, 64], [4, 16, 16, 32], 'concat'],
+    ['split on channels', (x: tf.Tensor) => tf.concat(tf.split(x, [40, 24], 3).reverse(), 3), [4, 16, 16, 64], [1], 'split'],
+    ['average pooling', (x: tf.Tensor) => tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid'), [4, 16, 16, 64], [1], 'avgPoolBackward'],
+    ['nearest upsample', (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [32, 32]), [1, 16, 16, 64], [1], 'resizeNearestBackward'],
+  ] as const)('%s and its gradients match cpu', async (_, f, aShape, bShape, key) => {
+    const rng = new Rng(aShape[3] + bShape.length);
+    const [a, b] = [rng.normals(tf.util.sizeFromShape([...aShape])), rng.normals(tf.util.sizeFromShape([...bShape]))];
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const inputs = [tf.tensor(a, [...aShape]), tf.tensor(b, [...bShape])];
+        const g = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.sin(f(x, y)));
+        const wrt = f.length === 2 ? inputs : inputs.slice(0, 1); // unary ops ignore b
+        return [f(inputs[0], inputs[1]), ...tf.grads(g)(wrt)].map((t) => t.dataSync() as Float32Array);
+      });
+    };
+    const reference = await run('cpu');
+    let ours: Float32Array[] = [];
+    expect(await ran(key, async () => (ours = await run(NATIVE_BACKEND)))).toBeGreaterThanOrEqual(1);
+    ours.forEach((v, i) => expectClose(v, reference[i]));
+  });
+
+  it("differentiates 'same' average pooling as its forward computes it, padding excluded", async () => {
+    // Hand-derived: a 3×3 window, stride 2, pads a 3×3 image by 1, giving 4 windows of 4 real
+    // pixels each (the forward divides by 4). d(sum of outputs)/dx is 1/4 per window a pixel is
+    // in: corners 1, edges 2, centre 4 windows. TF.js's cpu and wasm kernels divide by 9 instead.
+    await tf.setBackend(NATIVE_BACKEND);
+    const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.avgPool(x as tf.Tensor4D, 3, 2, 'same')))(tf.ones([1, 3, 3, 1])).dataSync());
+    expect(Array.from(g)).toEqual([0.25, 0.5, 0.25, 0.5, 1, 0.5, 0.25, 0.5, 0.25]);
+  });
+
+  it('shares data for Identity and same-type Cast instead of copying it', async () => {
+    await tf.setBackend(NATIVE_BACKEND);
+    const x = tf.tensor([1, 2, 3]);
+    const [y, z] = [tf.engine().runKernel(tf.Identity, { x }, {}) as tf.Tensor, tf.cast(x, 'float32')];
+    expect(tf.engine().backend.numDataIds()).toBe(1);
+    expect([...y.dataSync(), ...z.dataSync()]).toEqual([1, 2, 3, 1, 2, 3]);
+    x.dispose();
+    expect(await y.data()).toEqual(new Float32Array([1, 2, 3])); // the others still hold it
+    tf.dispose([y, z]);
+    expect(tf.engine().backend.numDataIds()).toBe(0);
   });
 
   it('gives the U-Net gradients of every weight that cpu gives (batch 1) and wasm gives (batch 3)', async () => {
