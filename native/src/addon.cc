@@ -110,11 +110,10 @@ dnnl::convolution_forward::primitive_desc ForwardHint(const Conv &c, bool bias, 
   return {desc, attr, Engine()};
 }
 
-// A primitive plus the scratch memory for its filter in oneDNN's preferred layout.
+// A primitive plus, for convolutions, its filter in oneDNN's preferred layout when that is not HWIO.
 struct Prepared {
   dnnl::primitive primitive;
-  memory::desc weights;  // the layout the primitive wants
-  memory scratch;        // filter in that layout, when it differs from HWIO
+  memory scratch;
 };
 
 template <typename Build>
@@ -136,6 +135,25 @@ void Reorder(memory &from, memory &to) {
   dnnl::reorder(from, to).execute(Stream(), from, to);
 }
 
+// A conv primitive whose filter (or filter gradient) layout `wanted` gets scratch memory if it is not HWIO.
+std::shared_ptr<Prepared> WithFilter(dnnl::primitive primitive, const memory::desc &wanted, const Conv &c) {
+  auto p = std::make_shared<Prepared>(Prepared{primitive, {}});
+  if (wanted != c.UserWeights()) p->scratch = memory(wanted, Engine());
+  return p;
+}
+
+// A primitive without a filter to reorder.
+std::shared_ptr<Prepared> Plainly(dnnl::primitive primitive) {
+  return std::make_shared<Prepared>(Prepared{primitive, {}});
+}
+
+// The filter as the primitive reads it: the caller's HWIO memory, or a reordered copy in scratch.
+memory FilterIn(Prepared &p, memory &user) {
+  if (!p.scratch) return user;
+  Reorder(user, p.scratch);
+  return p.scratch;
+}
+
 // conv2d(x, w, bias | null, y, geometry, activation, alpha) -> true, or false if oneDNN cannot.
 Napi::Value Conv2d(const Napi::CallbackInfo &info) {
   auto g = Ints(info[4], 17, "geometry");
@@ -154,19 +172,12 @@ Napi::Value Conv2d(const Napi::CallbackInfo &info) {
     if (!AppendActivation(act, ops)) throw dnnl::error(dnnl_unimplemented, "activation");
     attr.set_post_ops(ops);
     auto pd = ForwardHint(c, bias, attr);
-    auto p = std::make_shared<Prepared>(Prepared{dnnl::convolution_forward(pd), pd.weights_desc(), {}});
-    if (pd.weights_desc() != c.UserWeights()) p->scratch = memory(pd.weights_desc(), Engine());
-    return p;
+    return WithFilter(dnnl::convolution_forward(pd), pd.weights_desc(), c);
   });
   if (!prepared) return Napi::Boolean::New(info.Env(), false);
 
   memory src(c.Src(), Engine(), x), dst(c.Dst(), Engine(), y), user_w(c.UserWeights(), Engine(), w);
-  memory weights = user_w;
-  if (prepared->scratch) {
-    Reorder(user_w, prepared->scratch);
-    weights = prepared->scratch;
-  }
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, FilterIn(*prepared, user_w)}, {DNNL_ARG_DST, dst}};
   if (bias) args.emplace(DNNL_ARG_BIAS, memory({{c.co}, dt::f32, tag::x}, Engine(), b));
   prepared->primitive.execute(Stream(), args);
   Stream().wait();
@@ -186,19 +197,12 @@ Napi::Value Conv2dBackwardData(const Napi::CallbackInfo &info) {
     dnnl::convolution_backward_data::desc desc(algorithm::convolution_direct, c.Src(), c.AnyWeights(), c.Dst(),
                                                c.Strides(), c.Dilations(), c.PadL(), c.PadR());
     dnnl::convolution_backward_data::primitive_desc pd(desc, Engine(), hint);
-    auto p = std::make_shared<Prepared>(Prepared{dnnl::convolution_backward_data(pd), pd.weights_desc(), {}});
-    if (pd.weights_desc() != c.UserWeights()) p->scratch = memory(pd.weights_desc(), Engine());
-    return p;
+    return WithFilter(dnnl::convolution_backward_data(pd), pd.weights_desc(), c);
   });
   if (!prepared) return Napi::Boolean::New(info.Env(), false);
 
   memory diff_dst(c.Dst(), Engine(), dy), diff_src(c.Src(), Engine(), dx), user_w(c.UserWeights(), Engine(), w);
-  memory weights = user_w;
-  if (prepared->scratch) {
-    Reorder(user_w, prepared->scratch);
-    weights = prepared->scratch;
-  }
-  prepared->primitive.execute(Stream(), {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, diff_src}});
+  prepared->primitive.execute(Stream(), {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_WEIGHTS, FilterIn(*prepared, user_w)}, {DNNL_ARG_DIFF_SRC, diff_src}});
   Stream().wait();
   return Napi::Boolean::New(info.Env(), true);
 }
@@ -216,9 +220,7 @@ Napi::Value Conv2dBackwardFilter(const Napi::CallbackInfo &info) {
     dnnl::convolution_backward_weights::desc desc(algorithm::convolution_direct, c.Src(), c.AnyWeights(), c.Dst(),
                                                   c.Strides(), c.Dilations(), c.PadL(), c.PadR());
     dnnl::convolution_backward_weights::primitive_desc pd(desc, Engine(), hint);
-    auto p = std::make_shared<Prepared>(Prepared{dnnl::convolution_backward_weights(pd), pd.diff_weights_desc(), {}});
-    if (pd.diff_weights_desc() != c.UserWeights()) p->scratch = memory(pd.diff_weights_desc(), Engine());
-    return p;
+    return WithFilter(dnnl::convolution_backward_weights(pd), pd.diff_weights_desc(), c);
   });
   if (!prepared) return Napi::Boolean::New(info.Env(), false);
 
@@ -258,7 +260,7 @@ Napi::Value MatMul(const Napi::CallbackInfo &info) {
     attr.set_post_ops(ops);
     auto desc = bias ? dnnl::matmul::desc(a_md, b_md, bias_md, c_md) : dnnl::matmul::desc(a_md, b_md, c_md);
     dnnl::matmul::primitive_desc pd(desc, attr, Engine());
-    return std::make_shared<Prepared>(Prepared{dnnl::matmul(pd), b_md, {}});
+    return Plainly(dnnl::matmul(pd));
   });
   if (!prepared) return Napi::Boolean::New(info.Env(), false);
 
@@ -282,11 +284,6 @@ size_t Count(const memory::dims &dims) {
   size_t n = 1;
   for (auto d : dims) n *= d;
   return n;
-}
-
-// A primitive without a filter to reorder; cached like the others.
-std::shared_ptr<Prepared> Plainly(dnnl::primitive primitive) {
-  return std::make_shared<Prepared>(Prepared{primitive, {}, {}});
 }
 
 // concat(parts[], out, [outer, inner], sizes[]): parts [outer, size_i, inner] joined on the middle axis.
