@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-20}
 for threads in 1 2; do
-  node bin/coldbench.js --backend native --threads "$threads" bench train --preset reference --steps "$steps" --compare-torch --json
+  bin/coldbench.js --backend native --threads "$threads" bench train --preset reference --steps "$steps" --compare-torch --json
 done
-node bin/coldbench.js --backend wasm bench train --preset reference --steps "$steps" --compare-torch --json
-node bin/coldbench.js --backend cpu bench train --preset reference --steps 1 --warmup 1 --json
+bin/coldbench.js --backend wasm bench train --preset reference --steps "$steps" --compare-torch --json
+bin/coldbench.js --backend cpu bench train --preset reference --steps 1 --warmup 1 --json

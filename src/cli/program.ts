@@ -9,6 +9,7 @@ import { UNET_PRESETS } from '../model/unet.js';
 import { writePreview } from './preview.js';
 import { expandSuite, loadSuite, parseShard, shardRuns, validateSuite, type Suite } from '../runner/suite.js';
 import { degradationBenchSuite } from '../bench/degradation.js';
+import { benchScaling, scalingSuite } from '../bench/scaling.js';
 import { runSuite } from '../runner/run-suite.js';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
@@ -207,6 +208,21 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       const definition = degradationBenchSuite(name, { steps: opts.steps, count: opts.samples });
       const suite = validateSuite(definition, `bench degradation ${name}`);
       await runSuiteCommand(suite, opts, globals(cmd), out);
+    });
+  bench
+    .command('scaling')
+    .description('time the same suite with 1 worker and with --workers workers (target: ≥ 1.8× faster with 2)')
+    .option('--degradation <name>', 'degradation every run inverts', 'blur')
+    .option('--runs <n>', 'identical runs (seeds 0…n−1); a multiple of --workers scales best', positiveInt, 4)
+    .option('--steps <n>', 'training steps per run', positiveInt, 200)
+    .option('--workers <n>', 'workers compared with 1 (default: CPU cores)', positiveInt, availableParallelism())
+    .option('--json', 'print one JSON line (the default output is the same JSON, indented)')
+    .action(async (opts: { degradation: string; runs: number; steps: number; workers: number; json?: boolean }, cmd: Command) => {
+      scalingSuite(opts); // bad options fail in one line before any engine or worker starts
+      const { backend: choice, threads } = globals(cmd);
+      const backend = choice === 'auto' ? await resolveAuto(out) : choice;
+      const result = await benchScaling({ ...opts, backend, threads, featureCache: join('.cache', 'features') });
+      console.log(opts.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
     });
   bench
     .command('metrics')

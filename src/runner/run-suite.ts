@@ -41,6 +41,11 @@ export interface SuiteRunOptions {
 export interface SuiteRunSummary {
   /** Runs by how this invocation left them (`done` = finished in an earlier invocation). */
   readonly counts: Record<RunState | 'stopped' | 'done', number>;
+  /**
+   * Wall-clock seconds preparing (every worker's engine started, the feature networks trained or
+   * read from the cache), then running the runs.
+   */
+  readonly seconds: { readonly prepare: number; readonly runs: number };
 }
 
 /** States that are final: a rerun skips them (errored runs are retried). */
@@ -88,13 +93,23 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
   const pool = new Piscina<WorkerTask, RunState | 'stopped' | 'ready'>({ filename: file, minThreads: options.workers, maxThreads: options.workers, idleTimeout: 60_000 });
   const progress = new SuiteProgress(pending.length, options.progress, options.log);
   const ports = new Set<MessageChannel['port1']>();
+  const seconds = { prepare: 0, runs: 0 };
+  const since = (start: number) => (performance.now() - start) / 1000;
   const onAbort = () => ports.forEach((p) => p.postMessage('stop'));
   options.signal?.addEventListener('abort', onAbort);
   try {
+    // Before any run: the feature networks are trained (or read from the cache) and every worker
+    // has started its engine (piscina hands tasks queued together to different idle workers).
+    const prepareStart = performance.now();
+    const engine = { backend: options.backend, threads: options.threads ?? 1 };
     const needs = new Map(pending.map(({ spec }) => [canonicalJson([spec.dataset, spec.size, spec.features]), spec]));
-    await Promise.all([...needs.values()].map((spec) =>
-      pool.run({ kind: 'features', backend: options.backend, threads: options.threads ?? 1, dataset: spec.dataset, size: spec.size, spec: spec.features, featureCache: options.featureCache }),
-    ));
+    await Promise.all([
+      ...[...needs.values()].map((spec) =>
+        pool.run({ kind: 'features', ...engine, dataset: spec.dataset, size: spec.size, spec: spec.features, featureCache: options.featureCache })),
+      ...Array.from({ length: Math.max(0, options.workers - needs.size) }, () => pool.run({ kind: 'start', ...engine })),
+    ]);
+    seconds.prepare = since(prepareStart);
+    const runsStart = performance.now();
     const versions = packageVersions();
     const commit = gitCommit();
     const execute = async (run: PlannedRun) => {
@@ -106,7 +121,7 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
         featureCache: options.featureCache, versions, gitCommit: commit, backend: options.backend,
       };
       try {
-        const state = (await pool.run({ kind: 'run', backend: options.backend, threads: options.threads ?? 1, task, port: port2 }, { transferList: [port2] })) as RunState | 'stopped';
+        const state = (await pool.run({ kind: 'run', ...engine, task, port: port2 }, { transferList: [port2] })) as RunState | 'stopped';
         counts[state] += 1;
         progress.finish(run.key, state);
         progress.log(`${state.padEnd(9)} ${run.key}`);
@@ -125,10 +140,11 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
       }
     };
     await Promise.all(Array.from({ length: options.workers }, lane));
+    seconds.runs = since(runsStart);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     progress.stop();
     await pool.destroy();
   }
-  return { counts };
+  return { counts, seconds };
 }

@@ -14,14 +14,17 @@ export interface StepMessage {
 /** What the runner sends a worker (plain data; STYLE.md §7). */
 export type WorkerTask =
   | { readonly kind: 'run'; readonly backend: BackendChoice; readonly threads: number; readonly task: RunTask; readonly port: MessagePort }
+  | { readonly kind: 'start'; readonly backend: BackendChoice; readonly threads: number }
   | { readonly kind: 'features'; readonly backend: BackendChoice; readonly threads: number; readonly dataset: string; readonly size: number; readonly spec: FeatureNetSpec; readonly featureCache: string };
 
 /**
- * The piscina worker: picks its engine once, then trains a feature network or runs one task.
+ * The piscina worker: picks its engine once, then only that (`start`), or trains a feature
+ * network, or runs one task.
  * The runner's `'stop'` message on the port asks the run to checkpoint and return.
  */
 export default async function work(message: WorkerTask): Promise<RunState | 'stopped' | 'ready'> {
   await initEngine(message.backend, undefined, { threads: message.threads });
+  if (message.kind === 'start') return 'ready';
   if (message.kind === 'features') {
     const net = await featureNet(await loadDataset(message.dataset, { size: message.size }), message.spec, message.featureCache);
     net.dispose();

@@ -35,6 +35,16 @@ describe('coldbench CLI', () => {
     expect(stderr).toContain("Unknown degradation 'blurr'. Did you mean 'blur'?");
   });
 
+  it('runs through its shebang, and bench scaling refuses one worker in one line', async () => {
+    // bin/coldbench.js started by the kernel, as npx does: `env -S node --single-threaded-gc`.
+    const { code, stderr } = await run('bin/coldbench.js', ['bench', 'scaling', '--workers', '1']).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('coldbench: bench scaling compares 1 worker with more: pass --workers 2 or more (got 1).');
+  });
+
   it('rejects an unknown backend', async () => {
     const { code, stderr } = await coldbench('--backend', 'gpu', 'degradations');
     expect(code).not.toBe(0);

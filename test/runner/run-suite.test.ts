@@ -34,8 +34,14 @@ describe('runSuite', () => {
 
   it('records a crashing run as errored and finishes the others', async () => {
     const dir = join(root, 'a');
-    const { counts } = await runSuite(suite, runs, options(dir));
+    const start = performance.now();
+    const { counts, seconds } = await runSuite(suite, runs, options(dir));
+    const wall = (performance.now() - start) / 1000;
     expect(counts).toMatchObject({ completed: 1, errored: 1, done: 0 });
+    // Both phases are timed, and together they fit inside the call.
+    expect(seconds.prepare).toBeGreaterThan(0);
+    expect(seconds.runs).toBeGreaterThan(0);
+    expect(seconds.prepare + seconds.runs).toBeLessThanOrEqual(wall);
     expect((await readResult(dir, 'blurok')).state).toBe('completed');
     const bad = await readResult(dir, 'pixelatebad');
     expect(bad.state).toBe('errored');
