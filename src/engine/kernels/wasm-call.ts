@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-wasm';
 
 type Info = tf.TensorInfo;
@@ -50,8 +51,34 @@ export class WasmKernels {
     if (runs.length <= 1) return this.reshape(x, outShape);
     const byInput = [...runs].sort((a, b) => a[0] - b[0]);
     const merged = byInput.map((run) => run.reduce((n, axis) => n * x.shape[axis], 1));
-    const t = this.call('Transpose', { x: this.reshape(x, merged) }, { perm: runs.map((run) => byInput.indexOf(run)) });
+    const order = runs.map((run) => byInput.indexOf(run));
+    const t = tf.util.arraysEqual(order, [2, 1, 0])
+      ? this.swapOuterInner(this.reshape(x, merged))
+      : this.call('Transpose', { x: this.reshape(x, merged) }, { perm: order });
     return this.reshape(t, outShape);
+  }
+
+  /**
+   * [a, m, b] → [b, m, a] (the filter gradient's batch ⇄ channel swap). Written here because
+   * wasm's Transpose walks the input with a stride of m·b floats for every element written
+   * (24 ms for 3.1M floats); one a × b tile per m stays in L1 (4.6 ms).
+   */
+  private swapOuterInner(x: Info): Info {
+    const [a, m, b] = x.shape;
+    const backend = this.backend as BackendWasm;
+    const out = backend.makeOutput([b, m, a], x.dtype);
+    this.made.push(out);
+    // Views after the allocation, which may grow (and so move) the heap.
+    const src = backend.typedArrayFromHeap(x) as Float32Array;
+    const dst = backend.typedArrayFromHeap(out) as Float32Array;
+    // Output rows of a are written whole; their a reads, m·b apart, stay cached across j.
+    for (let k = 0; k < m; k++) {
+      for (let j = 0; j < b; j++) {
+        const to = (j * m + k) * a;
+        for (let i = 0, from = k * b + j; i < a; i++, from += m * b) dst[to + i] = src[from];
+      }
+    }
+    return out;
   }
 
   /** Zero padding; `x` itself when there is none. */
