@@ -50,13 +50,6 @@ function computeInto(backend: BackendWasm, inputs: readonly (Info | null)[], sha
   return computeMany(backend, inputs, [shape], (views, [out]) => fill(views, out))?.[0];
 }
 
-/** The input itself, one more reference, no copy (as the cpu backend's Identity does; wasm's copies). */
-function shared({ inputs, backend }: KernelArgs): Info {
-  const { x } = inputs as Record<string, Info>;
-  (backend as BackendWasm).incRef(x.dataId);
-  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-}
-
 /** Sizes before, along and after `axis`: the [outer, sizes, inner] view addon.cc's concat and split take. */
 function alongAxis(shapes: number[][], axis: number): [[number, number], number[]] {
   const [shape] = shapes;
@@ -224,12 +217,10 @@ function matMul({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon, fuse
 }
 
 /**
- * The kernels the native engine serves itself, with oneDNN or (Identity, same-type Cast) by
- * sharing the input; all others are the wasm backend's.
+ * The kernels the native engine serves itself with oneDNN; all others are the wasm backend's
+ * (with coldbench's wasm kernels: src/engine/kernels/).
  */
 export const NATIVE_KERNELS: Readonly<Record<string, NativeKernel>> = {
-  [tf.Identity]: shared,
-  [tf.Cast]: (args) => ((args.inputs.x as Info).dtype === (args.attrs as unknown as tf.CastAttrs).dtype ? shared(args) : undefined),
   [tf.Sum]: sum,
   [tf.Concat]: concat,
   [tf.SplitV]: splitV,
