@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../kernels/index.js';
 import type { NativeAddon } from './addon.js';
-import { NATIVE_KERNELS, nativeKernelConfig } from './kernels.js';
+import { heapKernelConfig } from '../heap-kernels.js';
+import { NATIVE_KERNELS } from './kernels.js';
 
 /** The TF.js backend name of the native engine. */
 export const NATIVE_BACKEND = 'native';
@@ -25,7 +26,7 @@ export async function registerNativeBackend(addon: NativeAddon): Promise<void> {
   tf.registerBackend(NATIVE_BACKEND, () => wasm, 0);
   for (const kernel of tf.getKernelsForBackend('wasm')) {
     tf.registerKernel(kernel.kernelName in NATIVE_KERNELS
-      ? nativeKernelConfig(kernel.kernelName, NATIVE_BACKEND, addon, kernel)
+      ? heapKernelConfig(NATIVE_KERNELS[kernel.kernelName], NATIVE_BACKEND, addon, kernel)
       : { ...kernel, backendName: NATIVE_BACKEND });
   }
 }

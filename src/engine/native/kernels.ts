@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { computeInto, LAYOUT_KERNELS, type HeapKernel } from '../heap-kernels.js';
 import type { NativeAddon } from './addon.js';
 
 type Info = tf.TensorInfo;
@@ -7,7 +8,7 @@ type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 type Conv2DAttrs = Pick<tf.Conv2DAttrs, 'strides' | 'pad' | 'dataFormat' | 'dimRoundingMode'> & { dilations?: [number, number] | number };
 /** A native kernel: its output(s), or undefined where oneDNN does not apply (the stock kernel then runs). */
-type NativeKernel = (args: KernelArgs, addon: NativeAddon) => Info | Info[] | undefined;
+type NativeKernel = HeapKernel<NativeAddon>;
 
 /** Activations oneDNN fuses as post-ops (REFERENCE: TF.js's fused op names); prelu stays in wasm. */
 const FUSABLE = new Set(['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu']);
@@ -30,30 +31,6 @@ function convInfo(xShape: number[], filterShape: number[], attrs: Conv2DAttrs): 
   // Empty tensors and negative (cropping) pads are left to the stock kernels.
   const empty = [c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels].includes(0);
   return empty || [c.padInfo.top, c.padInfo.bottom, c.padInfo.left, c.padInfo.right].some((v) => v < 0) ? undefined : c;
-}
-
-/**
- * Allocates outputs of `shapes` on the wasm heap, then runs `fill` on Float32Array views of the
- * inputs and the outputs. Views are taken after the allocations, which may grow (and so move) the
- * heap. Returns undefined, freeing the outputs, when `fill` reports that oneDNN cannot do it.
- */
-function computeMany(backend: BackendWasm, inputs: readonly (Info | null)[], shapes: number[][], fill: (views: (Float32Array | null)[], outs: Float32Array[]) => boolean): Info[] | undefined {
-  if (inputs.some((t) => t && t.dtype !== 'float32')) return undefined;
-  const outs = shapes.map((shape) => backend.makeOutput(shape, 'float32'));
-  const view = (t: Info) => backend.typedArrayFromHeap(t) as Float32Array;
-  if (fill(inputs.map((t) => (t ? view(t) : null)), outs.map(view))) return outs;
-  outs.forEach((out) => backend.disposeData(out.dataId));
-  return undefined;
-}
-
-function computeInto(backend: BackendWasm, inputs: readonly (Info | null)[], shape: number[], fill: (views: (Float32Array | null)[], out: Float32Array) => boolean): Info | undefined {
-  return computeMany(backend, inputs, [shape], (views, [out]) => fill(views, out))?.[0];
-}
-
-/** Sizes before, along and after `axis`: the [outer, sizes, inner] view addon.cc's concat and split take. */
-function alongAxis(shapes: number[][], axis: number): [[number, number], number[]] {
-  const [shape] = shapes;
-  return [[tf.util.sizeFromShape(shape.slice(0, axis)), tf.util.sizeFromShape(shape.slice(axis + 1))], shapes.map((s) => s[axis])];
 }
 
 /** A vector of n ones, reused: the other factor when a sum is a matrix product. */
@@ -81,37 +58,6 @@ const sum: NativeKernel = ({ inputs, backend, attrs }, addon) => {
   return computeInto(backend as BackendWasm, [x], shape, ([xv], out) => (leading
     ? addon.matMul(onesOf(reduced), xv!, null, out, [1, 1, 1, reduced, kept, 0, 0], 'linear', 0)
     : addon.matMul(xv!, onesOf(reduced), null, out, [1, 1, kept, reduced, 1, 0, 0], 'linear', 0)));
-};
-
-const concat: NativeKernel = ({ inputs, backend, attrs }, addon) => {
-  const parts = (inputs as unknown as Info[]).filter((t) => tf.util.sizeFromShape(t.shape) > 0);
-  if (parts.length < 2) return undefined;
-  const axis = tf.util.parseAxisParam((attrs as unknown as tf.ConcatAttrs).axis, parts[0].shape)[0];
-  const shapes = parts.map((t) => t.shape);
-  const [outerInner, sizes] = alongAxis(shapes, axis);
-  return computeInto(backend as BackendWasm, parts, tf.backend_util.computeOutShape(shapes, axis), (views, out) =>
-    addon.concat(views as Float32Array[], out, outerInner, sizes));
-};
-
-const splitV: NativeKernel = ({ inputs, backend, attrs }, addon) => {
-  const { x } = inputs as Record<string, Info>;
-  const { numOrSizeSplits, axis } = attrs as unknown as tf.SplitVAttrs;
-  const $axis = tf.util.parseAxisParam(axis, x.shape)[0];
-  const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, $axis);
-  if (sizes.some((n) => n === 0) || tf.util.sizeFromShape(x.shape) === 0) return undefined;
-  const shapes = sizes.map((n) => x.shape.map((d, i) => (i === $axis ? n : d)));
-  const [outerInner] = alongAxis([x.shape], $axis);
-  return computeMany(backend as BackendWasm, [x], shapes, ([xv], outs) => addon.split(xv!, outs, outerInner, sizes));
-};
-
-const avgPoolGrad: NativeKernel = ({ inputs, backend, attrs }, addon) => {
-  const { dy, input } = inputs as Record<string, Info>;
-  const { filterSize, strides, pad } = attrs as unknown as tf.AvgPoolGradAttrs;
-  const c = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad);
-  const p = c.padInfo;
-  if ([p.top, p.bottom, p.left, p.right].some((v) => v < 0)) return undefined;
-  const geometry = [c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, p.top, p.bottom, p.left, p.right];
-  return computeInto(backend as BackendWasm, [dy], input.shape, ([dyv], dx) => addon.avgPoolBackward(dyv!, dx, geometry));
 };
 
 /** Below this many elements an elementwise op is all call overhead, and wasm's is as good. */
@@ -145,14 +91,6 @@ const resizeNearest: NativeKernel = ({ inputs, backend, attrs }, addon) => {
   const [n, h, w, c] = images.shape;
   if (alignCorners || halfPixelCenters || oh % h || ow % w || n * h * w * c === 0) return undefined;
   return computeInto(backend as BackendWasm, [images], [n, oh, ow, c], ([xv], y) => addon.resizeNearest(xv!, y, [n, h, w, c, oh, ow]));
-};
-
-const resizeNearestGrad: NativeKernel = ({ inputs, backend, attrs }, addon) => {
-  const { images, dy } = inputs as Record<string, Info>;
-  const { alignCorners, halfPixelCenters } = attrs as unknown as tf.ResizeNearestNeighborGradAttrs;
-  const [n, h, w, c] = images.shape, [, oh, ow] = dy.shape;
-  if (alignCorners || halfPixelCenters || oh % h || ow % w || n * h * w * c === 0) return undefined;
-  return computeInto(backend as BackendWasm, [dy], images.shape, ([dyv], dx) => addon.resizeNearestBackward(dyv!, dx, [n, h, w, c, oh, ow]));
 };
 
 function biasFor(bias: Info | undefined, size: number): Info | null | undefined {
@@ -222,11 +160,8 @@ function matMul({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon, fuse
  */
 export const NATIVE_KERNELS: Readonly<Record<string, NativeKernel>> = {
   [tf.Sum]: sum,
-  [tf.Concat]: concat,
-  [tf.SplitV]: splitV,
-  [tf.AvgPoolGrad]: avgPoolGrad,
+  ...LAYOUT_KERNELS,
   [tf.ResizeNearestNeighbor]: resizeNearest,
-  [tf.ResizeNearestNeighborGrad]: resizeNearestGrad,
   [tf.Relu]: relu,
   [tf.Add]: binary(0),
   [tf.Multiply]: binary(1),
@@ -238,18 +173,3 @@ export const NATIVE_KERNELS: Readonly<Record<string, NativeKernel>> = {
   [tf.BatchMatMul]: (args, addon) => matMul(args, addon, false),
   [tf._FusedMatMul]: (args, addon) => matMul(args, addon, true),
 };
-
-/**
- * The kernel config for `backendName`: the native kernel, falling back to `stock` (the wasm
- * kernel of the same name, whose setup it keeps) where oneDNN does not apply.
- */
-export function nativeKernelConfig(name: string, backendName: string, addon: NativeAddon, stock: tf.KernelConfig): tf.KernelConfig {
-  const kernel = NATIVE_KERNELS[name];
-  return {
-    kernelName: name,
-    backendName,
-    setupFunc: stock.setupFunc,
-    disposeFunc: stock.disposeFunc,
-    kernelFunc: (args) => kernel(args, addon) ?? stock.kernelFunc(args),
-  };
-}
