@@ -61,3 +61,19 @@ export function expectClose(a: Float32Array, b: Float32Array): void {
   expect(err).toBeLessThanOrEqual(1e-4 * scale);
 }
 
+
+/**
+ * The 2× nearest-upsampling gradient at batch 3 on the active backend, and its analytic value:
+ * dx[b, i, j, c] = Σ of the 2×2 block of dy above it (cpu's is wrong for batch > 1, REFERENCE.md §6).
+ */
+export function nearestUpsampleGradient(): { dx: Float32Array; expected: Float32Array } {
+  const [b, h, w, c] = [3, 4, 5, 2];
+  const dy = new Rng(9).normals(b * 2 * h * 2 * w * c);
+  const dx = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [2 * h, 2 * w]), tf.tensor(dy, [b, 2 * h, 2 * w, c]))))(
+    tf.zeros([b, h, w, c])).dataSync() as Float32Array);
+  const expected = new Float32Array(b * h * w * c);
+  for (let n = 0; n < b; n++) for (let i = 0; i < 2 * h; i++) for (let j = 0; j < 2 * w; j++) for (let k = 0; k < c; k++) {
+    expected[((n * h + (i >> 1)) * w + (j >> 1)) * c + k] += dy[((n * 2 * h + i) * 2 * w + j) * c + k];
+  }
+  return { dx, expected };
+}

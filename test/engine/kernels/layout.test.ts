@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../src/engine/kernels/index.js';
 import { JS_LAYOUT_OPS } from '../../../src/engine/kernels/layout.js';
 import { Rng } from '../../../src/util/rng.js';
-import { expectClose } from '../../helpers/conv-cases.js';
+import { expectClose, nearestUpsampleGradient } from '../../helpers/conv-cases.js';
 
 beforeAll(() => registerWasmTrainingKernels());
 afterEach(() => jest.restoreAllMocks());
@@ -61,16 +61,8 @@ describe('wasm layout kernels in JS', () => {
   });
 
   it('computes the nearest-upsampling gradient exactly for batch > 1', async () => {
-    // Reference: for a 2× nearest upsample, dx[b, i, j, c] = Σ of the 2×2 block of dy above it.
     await tf.setBackend('wasm');
-    const [b, h, w, c] = [3, 4, 5, 2];
-    const dy = new Rng(9).normals(b * 2 * h * 2 * w * c);
-    const dx = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [2 * h, 2 * w]), tf.tensor(dy, [b, 2 * h, 2 * w, c]))))(
-      tf.zeros([b, h, w, c])).dataSync() as Float32Array);
-    const expected = new Float32Array(b * h * w * c);
-    for (let n = 0; n < b; n++) for (let i = 0; i < 2 * h; i++) for (let j = 0; j < 2 * w; j++) for (let k = 0; k < c; k++) {
-      expected[((n * h + (i >> 1)) * w + (j >> 1)) * c + k] += dy[((n * 2 * h + i) * 2 * w + j) * c + k];
-    }
+    const { dx, expected } = nearestUpsampleGradient();
     expectClose(dx, expected);
   });
 

@@ -6,7 +6,7 @@ import { NATIVE_BACKEND, registerNativeBackend } from '../../../src/engine/nativ
 import { NATIVE_KERNELS } from '../../../src/engine/native/kernels.js';
 import { buildReferenceUNet } from '../../../src/model/reference-unet.js';
 import { Rng } from '../../../src/util/rng.js';
-import { CASES, expectClose, gradsOn, name } from '../../helpers/conv-cases.js';
+import { CASES, expectClose, nearestUpsampleGradient, gradsOn, name } from '../../helpers/conv-cases.js';
 
 const loaded = loadNativeAddon();
 // CI installs libdnnl-dev and sets COLDBENCH_REQUIRE_NATIVE=1, so there a missing addon fails
@@ -206,16 +206,8 @@ native('native engine (oneDNN) kernels', () => {
   });
 
   it('computes the nearest-upsampling gradient exactly for batch > 1', async () => {
-    // Reference: for a 2× nearest upsample, dx[b, i, j, c] = Σ of the 2×2 block of dy above it.
     await tf.setBackend(NATIVE_BACKEND);
-    const [b, h, w, c] = [3, 4, 5, 2];
-    const dy = new Rng(9).normals(b * 2 * h * 2 * w * c);
-    const dx = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [2 * h, 2 * w]), tf.tensor(dy, [b, 2 * h, 2 * w, c]))))(
-      tf.zeros([b, h, w, c])).dataSync() as Float32Array);
-    const expected = new Float32Array(b * h * w * c);
-    for (let n = 0; n < b; n++) for (let i = 0; i < 2 * h; i++) for (let j = 0; j < 2 * w; j++) for (let k = 0; k < c; k++) {
-      expected[((n * h + (i >> 1)) * w + (j >> 1)) * c + k] += dy[((n * 2 * h + i) * 2 * w + j) * c + k];
-    }
+    const { dx, expected } = nearestUpsampleGradient();
     expectClose(dx, expected);
   });
 
