@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Training speed of the reference U-Net on every engine, one after another on a quiet machine,
 # each followed by the PyTorch reference with the same thread count (README's engine table).
-# Usage: scripts/bench-engines.sh [steps]   (cpu runs 1 timed step: it is ~100× slower)
+# Usage: scripts/bench-engines.sh [steps]   (cpu runs 1 timed step: it is thousands of times slower)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-20}
