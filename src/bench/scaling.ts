@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getDegradation } from '../degradations/index.js';
+import { benchBudget, benchParams } from './degradation.js';
 import type { BackendName } from '../engine/backend.js';
 import { UserError } from '../errors.js';
 import { readSuiteResults } from '../results/read.js';
@@ -42,24 +42,18 @@ export interface ScalingBenchResult {
   readonly ideal: number;
 }
 
-/** Steps T of the degradation: enough to iterate when sampling, few enough to finish in minutes. */
-const BENCH_T = 20;
-
 /**
  * The suite `coldbench bench scaling` times: one degradation on digits with the tiny U-Net,
  * repeated over seeds so the runs cost the same. Plain suite JSON, validated like any other.
  */
 export function scalingBenchSuite(options: Pick<ScalingBenchOptions, 'degradation' | 'runs' | 'steps'>): Record<string, unknown> {
-  const deg = getDegradation(options.degradation);
   return {
     name: `bench-scaling-${options.degradation}`,
     description: `${options.runs} identical ${options.degradation} runs (coldbench bench scaling).`,
     dataset: { name: 'digits', size: 32 },
-    model: { preset: 'tiny' },
-    train: { steps: options.steps, batch: 16, lr: 0.002, emaStart: Math.floor(options.steps / 2), emaEvery: 5, checkpointEvery: 50 },
-    sampling: { count: 64, deltas: [0, 0.05], gmmComponents: 4 },
+    ...benchBudget(options.steps, 64),
     seeds: Array.from({ length: options.runs }, (_, i) => i),
-    degradations: [{ name: options.degradation, params: { steps: Math.min(BENCH_T, deg.params.steps.default as number) } }],
+    degradations: [{ name: options.degradation, params: benchParams(options.degradation) }],
   };
 }
 
