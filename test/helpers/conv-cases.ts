@@ -26,6 +26,10 @@ export const CASES: Case[] = [
   { x: [3, 9, 8, 2], w: [5, 3, 3], strides: [2, 1], pad: 'same' },
   { x: [3, 8, 9, 3], w: [3, 3, 2], strides: [1, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
   { x: [1, 7, 7, 2], w: [3, 3, 3], strides: [2, 2], pad: [[0, 0], [4, 0], [1, 5], [0, 0]] },
+  // Stride 1 with uneven padding, padding wider than the taps reach, and a batch the wasm filter gradient splits in 3 chunks.
+  { x: [2, 7, 8, 3], w: [3, 3, 4], strides: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  { x: [2, 6, 5, 2], w: [3, 3, 3], strides: [1, 1], pad: [[0, 0], [3, 3], [1, 4], [0, 0]] },
+  { x: [5, 32, 32, 2], w: [3, 3, 128], strides: [1, 1], pad: 'same' },
 ];
 
 export const name = (c: Case) => `x ${c.x.join('×')}, w ${c.w.join('×')}, stride ${c.strides.join(',')}, pad ${JSON.stringify(c.pad)}`;

@@ -17,6 +17,8 @@ export type Paddings = [number, number][];
 export class WasmKernels {
   /** Every TensorInfo a call made, in order. */
   readonly made: Info[] = [];
+  /** Windows onto memory that another TensorInfo owns (see `window`). */
+  readonly windows: Info[] = [];
 
   constructor(readonly backend: tf.KernelBackend) {}
 
@@ -116,6 +118,35 @@ export class WasmKernels {
     return this.reshape(this.call('Slice', { x: this.reshape(x, dims) }, { begin: b, size: s }), size);
   }
 
+  /** A new float32 buffer of `shape`, all zeros. */
+  zeros(shape: number[]): Info {
+    const out = (this.backend as BackendWasm).makeOutput(shape, 'float32');
+    this.made.push(out);
+    this.floats(out).fill(0);
+    return out;
+  }
+
+  /** The float32 values of `x` on the wasm heap; take them again after any allocation, which may move the heap. */
+  floats(x: Info): Float32Array {
+    return (this.backend as BackendWasm).typedArrayFromHeap(x) as Float32Array;
+  }
+
+  /**
+   * A tensor of `shape` over the floats of `base` from `offset` on, sharing its memory (wasm's
+   * makeOutput registers a pointer without allocating). Released, never freed, when the body ends.
+   */
+  window(base: Info, offset: number, shape: number[]): Info {
+    const backend = this.backend as BackendWasm;
+    const out = backend.makeOutput(shape, 'float32', backend.getMemoryOffset(base.dataId) + 4 * offset);
+    this.windows.push(out);
+    return out;
+  }
+
+  /** a · b for a [1, m, k] and b [1, k, n]: XNNPACK's fully-connected operator, b packed as its weights. */
+  matMul(a: Info, b: Info): Info {
+    return this.call('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+  }
+
   /** wasm's XNNPACK Conv2D (NHWC) with explicit spatial padding. */
   conv2d(x: Info, filter: Info, strides: [number, number], dilations: [number, number], pad: Paddings): Info {
     return this.call('Conv2D', { x, filter }, { strides, dilations, pad: [[0, 0], ...pad, [0, 0]], dataFormat: 'NHWC' });
@@ -132,6 +163,13 @@ export function withWasmKernels(backend: tf.KernelBackend, body: (k: WasmKernels
     if (!k.made.includes(result)) result = k.reshape(result, result.shape);
     return result;
   } finally {
+    // A window's id is dropped without wasm's free (its memory belongs to another buffer), first:
+    // dropping an id also deletes the XNNPACK operators cached on it.
+    const wasm = backend as BackendWasm;
+    for (const { dataId } of k.windows) {
+      wasm.wasm.tfjs.disposeData(wasm.dataIdMap.get(dataId)!.id);
+      wasm.dataIdMap.delete(dataId);
+    }
     for (const info of k.made) if (info !== result) backend.disposeData(info.dataId);
   }
 }

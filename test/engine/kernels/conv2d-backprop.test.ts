@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-layers'; // registers tfjs-core's gradients (its node b
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../src/engine/kernels/index.js';
+import { tapPlan } from '../../../src/engine/kernels/conv2d-backprop-filter.js';
 import { Rng } from '../../../src/util/rng.js';
 import { CASES, data, expectClose, gradsOn, name, type Case } from '../../helpers/conv-cases.js';
 
@@ -89,6 +90,17 @@ describe('wasm training kernels', () => {
     }
   });
 
+  it('plans the stride-1 filter gradient as shifted windows of one grid, and declines where it cannot', () => {
+    const plan = (c: Case) => tapPlan(tf.backend_util.computeConv2DInfo(c.x, [c.w[0], c.w[1], c.x[3], c.w[2]], c.strides, 1, c.pad));
+    // 'same' 3×3 on 32×32: one shared zero row and column, so 33×33 per image; tap (i, j) at 33·i + j.
+    // 128 outputs × 1089 positions × 2 images fit 320 Ki floats, 3 do not: 5 images in 3 chunks of 2.
+    expect(plan(CASES[16])).toEqual({ rows: 33, cols: 33, top: 1, left: 1, offsets: [0, 1, 2, 33, 34, 35, 66, 67, 68], images: 2, chunks: 3, k: 2 * 33 * 33 + 68 });
+    // Uneven padding: rows = 7 + max(2, 0), cols = 8 + max(0, 1); tap (0, 0) starts at row 2 − 2, column 1 − 0.
+    expect(plan(CASES[14])?.offsets.slice(0, 2)).toEqual([1, 2]);
+    expect(plan(CASES[15])).toBeUndefined(); // 3 rows of padding each side, taps reach 2
+    expect(plan(CASES[5])).toBeUndefined(); // stride 2
+  });
+
   it('serves NCHW input gradients with the stock kernel', async () => {
     const rng = new Rng(5);
     const attrs = { strides: 1, pad: 'same', dataFormat: 'NCHW', inputShape: [2, 3, 6, 5] };
@@ -105,7 +117,7 @@ describe('wasm training kernels', () => {
 
   it('leaks no tensors and no wasm buffers', async () => {
     await tf.setBackend('wasm');
-    for (const c of [CASES[2], CASES[6], CASES[13]]) {
+    for (const c of [CASES[2], CASES[6], CASES[13], CASES[16]]) {
       await gradsOn('wasm', c, 1); // warm-up
       const tensors = tf.memory().numTensors, buffers = tf.backend().numDataIds();
       await gradsOn('wasm', c, 1);

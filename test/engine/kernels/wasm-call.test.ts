@@ -47,6 +47,19 @@ describe('WasmKernels', () => {
     expect(on([6, 2, 3], (k, x) => k.flipLeading(x))).toEqual(expected([6, 2, 3], (x) => tf.reverse(x, 0)));
   });
 
+  it('multiplies windows of one buffer like tf.matMul of its slices, releasing the windows only', () => {
+    // x is iota [24]; a = x[5 .. 11) as [1, 2, 3], b = x[12 .. 24) as [1, 3, 4].
+    const ids = tf.backend().numDataIds();
+    const ours = on([24], (k, x) => k.matMul(k.window(x, 5, [1, 2, 3]), k.window(x, 12, [1, 3, 4])));
+    const reference = expected([24], (x) => tf.matMul(tf.reshape(tf.slice(x, 5, 6), [1, 2, 3]), tf.reshape(tf.slice(x, 12, 12), [1, 3, 4])));
+    expect(ours).toEqual(reference);
+    expect(tf.backend().numDataIds()).toBe(ids);
+  });
+
+  it('makes zero buffers', () => {
+    expect(on([2], (k) => k.zeros([2, 3]))).toEqual({ shape: [2, 3], values: [0, 0, 0, 0, 0, 0] });
+  });
+
   it('frees every intermediate and keeps only the result', () => {
     const ids = tf.backend().numDataIds();
     on([3, 4, 5], (k, x) => k.flipLeading(k.transpose(k.pad(x, [[1, 0], [0, 2], [0, 0]]), [2, 0, 1])));
