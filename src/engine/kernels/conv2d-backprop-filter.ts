@@ -80,30 +80,33 @@ function addInto(sums: Float32Array, at: number, part: Float32Array): void {
 }
 
 /**
- * Lays x out as [chunk][channel][grid] and dy as [chunk][grid][channel], zeros elsewhere, then sums
- * one matmul per chunk and tap. Written by hand because no kept library works on the wasm heap.
+ * Chunk by chunk: lays x out as [channel][grid] and dy as [grid][channel] in two buffers that every
+ * chunk reuses (written while the matmuls will find them cached; the zeros between images are
+ * written once), then sums one matmul per tap. Written by hand: no kept library works on the wasm heap.
  */
 function filterByTaps(k: WasmKernels, x: Info, dy: Info, info: ConvInfo, plan: TapPlan): Info {
-  const { inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { batchSize: batch, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const { rows, cols, top, left, offsets, images, chunks, k: size } = plan;
-  const xs = k.zeros([chunks * ci * size + offsets.at(-1)!]);
-  const ds = k.zeros([chunks * size * co]);
-  const [xv, dyv, xsv, dsv] = [x, dy, xs, ds].map((t) => k.floats(t));
-  for (let b = 0; b < info.batchSize; b++) {
-    const chunk = Math.floor(b / images), image = b % images;
-    for (let p = 0; p < h; p++) {
-      rowToChannels(xv, (b * h + p) * w * ci, w, ci, xsv, chunk * ci * size + (image * rows + top + p) * cols + left, size);
-    }
-    for (let p = 0; p < oh; p++) {
-      const from = (b * oh + p) * ow * co;
-      dsv.set(dyv.subarray(from, from + ow * co), (chunk * size + (image * rows + p) * cols) * co);
-    }
-  }
+  const xs = k.zeros([ci * size + offsets.at(-1)!]);
+  const ds = k.zeros([size * co]);
   const sums = new Float32Array(offsets.length * ci * co);
-  for (let chunk = 0; chunk < chunks; chunk++) {
-    const weights = k.window(ds, chunk * size * co, [1, size, co]);
+  for (let chunk = 0, first = 0; chunk < chunks; chunk++, first += images) {
+    // Views again for every chunk: the matmuls allocate, which may move the heap.
+    const [xv, dyv, xsv, dsv] = [x, dy, xs, ds].map((t) => k.floats(t));
+    const count = Math.min(images, batch - first);
+    if (count < images) dsv.fill(0, count * rows * cols * co); // the previous chunk's dy past the last image
+    for (let image = 0, b = first; image < count; image++, b++) {
+      for (let p = 0; p < h; p++) {
+        rowToChannels(xv, (b * h + p) * w * ci, w, ci, xsv, (image * rows + top + p) * cols + left, size);
+      }
+      for (let p = 0; p < oh; p++) {
+        const from = (b * oh + p) * ow * co;
+        dsv.set(dyv.subarray(from, from + ow * co), (image * rows + p) * cols * co);
+      }
+    }
+    const weights = k.window(ds, 0, [1, size, co]);
     offsets.forEach((offset, tap) => {
-      addInto(sums, tap * ci * co, k.floats(k.matMul(k.window(xs, chunk * ci * size + offset, [1, ci, size]), weights)));
+      addInto(sums, tap * ci * co, k.floats(k.matMul(k.window(xs, offset, [1, ci, size]), weights)));
     });
   }
   const out = k.zeros([info.filterHeight, info.filterWidth, ci, co]);
