@@ -18,6 +18,14 @@ export interface TrainBenchOptions {
   readonly warmup: number;
   /** Overrides the preset's batch size. */
   readonly batch?: number;
+  /** Then times the kernels of one more step (tf.profile) and reports them. */
+  readonly profile?: boolean;
+}
+
+/** Milliseconds and calls of one kernel over a profiled step. */
+export interface KernelTime {
+  readonly ms: number;
+  readonly calls: number;
 }
 
 export interface TrainBenchResult {
@@ -37,6 +45,22 @@ export interface TrainBenchResult {
   /** L1 loss before the first and after the last timed step: proof that it trains. */
   readonly lossFirst: number;
   readonly lossLast: number;
+  /** With `profile`: one step's kernels, slowest first. */
+  readonly kernels?: Record<string, KernelTime>;
+}
+
+/** Kernel times of one run of `f` (tf.profile), summed by kernel name, slowest first. */
+export async function profileKernels(f: () => void): Promise<Record<string, KernelTime>> {
+  const info = await tf.profile(f);
+  const byName = new Map<string, { ms: number; calls: number }>();
+  for (const kernel of info.kernels) {
+    const entry = byName.get(kernel.name) ?? { ms: 0, calls: 0 };
+    entry.ms += typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : NaN; // a backend's timing error
+    entry.calls += 1;
+    byName.set(kernel.name, entry);
+  }
+  const sorted = [...byName].sort((a, b) => b[1].ms - a[1].ms);
+  return Object.fromEntries(sorted.map(([name, { ms, calls }]) => [name, { ms: Number(ms.toFixed(2)), calls }]));
 }
 
 /**
@@ -69,6 +93,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   let lossLast = lossFirst;
   for (let i = 0; i < options.steps; i++) lossLast = step();
   const msPerStep = (performance.now() - start) / options.steps;
+  const kernels = options.profile ? await profileKernels(() => void step()) : undefined;
 
   const params = model.countParams();
   tf.dispose([x, y]);
@@ -79,6 +104,6 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     bench: 'train', preset: options.preset, backend: engine.backend, provider: engine.provider,
     threads: engine.threads, params, ...shape, batch, steps: options.steps,
     msPerStep: round(msPerStep), imgsPerSec: round((batch * 1000) / msPerStep),
-    lossFirst: round(lossFirst, 4), lossLast: round(lossLast, 4),
+    lossFirst: round(lossFirst, 4), lossLast: round(lossLast, 4), ...(kernels && { kernels }),
   };
 }

@@ -73,6 +73,7 @@ interface TrainCommandOptions {
   compareTorch?: boolean;
   torchScript: string;
   torchThreads?: number;
+  profile?: boolean;
   json?: boolean;
 }
 
@@ -244,6 +245,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--compare-torch', 'then run the PyTorch reference on the same shape and print both with their ratio')
     .option('--torch-script <path>', 'the PyTorch reference script', '../shared/bench/torch_unet.py')
     .option('--torch-threads <n>', "threads for PyTorch (default: the engine's, as --threads sets them)", positiveInt)
+    .option('--profile', 'then time one more step kernel by kernel (ms and calls, slowest first)')
     .option('--json', 'print one JSON line (the default output is the same JSON, indented)')
     .action(async (opts: TrainCommandOptions, cmd: Command) => {
       await engine(cmd);
