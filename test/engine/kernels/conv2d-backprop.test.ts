@@ -90,6 +90,37 @@ describe('wasm training kernels', () => {
     }
   });
 
+  it('gives the stride-1 filter gradient by its definition on seeded random shapes, dilations and paddings', async () => {
+    // Reference: dw[i,j,c,o] = Σ_{n,p,q} x[n, p + i·d − top, q + j·d − left, c] · dy[n,p,q,o] (zero outside x),
+    // summed directly; cpu is no reference here, its filter gradient ignores dilation.
+    await tf.setBackend('wasm');
+    const rng = new Rng(42);
+    const pick = (lo: number, hi: number) => lo + rng.int(hi - lo + 1);
+    let checked = 0;
+    for (let run = 0; run < 150; run++) {
+      const [b, h, w, ci, co, kh, kw] = [pick(1, 5), pick(1, 12), pick(1, 12), pick(1, 6), pick(1, 7), pick(1, 5), pick(1, 5)];
+      const [d, kind] = [pick(1, 2), pick(0, 2)];
+      const pad: Case['pad'] = kind === 0 ? 'same' : kind === 1 ? 'valid' : [[0, 0], [pick(0, 5), pick(0, 5)], [pick(0, 5), pick(0, 5)], [0, 0]];
+      const info = tf.backend_util.computeConv2DInfo([b, h, w, ci], [kh, kw, ci, co], 1, d, pad);
+      const [oh, ow] = [info.outHeight, info.outWidth];
+      if (oh <= 0 || ow <= 0) continue;
+      const x = rng.normals(b * h * w * ci), dy = rng.normals(b * oh * ow * co);
+      const expected = new Float32Array(kh * kw * ci * co);
+      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let n = 0; n < b; n++) for (let p = 0; p < oh; p++) for (let q = 0; q < ow; q++) {
+        const [r, c] = [p + i * d - info.padInfo.top, q + j * d - info.padInfo.left];
+        if (r < 0 || r >= h || c < 0 || c >= w) continue;
+        for (let k = 0; k < ci; k++) {
+          for (let o = 0; o < co; o++) expected[((i * kw + j) * ci + k) * co + o] += x[((n * h + r) * w + c) * ci + k] * dy[((n * oh + p) * ow + q) * co + o];
+        }
+      }
+      const dw = tf.tidy(() => (tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: tf.tensor4d(x, [b, h, w, ci]), dy: tf.tensor4d(dy, info.outShape) },
+        { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: d, filterShape: [kh, kw, ci, co] }) as tf.Tensor).dataSync() as Float32Array);
+      expectClose(dw, expected);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(100); // the rest have no output (filter wider than the padded input)
+  });
+
   it('plans the stride-1 filter gradient as shifted windows of one grid, and declines where it cannot', () => {
     const plan = (c: Case) => tapPlan(tf.backend_util.computeConv2DInfo(c.x, [c.w[0], c.w[1], c.x[3], c.w[2]], c.strides, 1, c.pad));
     // 'same' 3×3 on 32×32: one shared zero row and column, so 33×33 per image; tap (i, j) at 33·i + j.
