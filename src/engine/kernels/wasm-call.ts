@@ -67,12 +67,9 @@ export class WasmKernels {
    */
   private swapOuterInner(x: Info): Info {
     const [a, m, b] = x.shape;
-    const backend = this.backend as BackendWasm;
-    const out = backend.makeOutput([b, m, a], x.dtype);
-    this.made.push(out);
+    const out = this.alloc([b, m, a], x.dtype);
     // Views after the allocation, which may grow (and so move) the heap.
-    const src = backend.typedArrayFromHeap(x) as Float32Array;
-    const dst = backend.typedArrayFromHeap(out) as Float32Array;
+    const [src, dst] = [this.floats(x), this.floats(out)];
     // Output rows of a are written whole; their a reads, m·b apart, stay cached across j.
     for (let k = 0; k < m; k++) {
       for (let j = 0; j < b; j++) {
@@ -118,10 +115,16 @@ export class WasmKernels {
     return this.reshape(this.call('Slice', { x: this.reshape(x, dims) }, { begin: b, size: s }), size);
   }
 
+  /** A new buffer of `shape` on the wasm heap, freed with the other intermediates; its values are undefined. */
+  private alloc(shape: number[], dtype: tf.DataType = 'float32'): Info {
+    const out = (this.backend as BackendWasm).makeOutput(shape, dtype);
+    this.made.push(out);
+    return out;
+  }
+
   /** A new float32 buffer of `shape`, all zeros. */
   zeros(shape: number[]): Info {
-    const out = (this.backend as BackendWasm).makeOutput(shape, 'float32');
-    this.made.push(out);
+    const out = this.alloc(shape);
     this.floats(out).fill(0);
     return out;
   }
