@@ -9,6 +9,8 @@
 #include <omp.h>
 
 #include <dnnl.hpp>
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -388,42 +390,59 @@ Napi::Value Binary(const Napi::CallbackInfo &info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
-// resizeNearest(x, y, [n, h, w, c, oh, ow]): nearest upsample by whole factors (see the gradient below).
+// Nearest upsampling by whole factors and its gradient are plain loops, not oneDNN's resampling
+// primitive: they are memory-bound copies, and Debian's oneDNN 2.6.3 resampling segfaults on AMD
+// EPYC CPUs (AVX-512 with bf16) for nhwc f32 at batch 16 and over, in both its avx512 and avx2
+// JIT code. With whole factors the nearest source of output row d is d / (oh / h) (TF.js's
+// floor(d·h/oh) with alignCorners and halfPixelCenters off).
+struct Upsample {
+  int64_t n, h, w, c, fh, fw;
+  explicit Upsample(const std::vector<int64_t> &g) : n(g[0]), h(g[1]), w(g[2]), c(g[3]), fh(g[4] / g[1]), fw(g[5] / g[2]) {}
+  static bool Whole(const std::vector<int64_t> &g) {
+    return g[0] >= 0 && g[1] > 0 && g[2] > 0 && g[3] >= 0 && g[4] > 0 && g[5] > 0 && g[4] % g[1] == 0 && g[5] % g[2] == 0;
+  }
+  size_t Small() const { return static_cast<size_t>(n * h * w * c); }
+  size_t Large() const { return Small() * fh * fw; }
+};
+
+// resizeNearest(x, y, [n, h, w, c, oh, ow]): y[b, i, j] = x[b, i / fh, j / fw], one channel row at a time.
 Napi::Value ResizeNearest(const Napi::CallbackInfo &info) {
   auto g = Ints(info[2], 6, "geometry");
-  int64_t n = g[0], h = g[1], w = g[2], c = g[3], oh = g[4], ow = g[5];
-  if (oh % h || ow % w) return Napi::Boolean::New(info.Env(), false);
-  memory::desc src_md({n, c, h, w}, dt::f32, tag::nhwc), dst_md({n, c, oh, ow}, dt::f32, tag::nhwc);
-  auto prepared = Cached(Key(g, "resize-fwd"), [&] {
-    return Plainly(dnnl::resampling_forward(dnnl::resampling_forward::primitive_desc(
-        dnnl::resampling_forward::desc(dnnl::prop_kind::forward_training, algorithm::resampling_nearest, src_md, dst_md), Engine())));
-  });
-  if (!prepared) return Napi::Boolean::New(info.Env(), false);
-  prepared->primitive.execute(Stream(), {{DNNL_ARG_SRC, memory(src_md, Engine(), Data(info[0], n * h * w * c, "x"))},
-                                         {DNNL_ARG_DST, memory(dst_md, Engine(), Data(info[1], n * oh * ow * c, "y"))}});
-  Stream().wait();
+  if (!Upsample::Whole(g)) return Napi::Boolean::New(info.Env(), false);
+  Upsample u(g);
+  const float *x = Data(info[0], u.Small(), "x");
+  float *y = Data(info[1], u.Large(), "y");
+  const size_t row = static_cast<size_t>(u.c) * sizeof(float);
+  for (int64_t b = 0; b < u.n; b++) {
+    for (int64_t i = 0; i < u.h * u.fh; i++) {
+      const float *from = x + ((b * u.h + i / u.fh) * u.w) * u.c;
+      float *to = y + ((b * u.h * u.fh + i) * u.w * u.fw) * u.c;
+      for (int64_t j = 0; j < u.w * u.fw; j++) std::memcpy(to + j * u.c, from + (j / u.fw) * u.c, row);
+    }
+  }
   return Napi::Boolean::New(info.Env(), true);
 }
 
-// resizeNearestBackward(dy, dx, [n, h, w, c, oh, ow]): gradient of a nearest upsample by whole
-// factors oh/h and ow/w, where oneDNN's nearest source index round((d + ½)·h/oh − ½) equals
-// TF.js's floor(d·h/oh) (alignCorners and halfPixelCenters off).
+// resizeNearestBackward(dy, dx, [n, h, w, c, oh, ow]): dx[b, i, j] = the sum of dy over the
+// fh × fw block that pixel was copied to.
 Napi::Value ResizeNearestBackward(const Napi::CallbackInfo &info) {
   auto g = Ints(info[2], 6, "geometry");
-  int64_t n = g[0], h = g[1], w = g[2], c = g[3], oh = g[4], ow = g[5];
-  if (oh % h || ow % w) return Napi::Boolean::New(info.Env(), false);
-  memory::desc src_md({n, c, h, w}, dt::f32, tag::nhwc), dst_md({n, c, oh, ow}, dt::f32, tag::nhwc);
-  auto prepared = Cached(Key(g, "resize-bwd"), [&] {
-    auto alg = algorithm::resampling_nearest;
-    dnnl::resampling_forward::primitive_desc hint(
-        dnnl::resampling_forward::desc(dnnl::prop_kind::forward_training, alg, src_md, dst_md), Engine());
-    dnnl::resampling_backward::primitive_desc pd(dnnl::resampling_backward::desc(alg, src_md, dst_md), Engine(), hint);
-    return Plainly(dnnl::resampling_backward(pd));
-  });
-  if (!prepared) return Napi::Boolean::New(info.Env(), false);
-  prepared->primitive.execute(Stream(), {{DNNL_ARG_DIFF_DST, memory(dst_md, Engine(), Data(info[0], n * oh * ow * c, "dy"))},
-                                         {DNNL_ARG_DIFF_SRC, memory(src_md, Engine(), Data(info[1], n * h * w * c, "dx"))}});
-  Stream().wait();
+  if (!Upsample::Whole(g)) return Napi::Boolean::New(info.Env(), false);
+  Upsample u(g);
+  const float *dy = Data(info[0], u.Large(), "dy");
+  float *dx = Data(info[1], u.Small(), "dx");
+  std::fill(dx, dx + u.Small(), 0.f);
+  for (int64_t b = 0; b < u.n; b++) {
+    for (int64_t i = 0; i < u.h * u.fh; i++) {
+      float *to = dx + ((b * u.h + i / u.fh) * u.w) * u.c;
+      const float *from = dy + ((b * u.h * u.fh + i) * u.w * u.fw) * u.c;
+      for (int64_t j = 0; j < u.w * u.fw; j++) {
+        float *out = to + (j / u.fw) * u.c;
+        const float *in = from + j * u.c;
+        for (int64_t k = 0; k < u.c; k++) out[k] += in[k];
+      }
+    }
+  }
   return Napi::Boolean::New(info.Env(), true);
 }
 

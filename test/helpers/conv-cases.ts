@@ -67,17 +67,23 @@ export function expectClose(a: Float32Array, b: Float32Array): void {
 
 
 /**
- * The 2× nearest-upsampling gradient at batch 3 on the active backend, and its analytic value:
- * dx[b, i, j, c] = Σ of the 2×2 block of dy above it (cpu's is wrong for batch > 1, REFERENCE.md §6).
+ * Nearest upsampling of a [b, h, w, c] batch by whole factors [fh, fw] on the active backend, and
+ * its gradient, with their analytic values: y[n, i, j] = x[n, ⌊i/fh⌋, ⌊j/fw⌋] and dx[n, i, j] =
+ * Σ of the fh × fw block of dy above it (cpu's gradient is wrong for batch > 1, REFERENCE.md §6).
  */
-export function nearestUpsampleGradient(): { dx: Float32Array; expected: Float32Array } {
-  const [b, h, w, c] = [3, 4, 5, 2];
-  const dy = new Rng(9).normals(b * 2 * h * 2 * w * c);
-  const dx = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [2 * h, 2 * w]), tf.tensor(dy, [b, 2 * h, 2 * w, c]))))(
-    tf.zeros([b, h, w, c])).dataSync() as Float32Array);
-  const expected = new Float32Array(b * h * w * c);
-  for (let n = 0; n < b; n++) for (let i = 0; i < 2 * h; i++) for (let j = 0; j < 2 * w; j++) for (let k = 0; k < c; k++) {
-    expected[((n * h + (i >> 1)) * w + (j >> 1)) * c + k] += dy[((n * 2 * h + i) * 2 * w + j) * c + k];
+export function nearestUpsample(shape: [number, number, number, number] = [3, 4, 5, 2], [fh, fw]: [number, number] = [2, 2]) {
+  const [b, h, w, c] = shape;
+  const [oh, ow] = [fh * h, fw * w];
+  const rng = new Rng(9);
+  const [x, dy] = [rng.normals(b * h * w * c), rng.normals(b * oh * ow * c)];
+  const up = (t: tf.Tensor) => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, [oh, ow]);
+  const y = tf.tidy(() => up(tf.tensor(x, shape)).dataSync() as Float32Array);
+  const dx = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(up(t), tf.tensor(dy, [b, oh, ow, c]))))(tf.zeros(shape)).dataSync() as Float32Array);
+  const [yExpected, dxExpected] = [new Float32Array(y.length), new Float32Array(x.length)];
+  for (let n = 0; n < b; n++) for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) for (let k = 0; k < c; k++) {
+    const [small, large] = [((n * h + Math.floor(i / fh)) * w + Math.floor(j / fw)) * c + k, ((n * oh + i) * ow + j) * c + k];
+    yExpected[large] = x[small];
+    dxExpected[small] += dy[large];
   }
-  return { dx, expected };
+  return { y, yExpected, dx, dxExpected };
 }

@@ -6,7 +6,7 @@ import { NATIVE_BACKEND, registerNativeBackend } from '../../../src/engine/nativ
 import { NATIVE_KERNELS } from '../../../src/engine/native/kernels.js';
 import { buildReferenceUNet } from '../../../src/model/reference-unet.js';
 import { Rng } from '../../../src/util/rng.js';
-import { CASES, expectClose, nearestUpsampleGradient, gradsOn, name } from '../../helpers/conv-cases.js';
+import { CASES, expectClose, nearestUpsample, gradsOn, name } from '../../helpers/conv-cases.js';
 
 const loaded = loadNativeAddon();
 // CI installs libdnnl-dev and sets COLDBENCH_REQUIRE_NATIVE=1, so there a missing addon fails
@@ -207,8 +207,24 @@ native('native engine (oneDNN) kernels', () => {
 
   it('computes the nearest-upsampling gradient exactly for batch > 1', async () => {
     await tf.setBackend(NATIVE_BACKEND);
-    const { dx, expected } = nearestUpsampleGradient();
-    expectClose(dx, expected);
+    const { dx, dxExpected } = nearestUpsample();
+    expectClose(dx, dxExpected);
+  });
+
+  // [16, 8, 8, 128] → 16×16 is the reference U-Net's first upsampling at batch 16, where oneDNN
+  // 2.6.3's resampling primitive segfaulted on AMD EPYC; the addon now serves both with loops.
+  it.each([
+    ['the reference U-Net at batch 16', [16, 8, 8, 128], [2, 2]],
+    ['batch 64, factors 3 × 2', [64, 5, 4, 3], [3, 2]],
+  ] as const)('upsamples (nearest) and differentiates it exactly: %s', async (_, shape, factors) => {
+    await tf.setBackend(NATIVE_BACKEND);
+    let result: ReturnType<typeof nearestUpsample> | undefined;
+    const backward = await ran('resizeNearestBackward', async () => {
+      expect(await ran('resizeNearest', () => (result = nearestUpsample([...shape], [...factors])))).toBeGreaterThanOrEqual(1);
+    });
+    expect(backward).toBe(1);
+    expect(Array.from(result!.y)).toEqual(Array.from(result!.yExpected)); // a copy: bit for bit
+    expectClose(result!.dx, result!.dxExpected);
   });
 
   it('trains the reference U-Net with the loss curve of the wasm engine', async () => {
