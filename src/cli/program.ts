@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_CHOICES, initEngine, resolveAuto, type BackendChoice } from '../engine/backend.js';
+import { BACKEND_CHOICES, initEngine, resolveAuto, retestNative, selfTestFailureLine, type BackendChoice } from '../engine/backend.js';
 import { runTorchBench } from '../bench/torch-compare.js';
 import { BENCH_PRESETS, benchTrain, type BenchPreset } from '../bench/train-speed.js';
 import { describeDatasets } from '../data/index.js';
@@ -194,6 +194,19 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       else out(`run ${result.state}: ${result.state === 'diverged' ? `loss ${result.loss} at step ${result.step}` : result.state === 'errored' ? result.error : result.reason}`);
       out(`wrote ${dir}`);
       if (result.state !== 'completed') process.exitCode = 1;
+    });
+
+  program
+    .command('self-test')
+    .description("re-run the native engine's self-test on this CPU (every oneDNN kernel on coldbench's shapes, checked against wasm, in a child process); auto and native honour its verdict")
+    .option('--json', 'print one JSON line (the default output is the same JSON, indented)')
+    .action(async (opts: { json?: boolean }) => {
+      const verdict = await retestNative(out);
+      console.log(opts.json ? JSON.stringify(verdict) : JSON.stringify(verdict, null, 2));
+      if (!verdict.ok) {
+        out(`coldbench: ${selfTestFailureLine(verdict)}; --backend auto uses wasm`);
+        process.exitCode = 1;
+      }
     });
 
   const bench = program.command('bench').description('benchmarks that print JSON');

@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { errors, UserError } from '../errors.js';
 import { registerWasmTrainingKernels } from './kernels/index.js';
-import { loadNativeAddon, type NativeAddon } from './native/addon.js';
+import { loadNativeAddon, NATIVE_ADDON_PATH, type NativeAddon } from './native/addon.js';
 import { NATIVE_BACKEND, registerNativeBackend } from './native/index.js';
+import { nativeSelfTest, selfTestFailureLine, type SelfTestResult } from './native/self-test.js';
+
+export { selfTestFailureLine, type SelfTestResult };
 
 /** Backends a user can ask for; `auto` picks the fastest one present. */
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
@@ -43,6 +46,27 @@ async function tryTensorflow(): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * The native addon when it is built, loads, and has passed its self-test on this CPU (run once
+ * per build and CPU, in a child process); otherwise why not, in words that fit one line.
+ */
+async function usableNative(log?: (line: string) => void): Promise<{ addon: NativeAddon } | { reason: string }> {
+  const loaded = loadNativeAddon();
+  if ('reason' in loaded) return loaded;
+  const verdict = await nativeSelfTest(NATIVE_ADDON_PATH, loaded.addon, { log });
+  return verdict.ok ? loaded : { reason: selfTestFailureLine(verdict) };
+}
+
+/**
+ * Re-runs the native engine's self-test now (`coldbench self-test`) and keeps its verdict, which
+ * `auto` and `native` then honour.
+ */
+export async function retestNative(log: (line: string) => void): Promise<SelfTestResult> {
+  const loaded = loadNativeAddon();
+  if ('reason' in loaded) throw errors.backendUnavailable('native', `${loaded.reason[0].toUpperCase()}${loaded.reason.slice(1)}.`);
+  return nativeSelfTest(NATIVE_ADDON_PATH, loaded.addon, { force: true, log });
+}
+
 async function startNative(addon: NativeAddon, threads: number): Promise<EngineInfo> {
   addon.setThreads(threads);
   await registerNativeBackend(addon);
@@ -51,11 +75,11 @@ async function startNative(addon: NativeAddon, threads: number): Promise<EngineI
   return { backend: 'native', provider: `oneDNN ${onednn} (${isa}) + @tensorflow/tfjs-backend-wasm@${tf.version_core}`, threads: addon.getThreads() };
 }
 
-async function start(name: BackendName, threads: number): Promise<EngineInfo> {
+async function start(name: BackendName, threads: number, log?: (line: string) => void): Promise<EngineInfo> {
   if (name === 'native') {
-    const loaded = loadNativeAddon();
-    if ('reason' in loaded) throw errors.backendUnavailable('native', `${loaded.reason[0].toUpperCase()}${loaded.reason.slice(1)}, or use --backend wasm.`);
-    return startNative(loaded.addon, threads);
+    const usable = await usableNative(log);
+    if ('reason' in usable) throw errors.backendUnavailable('native', `${usable.reason[0].toUpperCase()}${usable.reason.slice(1)}, or use --backend wasm.`);
+    return startNative(usable.addon, threads);
   }
   if (name === 'tensorflow') {
     const pkg = await tryTensorflow();
@@ -82,9 +106,9 @@ async function start(name: BackendName, threads: number): Promise<EngineInfo> {
 /** What `auto` picks: `tensorflow` if installed, else `native` if built, else `wasm`, with a notice saying why. */
 export async function resolveAuto(log: (line: string) => void = () => {}): Promise<BackendName> {
   if (await tryTensorflow()) return 'tensorflow';
-  const loaded = loadNativeAddon();
-  if ('addon' in loaded) return 'native';
-  log(`coldbench: ${loaded.reason}; using wasm`);
+  const usable = await usableNative(log);
+  if ('addon' in usable) return 'native';
+  log(`coldbench: ${usable.reason}; using wasm`);
   return 'wasm';
 }
 
@@ -101,7 +125,7 @@ export async function initEngine(choice: BackendChoice, log: (line: string) => v
   }
   const threads = options.threads ?? 1;
   if (!(Number.isInteger(threads) && threads >= 1)) throw new UserError(`Bad thread count ${threads}: use a whole number ≥ 1.`);
-  current = await start(choice === 'auto' ? await resolveAuto(log) : choice, threads);
+  current = await start(choice === 'auto' ? await resolveAuto(log) : choice, threads, log);
   if (choice === 'auto') log(`coldbench: backend ${current.backend} (${current.provider}, ${current.threads} thread${current.threads === 1 ? '' : 's'})`);
   return current;
 }

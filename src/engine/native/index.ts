@@ -2,8 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../kernels/index.js';
 import type { NativeAddon } from './addon.js';
-import { heapKernelConfig } from '../heap-kernels.js';
+import { heapKernelConfig, type HeapKernel } from '../heap-kernels.js';
 import { NATIVE_KERNELS } from './kernels.js';
+
+/**
+ * Wraps a native kernel (the self-test's probe watches and checks each one): `native` is the
+ * oneDNN kernel (undefined where it does not apply), `stock` the wasm kernel it replaces.
+ */
+export type NativeKernelWrap = (name: string, native: (args: Parameters<tf.KernelFunc>[0]) => ReturnType<HeapKernel<NativeAddon>>, stock: tf.KernelConfig) => tf.KernelFunc;
 
 /** The TF.js backend name of the native engine. */
 export const NATIVE_BACKEND = 'native';
@@ -16,7 +22,7 @@ export const NATIVE_BACKEND = 'native';
  * gradient is right for batch > 1 (REFERENCE.md §6); the test suite checks every kernel the U-Net
  * uses against `cpu` anyway. Idempotent; leaves the active backend as it was.
  */
-export async function registerNativeBackend(addon: NativeAddon): Promise<void> {
+export async function registerNativeBackend(addon: NativeAddon, wrap?: NativeKernelWrap): Promise<void> {
   if (tf.findBackendFactory(NATIVE_BACKEND)) return;
   registerWasmTrainingKernels();
   const before = tf.engine().backendName;
@@ -25,8 +31,9 @@ export async function registerNativeBackend(addon: NativeAddon): Promise<void> {
   if (before && before !== 'wasm') await tf.setBackend(before);
   tf.registerBackend(NATIVE_BACKEND, () => wasm, 0);
   for (const kernel of tf.getKernelsForBackend('wasm')) {
-    tf.registerKernel(kernel.kernelName in NATIVE_KERNELS
-      ? heapKernelConfig(NATIVE_KERNELS[kernel.kernelName], NATIVE_BACKEND, addon, kernel)
-      : { ...kernel, backendName: NATIVE_BACKEND });
+    const native = Object.hasOwn(NATIVE_KERNELS, kernel.kernelName) ? NATIVE_KERNELS[kernel.kernelName] : undefined;
+    if (!native) tf.registerKernel({ ...kernel, backendName: NATIVE_BACKEND });
+    else if (!wrap) tf.registerKernel(heapKernelConfig(native, NATIVE_BACKEND, addon, kernel));
+    else tf.registerKernel({ ...heapKernelConfig(native, NATIVE_BACKEND, addon, kernel), kernelFunc: wrap(kernel.kernelName, (args) => native(args, addon), kernel) });
   }
 }
