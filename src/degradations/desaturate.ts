@@ -7,24 +7,23 @@ export function colourMatrix(f: number): Float32Array {
 }
 
 /**
- * Colour fraction F_t left after t steps. With P = 11ᵀ/3, K_f = f·I + (1−f)·P and
- * K_a·K_b = K_ab, so the cumulative matrix is K_{F_t} with F_t = Π_{i<t} f_i, f_i = 1 − (i+1)/T.
+ * Colour fraction F_t left after t steps: 1 − t/T, the official `DeColorization` 'Linear'
+ * routine. With P = 11ᵀ/3, K_f = f·I + (1−f)·P and K_a·K_b = K_ab, so its steps f_i = 1 − (1/T)/F_{i−1}
+ * multiply to the single matrix K_{F_t}; the last step (f = 0) removes all colour.
  */
 export function retainedColour(t: number, steps: number): number {
-  let fraction = 1;
-  for (let i = 0; i < t; i++) fraction *= 1 - (i + 1) / steps;
-  return fraction;
+  return Math.max(0, 1 - t / steps);
 }
 
-/** Cumulative desaturation towards the per-pixel grey (R+G+B)/3; f_{T−1} = 0 removes all colour. */
+/** Cumulative desaturation towards the per-pixel grey (R+G+B)/3, linear in t; x_T is grey. */
 export const desaturate = defineDegradation({
   name: 'desaturate',
   family: 'colour',
-  version: 1,
+  version: 2,
   stochastic: false,
   description: 'cumulative 1×1 colour matrices that fade the image to grey',
-  reference: 'Bansal et al. 2022, colorization (desaturation operator); REFERENCE.md §2 Desaturation',
-  params: { steps: { default: 20, doc: 'number of steps T; step i keeps colour fraction 1 − (i+1)/T', min: 1, max: 10000, integer: true } },
+  reference: "Bansal et al. 2022, colorization; official decolor-diffusion/diffusion/forward_process_impl.py DeColorization, routine 'Linear'",
+  params: { steps: { default: 20, doc: 'number of steps T; after t steps a fraction 1 − t/T of the colour is left', min: 1, max: 10000, integer: true } },
   testParams: { steps: 4 },
   range: [-1, 1],
   channels: [3],

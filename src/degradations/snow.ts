@@ -11,15 +11,20 @@ const params = {
   thresholdEnd: { default: 0.7, doc: 'threshold at step T (linear in between)', min: -10, max: 10 },
   motionStart: { default: 0.05, doc: 'motion-blur σ at step 1, in pixels', min: 0.01, max: 1000 },
   motionEnd: { default: 16, doc: 'motion-blur σ at step T (linear in between)', min: 0.01, max: 1000 },
+  motionRadius: { default: 5, doc: 'motion-blur half-length: 2·motionRadius + 1 taps (ImageNet-C c[4] = 11)', min: 1, max: 64, integer: true },
 } as const;
 
 const cache = new Map<string, Float32Array>();
 
-/** The n×n operator of a centred Gaussian motion blur of σ (±3σ taps, reflect padding like cv2). */
-function motionOperator(n: number, sigma: number): Float32Array {
-  const key = `${n}|${sigma}`;
+/**
+ * The n×n operator of the official motion blur: a normalised Gaussian of σ over a fixed number of
+ * taps (torchgeometry's get_gaussian_kernel(11, σ) in one row of an 11×11 kernel), applied by
+ * F.conv2d with padding='same', i.e. zeros past the edge.
+ */
+function motionOperator(n: number, radius: number, sigma: number): Float32Array {
+  const key = `${n}|${radius}|${sigma}`;
   let op = cache.get(key);
-  if (!op) cache.set(key, (op = Float32Array.from(filterMatrix(gaussianKernel1d(Math.max(1, Math.ceil(3 * sigma)), sigma), n, 'reflect'))));
+  if (!op) cache.set(key, (op = Float32Array.from(filterMatrix(gaussianKernel1d(radius, sigma), n, 'zero'))));
   return op;
 }
 
@@ -36,10 +41,10 @@ export function snowLevel(t: number, p: Params<typeof params>): { threshold: num
 export const snow = defineDegradation({
   name: 'snow',
   family: 'snow',
-  version: 1,
+  version: 2,
   stochastic: true,
   description: 'ImageNet-C snow whose flakes grow denser and longer with t (CIFAR-10 levels)',
-  reference: 'Bansal et al. 2022, snowification; ImageNet-C snow (Hendrycks & Dietterich 2019); REFERENCE.md §2 Snow',
+  reference: 'Bansal et al. 2022, snowification; official snowification/diffusion/forward_process_impl.py Snow (snow_level 3, fix_brightness); ImageNet-C snow',
   params,
   testParams: { steps: 4 },
   range: [-1, 1],
@@ -62,7 +67,7 @@ export const snow = defineDegradation({
     return tf.tidy(() => {
       const flakes = tf.clipByValue(tf.mul(layer, tf.cast(tf.greaterEqual(layer, threshold), 'float32')), 0, 1) as tf.Tensor4D;
       const down = tf.reshape(vertical, [b, 1, 1, 1]);
-      const streaks = tf.add(tf.mul(alongHeight(flakes, motionOperator(h, sigma)), down), tf.mul(alongWidth(flakes, motionOperator(w, sigma)), tf.sub(1, down)));
+      const streaks = tf.add(tf.mul(alongHeight(flakes, motionOperator(h, p.motionRadius, sigma)), down), tf.mul(alongWidth(flakes, motionOperator(w, p.motionRadius, sigma)), tf.sub(1, down)));
       const snowed = tf.add(tf.add(tf.div(tf.add(x0, 1), 2), streaks), tf.reverse(streaks, [1, 2]));
       return tf.sub(tf.mul(tf.clipByValue(snowed, 0, 1), 2), 1) as tf.Tensor4D;
     });

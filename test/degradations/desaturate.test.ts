@@ -11,11 +11,19 @@ describe('desaturate', () => {
     [2 / 3, 1 / 6, 1 / 6, 1 / 6, 2 / 3, 1 / 6, 1 / 6, 1 / 6, 2 / 3].forEach((v, i) => expect(k[i]).toBeCloseTo(v, 6));
   });
 
-  it('multiplies the retained fractions f_i = 1 − (i+1)/T', () => {
-    // Reference: T = 4: f_0 = 0.75, f_1 = 0.5, f_3 = 0, so F_2 = 0.375 and F_4 = 0.
-    expect(retainedColour(1, 4)).toBe(0.75);
-    expect(retainedColour(2, 4)).toBe(0.375);
-    expect(retainedColour(4, 4)).toBe(0);
+  it("keeps the colour fraction of the official 'Linear' routine, 1 − t/T", () => {
+    // Reference: official DeColorization.get_kernels, 'Linear': diff = 1/T, start = 1; per step
+    // ema = 1 − diff/start, start *= ema. The colour kept after t steps is the product of the emas
+    // (K_a·K_b = K_ab); replayed here step by step: T = 20 keeps 0.75, 0.5, 0.25 at t = 5, 10, 15.
+    const T = 20;
+    let start = 1, kept = 1;
+    for (let t = 1; t <= T; t++) {
+      const ema = 1 - 1 / T / start;
+      start *= ema;
+      kept *= ema;
+      expect(retainedColour(t, T)).toBeCloseTo(kept, 12);
+    }
+    expect([5, 10, 15, 20].map((t) => retainedColour(t, T))).toEqual([0.75, 0.5, 0.25, 0]);
   });
 
   it('maps a pixel as the product of the step matrices', () => {

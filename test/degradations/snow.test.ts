@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { snow, snowLevel } from '../../src/degradations/snow.js';
+import { gaussianKernel1d } from '../../src/degradations/filters.js';
 import { resolveParams } from '../../src/degradations/index.js';
 import { useWasmEngine } from '../helpers/engine.js';
 
@@ -33,8 +34,29 @@ describe('snow', () => {
     // Horizontal image: only rows 1 and 6 brighten; vertical image: only columns 2 and 5.
     expect(streaked[0][1][7][0]).toBeGreaterThan(-1);
     expect(streaked[0][3][2][0]).toBeCloseTo(-1, 6);
-    expect(streaked[1][7][2][0]).toBeGreaterThan(-1);
+    expect(streaked[1][6][2][0]).toBeGreaterThan(-1);
+    expect(streaked[1][7][2][0]).toBeCloseTo(-1, 6); // 6 rows away: past the 11 taps
     expect(streaked[1][2][3][0]).toBeCloseTo(-1, 6);
+    tf.dispose([x0, ...Object.values(noise)]);
+  });
+
+  it('streaks with the official fixed 11-tap kernel, zero past the edge', () => {
+    // Reference: official Snow.generate_snow_layer: kernel_param = get_gaussian_kernel(c[4] = 11, σ)
+    // in row 5 of an 11×11 kernel, F.conv2d(padding='same'): taps k = −5..5 ∝ exp(−k²/2σ²), zeros
+    // past the image. A flake of 1 at column 7 of a horizontal image streaks to 2·g(j − 7) − 1.
+    const p = { ...defaults, steps: 2 };
+    const layer = tf.buffer([1, 16, 16, 1]);
+    layer.set(1.2, 0, 1, 7, 0);
+    layer.set(1.2, 0, 4, 1, 0); // one flake near the left edge
+    const noise = { layer: layer.toTensor(), vertical: tf.tensor1d([0]) };
+    const x0 = tf.fill([1, 16, 16, 1], -1) as tf.Tensor4D;
+    const out = snow.apply(x0, 2, p, noise).arraySync() as number[][][][];
+    const g = gaussianKernel1d(5, 16); // σ at T
+    for (let j = 0; j < 16; j++) expect(out[0][1][j][0]).toBeCloseTo(Math.abs(j - 7) <= 5 ? 2 * g[j - 7 + 5] - 1 : -1, 5);
+    // Near the edge the taps past it are dropped, not reflected back: column 0 gets g(−1) only.
+    expect(out[0][4][0][0]).toBeCloseTo(2 * g[4] - 1, 5);
+    expect(out[0][4][6][0]).toBeCloseTo(2 * g[10] - 1, 5);
+    expect(out[0][4][7][0]).toBeCloseTo(-1, 6);
     tf.dispose([x0, ...Object.values(noise)]);
   });
 });
