@@ -50,6 +50,36 @@ export function matMul64(a: Float64Array, b: Float64Array, n: number): Float64Ar
   return c;
 }
 
+const blurCache = new Map<string, Float32Array[]>();
+
+/**
+ * The 1-D operators M_t = A_t·…·A_1 of cumulative Gaussian blur steps (index t, M_0 unused) for
+ * an axis of n pixels, step i blurring with σ = sigmas[i − 1] over 2·radius + 1 taps under
+ * `padding`: each step is a separable Gaussian A_i, so D(x0, t) = M_t·X·M_tᵀ per channel, one
+ * pair of matrix products for any t instead of t convolutions.
+ */
+export function blurOperators(n: number, radius: number, sigmas: readonly number[], padding: Padding): Float32Array[] {
+  const key = JSON.stringify([n, radius, sigmas, padding]);
+  let ops = blurCache.get(key);
+  if (!ops) {
+    ops = [new Float32Array(0)];
+    let m: Float64Array | undefined;
+    for (const sigma of sigmas) {
+      const a = filterMatrix(gaussianKernel1d(radius, sigma), n, padding);
+      m = m ? matMul64(a, m, n) : a;
+      ops.push(Float32Array.from(m));
+    }
+    blurCache.set(key, ops);
+  }
+  return ops;
+}
+
+/** D(x0, t) of a cumulative blur: the operators of `blurOperators` applied along height and width. */
+export function blurWith(x0: tf.Tensor4D, t: number, radius: number, sigmas: readonly number[], padding: Padding): tf.Tensor4D {
+  const [, h, w] = x0.shape;
+  return tf.tidy(() => alongWidth(alongHeight(x0, blurOperators(h, radius, sigmas, padding)[t]), blurOperators(w, radius, sigmas, padding)[t]));
+}
+
 /** Applies an H×H matrix along the height axis of an NHWC batch: y[b, :, w, c] = A·x[b, :, w, c]. */
 export function alongHeight(x: tf.Tensor4D, a: Float32Array): tf.Tensor4D {
   const [b, h, w, c] = x.shape;

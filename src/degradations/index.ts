@@ -1,6 +1,7 @@
 import { errors } from '../errors.js';
 import { animorph } from './animorph.js';
 import { blur } from './blur.js';
+import { blurGeneration } from './blur-generation.js';
 import { desaturate } from './desaturate.js';
 import { gaussian } from './gaussian.js';
 import { inpaint } from './inpaint.js';
@@ -9,7 +10,7 @@ import { snow } from './snow.js';
 import type { Degradation, Family, ParamValues, Prior } from './types.js';
 
 /** Every degradation coldbench knows, by registry name. */
-export const DEGRADATIONS = { gaussian, snow, blur, pixelate, desaturate, animorph, inpaint } as const satisfies Record<string, Degradation>;
+export const DEGRADATIONS = { gaussian, snow, blur, 'blur-generation': blurGeneration, pixelate, desaturate, animorph, inpaint } as const satisfies Record<string, Degradation>;
 export type DegradationName = keyof typeof DEGRADATIONS;
 
 /** The degradation called `name`; an unknown name fails with the closest known one. */

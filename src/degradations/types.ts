@@ -55,7 +55,7 @@ export interface NoiseContext<V> {
  * - `gmm`: fit a Gaussian mixture to `encode(D(x0, T))` over the training set, sample features,
  *   and `decode` them into an image (blur: channel means; pixelation: the coarsest grid).
  */
-export type Prior = (
+export type Prior =
   | { readonly kind: 'noise'; readonly doc: string }
   | { readonly kind: 'asset'; readonly asset: AssetName; readonly doc: string }
   | {
@@ -65,11 +65,7 @@ export type Prior = (
       encode(xT: tf.Tensor4D, params: ParamValues): tf.Tensor2D;
       /** Images [B, H, W, C] from features [B, d]. */
       decode(features: tf.Tensor2D, shape: readonly [number, number, number, number], params: ParamValues): tf.Tensor4D;
-    }
-) & {
-  /** Whether the prior describes x_T under these params (blur's needs `finalMean`). Default: always. */
-  readonly applies?: (params: ParamValues) => boolean;
-};
+    };
 
 export interface DegradationDef<P extends ParamSpecs> {
   /** Registry key, lower-case with dashes. */

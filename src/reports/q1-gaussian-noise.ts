@@ -23,7 +23,7 @@ function caption(picked: readonly Cell[], restorationOnly: readonly string[]): s
   } else if (bestCold) {
     parts.push(`Best cold generation FID-like: ${describe(bestCold)}. No generation result for the hot baseline (family '${HOT_FAMILY}', e.g. gaussian), so the question stays open: add it to the suite.`);
   } else if (hot) {
-    parts.push(`Hot baseline: ${describe(hot)}. No cold degradation generated, so there is nothing to compare: add one with a generation prior (blur with finalMean, pixelate, animorph).`);
+    parts.push(`Hot baseline: ${describe(hot)}. No cold degradation generated, so there is nothing to compare: add one with a generation prior (blur-generation, pixelate, animorph).`);
   } else {
     parts.push('No generation results: the suite has no run that generated (sampling.generation off, or only restoration-only degradations).');
   }

@@ -36,9 +36,9 @@ export interface PriorOptions extends GmmOptions {
 /** Training images as one tensor or as batches; fitPrior disposes none of them. */
 export type TrainImages = tf.Tensor4D | Iterable<tf.Tensor4D>;
 
-/** Whether `deg` with these params has a prior to generate from. */
-export function canGenerate(deg: Degradation, params: ParamValues): boolean {
-  return deg.prior !== undefined && (deg.prior.applies?.(params) ?? true);
+/** Whether `deg` has a prior to generate from (restoration-only degradations have none). */
+export function canGenerate(deg: Degradation): boolean {
+  return deg.prior !== undefined;
 }
 
 /**
@@ -49,7 +49,7 @@ export function canGenerate(deg: Degradation, params: ParamValues): boolean {
  */
 export function fitPrior(deg: Degradation, params: ParamValues, train: TrainImages, rng: Rng, options: PriorOptions = {}): PriorSampler {
   const { prior } = deg;
-  if (!prior || !canGenerate(deg, params)) {
+  if (!prior) {
     throw errors.restorationOnly(deg.name, Object.values(DEGRADATIONS as Record<string, Degradation>).filter((d) => d.prior).map((d) => d.name));
   }
   const { assets = {}, ...gmmOptions } = options;

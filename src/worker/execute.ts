@@ -30,7 +30,7 @@ export interface ExecuteOptions {
 export function degradationInfo(spec: RunSpec): DegradationInfo {
   const deg = getDegradation(spec.degradation);
   const params = resolveParams(deg, spec.params);
-  return { name: deg.name, family: deg.family, stochastic: deg.stochastic, version: deg.version, canGenerate: canGenerate(deg, params) };
+  return { name: deg.name, family: deg.family, stochastic: deg.stochastic, version: deg.version, canGenerate: canGenerate(deg) };
 }
 
 /**

@@ -143,7 +143,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       tf.dispose(rows);
     }
 
-    if (spec.sampling.generation && canGenerate(deg, params)) {
+    if (spec.sampling.generation && canGenerate(deg)) {
       const prior = fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets });
       for (const delta of spec.sampling.deltas) {
         const start = prior.draw(count, rng.fork(`start-${delta}`), { delta });

@@ -21,11 +21,11 @@ describe('coldbench CLI', () => {
     for (const command of ['datasets', 'degradations', 'preview', 'bench']) expect(stdout).toContain(command);
   });
 
-  it('lists all seven degradations as JSON', async () => {
+  it('lists all eight degradations as JSON', async () => {
     const { code, stdout } = await coldbench('degradations', '--json');
     expect(code).toBe(0);
     const names = (JSON.parse(stdout) as { name: string }[]).map((d) => d.name).sort();
-    expect(names).toEqual(['animorph', 'blur', 'desaturate', 'gaussian', 'inpaint', 'pixelate', 'snow']);
+    expect(names).toEqual(['animorph', 'blur', 'blur-generation', 'desaturate', 'gaussian', 'inpaint', 'pixelate', 'snow']);
   });
 
   it('fails on an unknown degradation with one line, a suggestion and exit code 2', async () => {

@@ -10,7 +10,7 @@ const suite = {
   name: 'kill-test', description: 'killed and resumed', dataset: { name: 'digits', size: 32 }, model: { preset: 'tiny' },
   train: { steps: 80, batch: 8, checkpointEvery: 10, emaStart: 20, emaEvery: 5 },
   sampling: { count: 16, samplers: ['direct', 'alg2'], generation: false }, features: { steps: 20 }, seeds: [0],
-  degradations: [{ name: 'blur', params: { steps: 3, sigma: 1, radius: 1, finalMean: false } }],
+  degradations: [{ name: 'blur', params: { steps: 3, sigma: 1, radius: 1 } }],
 };
 
 let dir: string;

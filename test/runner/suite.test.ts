@@ -65,9 +65,9 @@ describe('validateSuite', () => {
     const cases: [() => unknown, string][] = [
       [bad({ extra: 1 }), 'mini.json: extra: unknown key (known: name, description, dataset, model, train, sampling, features, seeds, grid, degradations)'],
       [bad({ train: { lrr: 1 } }), 'mini.json: train.lrr: unknown key (known: steps, batch, lr, loss, emaDecay, emaStart, emaEvery, clipNorm, checkpointEvery)'],
-      [blurWith({ grid: { sigmaa: [1] } }), 'mini.json: degradations[0].grid.sigmaa: unknown key (known: steps, radius, sigma, growth, circular, finalMean)'],
+      [blurWith({ grid: { sigmaa: [1] } }), 'mini.json: degradations[0].grid.sigmaa: unknown key (known: steps, radius, sigma, growth, circular)'],
       [bad({ degradations: [{ name: 'blur', param: {} }] }), 'mini.json: degradations[0].param: unknown key (known: name, dataset, params, grid)'],
-      [bad({ degradations: [{ name: 'blurr' }] }), "mini.json: degradations[0].name: Unknown degradation 'blurr'. Did you mean 'blur'? Known: gaussian, snow, blur, pixelate, desaturate, animorph, inpaint."],
+      [bad({ degradations: [{ name: 'blurr' }] }), "mini.json: degradations[0].name: Unknown degradation 'blurr'. Did you mean 'blur'? Known: gaussian, snow, blur, blur-generation, pixelate, desaturate, animorph, inpaint."],
       [bad({ model: { preset: 'smal' } }), "mini.json: model.preset: Unknown model preset 'smal'. Did you mean 'small'? Known: tiny, small, reference."],
       [bad({ sampling: { samplers: ['direct', 'alg3'] } }), "mini.json: sampling.samplers[1]: Unknown sampler 'alg3'. Did you mean 'alg1'? Known: direct, alg1, alg2."],
       [bad({ dataset: { name: 'mnist', size: 32 } }), "mini.json: dataset.name: Unknown dataset 'mnist'. Did you mean 'digits'? Known: digits, faces, animal-faces."],
@@ -140,8 +140,8 @@ describe('loadSuite', () => {
     for (const path of builtInSuites()) counts[path] = expandSuite(await loadSuite(path)).length;
     expect(counts).toEqual({
       'experiments/animorphosis-faces.json': 3 * 2,
-      'experiments/cold-diffusion-digits.json': 6 * 3,
-      'experiments/smoke.json': 7,
+      'experiments/cold-diffusion-digits.json': 7 * 3,
+      'experiments/smoke.json': 8,
     });
   });
 });

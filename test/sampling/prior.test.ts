@@ -17,8 +17,8 @@ const moments = (values: ArrayLike<number>) => {
 };
 const disposeDraw = ({ xT, noise }: { xT: tf.Tensor; noise: Noise }) => tf.dispose([xT, ...Object.values(noise)]);
 
-describe('blur prior (GMM of channel means)', () => {
-  const deg = getDegradation('blur');
+describe('blur-generation prior (GMM of channel means)', () => {
+  const deg = getDegradation('blur-generation');
   const params = resolveParams(deg, deg.testParams);
   const TRAIN = 400;
   const DRAWS = 2000;
@@ -147,15 +147,6 @@ describe('animorph prior', () => {
     expect(() => fitPrior(deg, params, images, new Rng(1)).draw(1, new Rng(1))).toThrow("Degradation 'animorph' needs the asset 'animal-faces'");
     images.dispose();
   });
-
-  it('include blur without finalMean, whose x_T is not a flat colour', () => {
-    const deg = getDegradation('blur');
-    expect(canGenerate(deg, resolveParams(deg))).toBe(true);
-    expect(canGenerate(deg, resolveParams(deg, { finalMean: false }))).toBe(false);
-    const images = tf.zeros([1, SIZE, SIZE, 3]) as tf.Tensor4D;
-    expect(() => fitPrior(deg, resolveParams(deg, { finalMean: false }), images, new Rng(1))).toThrow("Degradation 'blur' is restoration-only");
-    images.dispose();
-  });
 });
 
 describe('restoration-only degradations', () => {
@@ -163,17 +154,17 @@ describe('restoration-only degradations', () => {
     const deg = getDegradation('snow');
     const images = tf.zeros([1, SIZE, SIZE, 3]) as tf.Tensor4D;
     expect(() => fitPrior(deg, resolveParams(deg), images, new Rng(1))).toThrow(
-      "Degradation 'snow' is restoration-only (it has no generation prior); generation works with: gaussian, blur, pixelate, animorph.",
+      "Degradation 'snow' is restoration-only (it has no generation prior); generation works with: gaussian, blur-generation, pixelate, animorph.",
     );
     images.dispose();
   });
 
-  it('include blur without finalMean, whose x_T is not a flat colour', () => {
+  it('include deblurring, whose x_T is the blurred image; blur-generation, ending in a flat colour, generates', () => {
     const deg = getDegradation('blur');
-    expect(canGenerate(deg, resolveParams(deg))).toBe(true);
-    expect(canGenerate(deg, resolveParams(deg, { finalMean: false }))).toBe(false);
+    expect(canGenerate(deg)).toBe(false);
+    expect(canGenerate(getDegradation('blur-generation'))).toBe(true);
     const images = tf.zeros([1, SIZE, SIZE, 3]) as tf.Tensor4D;
-    expect(() => fitPrior(deg, resolveParams(deg, { finalMean: false }), images, new Rng(1))).toThrow("Degradation 'blur' is restoration-only");
+    expect(() => fitPrior(deg, resolveParams(deg), images, new Rng(1))).toThrow("Degradation 'blur' is restoration-only");
     images.dispose();
   });
 });

@@ -86,7 +86,7 @@ describe('on a linear degradation D(x, s) = x + s·e', () => {
 });
 
 describe('sampling', () => {
-  const deg = getDegradation('blur');
+  const deg = getDegradation('blur-generation');
   const params = resolveParams(deg, { ...deg.testParams, steps: 6 });
   let x0: tf.Tensor4D, xT: tf.Tensor4D;
   beforeAll(() => {
@@ -99,7 +99,7 @@ describe('sampling', () => {
     const expected = degrade(deg, x0, 6, params, {});
     expect(maxAbsDiff(xT, expected)).toBe(0);
     expect(maxAbsDiff(xT, x0)).toBeGreaterThan(0.01);
-    expect(xT.dataSync().slice(0, 3)).toEqual(xT.dataSync().slice(3, 6)); // finalMean: a constant colour
+    expect(xT.dataSync().slice(0, 3)).toEqual(xT.dataSync().slice(3, 6)); // x_T of blur generation: a constant colour
     expected.dispose();
   });
 

@@ -13,7 +13,7 @@ let result: RunResult;
 let generated: RunResult;
 const spec: RunSpec = {
   key: 'blur[test]', seed: 11, dataset: 'digits', size: 32, degradation: 'blur',
-  params: { steps: 5, sigma: 1, radius: 2, finalMean: false },
+  params: { steps: 5, sigma: 1, radius: 2 },
   model: { preset: 'tiny' },
   train: { ...TRAIN_DEFAULTS, steps: 300, batch: 16, lr: 2e-3, emaStart: 200, emaEvery: 5, checkpointEvery: 100 },
   sampling: { ...SAMPLING_DEFAULTS, count: 48, deltas: [0, 0.05], gmmComponents: 3 },
@@ -38,7 +38,7 @@ describe('one run: train, sample, measure', () => {
     expect(result.losses).toHaveLength(300);
     const restoration = result.metrics.filter((r) => r.mode === 'restoration');
     // degraded + 3 samplers, each with 4 distribution + 4 pixel metrics; no generation, since
-    // blur without finalMean has no prior for x_T.
+    // Deblurring has no prior for x_T.
     expect(restoration).toHaveLength(4 * 8);
     expect(result.metrics.filter((r) => r.mode === 'generation')).toHaveLength(0);
     for (const row of result.metrics) expect(Number.isFinite(row.value)).toBe(true);
