@@ -35,6 +35,9 @@ export const errors = {
   missingFile(path: string, fix: string): UserError {
     return new UserError(`Missing file ${path}. ${fix}`);
   },
+  samplerNotApplicable(sampler: string, degradation: string, why: string): UserError {
+    return new UserError(`Sampler '${sampler}' does not apply to degradation '${degradation}': ${why}.`);
+  },
   restorationOnly(name: string, generators: readonly string[]): UserError {
     return new UserError(`Degradation '${name}' is restoration-only (it has no generation prior); generation works with: ${generators.join(', ')}.`);
   },

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { errors } from '../errors.js';
-import { cosineMix, cosineParams } from './schedules.js';
+import { cosineAlphaBar, cosineMix, cosineParams } from './schedules.js';
 import { defineDegradation } from './types.js';
 
 /** Animorphosis: x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·z with z a random animal face instead of noise. */
@@ -27,5 +27,6 @@ export const animorph = defineDegradation({
     const picks = Int32Array.from({ length: b }, () => rng.int(bank.shape[0]));
     return { z: tf.tidy(() => tf.gather(bank, tf.tensor1d(picks, 'int32'))) };
   },
+  alphaBar: ({ steps, offset }) => cosineAlphaBar(steps, offset),
   apply: (x0, t, { steps, offset }, { z }) => cosineMix(x0, z as tf.Tensor4D, t, steps, offset),
 });

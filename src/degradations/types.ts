@@ -90,6 +90,11 @@ export interface DegradationDef<P extends ParamSpecs> {
   readonly requires?: readonly AssetName[];
   /** Generation prior; absent means restoration-only. */
   readonly prior?: Prior;
+  /**
+   * For mix degradations, D(x0, t; ε) = √ᾱ_t·x0 + √(1−ᾱ_t)·ε: ᾱ_t for t = 0..T. The DDIM sampler
+   * needs it to re-estimate ε each step; other samplers ignore it.
+   */
+  alphaBar?(params: Params<P>): Float64Array;
   /** Throws a UserError when these parameters cannot apply to square images of this size (suites check before running). */
   checkSize?(params: Params<P>, size: number): void;
   /** Draws ε for a batch; only for stochastic degradations. Tensors are owned by the caller. */
@@ -102,8 +107,9 @@ export interface DegradationDef<P extends ParamSpecs> {
 }
 
 /** A degradation with its parameter types erased, as the registry holds it. */
-export type Degradation = Omit<DegradationDef<ParamSpecs>, 'testParams' | 'sampleNoise' | 'apply' | 'checkSize'> & {
+export type Degradation = Omit<DegradationDef<ParamSpecs>, 'testParams' | 'sampleNoise' | 'apply' | 'checkSize' | 'alphaBar'> & {
   readonly testParams: Partial<ParamValues>;
+  alphaBar?(params: ParamValues): Float64Array;
   checkSize?(params: ParamValues, size: number): void;
   sampleNoise?(ctx: NoiseContext<ParamValues>): Noise;
   apply(x0: tf.Tensor4D, t: number, params: ParamValues, noise: Noise): tf.Tensor4D;

@@ -72,9 +72,30 @@ export const alg1: Sampler = iterate((_xs, x0Hat, s, D) => D(x0Hat, s - 1), fals
 /** Algorithm 2 of Bansal et al. 2022 (TACoS): x_{s−1} = x_s − D(x̂0, s) + D(x̂0, s−1). */
 export const alg2: Sampler = iterate((xs, x0Hat, s, D) => tf.add(tf.sub(xs, D(x0Hat, s)), D(x0Hat, s - 1)), false);
 
-/** Every sampler, by name. */
-export const SAMPLERS = { direct, alg1, alg2 } as const satisfies Record<string, Sampler>;
+/**
+ * DDIM with η = 0 (Song et al. 2021 eq. 12), the sampler of the paper's hot Gaussian numbers
+ * (denoising-diffusion-pytorch's `ddim` routine): for a mix D(x0, t; ε) = √ᾱ_t·x0 + √(1−ᾱ_t)·ε,
+ * re-estimate ε̂ = (x_s − √ᾱ_s·x̂0)/√(1−ᾱ_s) at every step and set x_{s−1} = √ᾱ_{s−1}·x̂0 +
+ * √(1−ᾱ_{s−1})·ε̂. Algorithm 2 instead keeps the start's ε, which telescopes to a weighted average
+ * of all x̂0 predictions. Only for degradations that declare `alphaBar` (see `appliesTo`).
+ */
+export const ddim: Sampler = (restore: Restorer, problem: SamplingProblem, xT: tf.Tensor4D, options?: SamplerOptions): Sampled => {
+  const alphaBar = problem.degradation.alphaBar?.(problem.params);
+  if (!alphaBar) throw errors.samplerNotApplicable('ddim', problem.degradation.name, 'it is not a mix √ᾱ·x0 + √(1−ᾱ)·ε');
+  return iterate((xs, x0Hat, s) => {
+    const eps = tf.div(tf.sub(xs, tf.mul(x0Hat, Math.sqrt(alphaBar[s]))), Math.sqrt(1 - alphaBar[s]));
+    return tf.add(tf.mul(x0Hat, Math.sqrt(alphaBar[s - 1])), tf.mul(eps, Math.sqrt(1 - alphaBar[s - 1])));
+  }, false)(restore, problem, xT, options);
+};
+
+/** Every sampler, by name, in the order reports show them. */
+export const SAMPLERS = { direct, alg1, alg2, ddim } as const satisfies Record<string, Sampler>;
 export type SamplerName = keyof typeof SAMPLERS;
+
+/** Whether sampler `name` applies to `degradation`: ddim needs a mix schedule; the others apply to all. */
+export function appliesTo(name: SamplerName, degradation: Degradation): boolean {
+  return name !== 'ddim' || degradation.alphaBar !== undefined;
+}
 
 /** The sampler called `name`; an unknown name fails with the closest known one. */
 export function getSampler(name: string): Sampler {

@@ -11,7 +11,7 @@ import type { Assets, Degradation, Noise, ParamValues } from '../degradations/ty
 import { timeEmbedding } from '../model/time-embedding.js';
 import { UNET_PRESETS, type UNetConfig } from '../model/unet.js';
 import { canGenerate, fitPrior } from '../sampling/prior.js';
-import { getSampler, restorationStart, type Restorer, type SamplerName } from '../sampling/samplers.js';
+import { appliesTo, getSampler, restorationStart, type Restorer, type SamplerName } from '../sampling/samplers.js';
 import { featureNet, type FeatureNet } from '../train/feature-net.js';
 import { train } from '../train/train.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -118,6 +118,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     if (outcome.state !== 'completed') return outcome;
     ema = outcome.ema;
     const restore = restorer(ema, model.timeDim);
+    const samplers = spec.sampling.samplers.filter((name) => appliesTo(name, deg)); // ddim: mix degradations only
 
     net = await featureNet(data, spec.features, options.featureCache);
     const count = Math.min(spec.sampling.count, data.test.n);
@@ -133,7 +134,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       tensors.push(xT);
       metrics.push(...evaluate(xT, reference, { mode: 'restoration', sampler: 'degraded', delta: null }, x0));
       const rows = [grid(x0), grid(xT)];
-      for (const name of spec.sampling.samplers) {
+      for (const name of samplers) {
         const x0hat = sampleChunked(name, restore, deg, params, noise, xT);
         metrics.push(...evaluate(x0hat, reference, { mode: 'restoration', sampler: name, delta: null }, x0));
         rows.push(grid(x0hat));
@@ -148,7 +149,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       for (const delta of spec.sampling.deltas) {
         const start = prior.draw(count, rng.fork(`start-${delta}`), { delta });
         const rows = [grid(start.xT)];
-        for (const name of spec.sampling.samplers) {
+        for (const name of samplers) {
           const x0hat = sampleChunked(name, restore, deg, params, start.noise, start.xT);
           metrics.push(...evaluate(x0hat, reference, { mode: 'generation', sampler: name, delta }));
           rows.push(grid(x0hat));

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { degrade, drawNoise } from '../../src/degradations/degrade.js';
 import { getDegradation, resolveParams, type Degradation } from '../../src/degradations/index.js';
-import { evenSteps, getSampler, restorationStart, SAMPLERS, type Restorer, type SamplingProblem } from '../../src/sampling/samplers.js';
+import { appliesTo, evenSteps, getSampler, restorationStart, SAMPLERS, type Restorer, type SamplerName, type SamplingProblem } from '../../src/sampling/samplers.js';
+import { cosineAlphaBar } from '../../src/degradations/schedules.js';
 import { Rng } from '../../src/util/rng.js';
 import { useWasmEngine } from '../helpers/engine.js';
 import { smoothImages } from '../helpers/images.js';
@@ -21,7 +22,7 @@ describe.each(['blur', 'pixelate', 'gaussian', 'snow'])('with the true x0 as res
   const deg = getDegradation(name);
   const params = resolveParams(deg, deg.testParams);
 
-  it.each(Object.keys(SAMPLERS))('%s returns x0 exactly', (sampler) => {
+  it.each((Object.keys(SAMPLERS) as SamplerName[]).filter((s) => appliesTo(s, deg)))('%s returns x0 exactly', (sampler) => {
     const x0 = smoothImages(new Rng(1), 3, SIZE, 3);
     const noise = drawNoise(deg, x0.shape, params, new Rng(2));
     const xT = restorationStart(deg, params, x0, noise);
@@ -131,7 +132,7 @@ describe('sampling', () => {
     tf.dispose([out, ...trajectory.map((f) => f.xt)]);
   });
 
-  it.each(Object.keys(SAMPLERS))('%s leaks no tensors and leaves x_T alone', (name) => {
+  it.each((Object.keys(SAMPLERS) as SamplerName[]).filter((s) => appliesTo(s, deg)))('%s leaks no tensors and leaves x_T alone', (name) => {
     const run = () => {
       const { x0: out, trajectory } = getSampler(name)((xs) => tf.mul(xs, 0.9), { degradation: deg, params, noise: {} }, xT, { record: [6, 2, 0] });
       tf.dispose([out, ...trajectory.map((f) => f.xt)]);
@@ -144,6 +145,57 @@ describe('sampling', () => {
   });
 
   it('names the closest sampler for an unknown one', () => {
-    expect(() => getSampler('alg3')).toThrow("Unknown sampler 'alg3'. Did you mean 'alg1'? Known: direct, alg1, alg2.");
+    expect(() => getSampler('alg3')).toThrow("Unknown sampler 'alg3'. Did you mean 'alg1'? Known: direct, alg1, alg2, ddim.");
+  });
+});
+
+describe('ddim (η = 0), the hot baseline', () => {
+  const deg = getDegradation('gaussian');
+  const params = resolveParams(deg, { steps: 8 });
+  const alphaBar = cosineAlphaBar(8);
+
+  it('applies to the mix degradations only', () => {
+    expect(['gaussian', 'animorph', 'blur', 'snow'].map((n) => appliesTo('ddim', getDegradation(n)))).toEqual([true, true, false, false]);
+    const blur = getDegradation('blur');
+    expect(() => SAMPLERS.ddim(() => tf.zeros([1, 4, 4, 1]), { degradation: blur, params: resolveParams(blur), noise: {} }, tf.zeros([1, 4, 4, 1])))
+      .toThrow("Sampler 'ddim' does not apply to degradation 'blur': it is not a mix √ᾱ·x0 + √(1−ᾱ)·ε.");
+  });
+
+  it('with the true x0, re-estimates ε exactly and retraces the forward process', () => {
+    // Reference: DDIM eq. 12 (Song et al. 2021) with x̂0 = x0: ε̂ = (x_s − √ᾱ_s·x0)/√(1−ᾱ_s) = z, so
+    // x_{s−1} = √ᾱ_{s−1}·x0 + √(1−ᾱ_{s−1})·z = D(x0, s−1; z) at every step.
+    const x0 = smoothImages(new Rng(7), 2, 8, 1);
+    const noise = drawNoise(deg, x0.shape, params, new Rng(8));
+    const xT = restorationStart(deg, params, x0, noise);
+    const { trajectory } = SAMPLERS.ddim(oracle(x0), { degradation: deg, params, noise }, xT, { record: [6, 3, 1] });
+    for (const { t, xt } of trajectory) {
+      const forward = degrade(deg, x0, t, params, noise);
+      expect(maxAbsDiff(xt, forward)).toBeLessThan(1e-5);
+      tf.dispose([xt, forward]);
+    }
+    tf.dispose([x0, xT, ...Object.values(noise)]);
+  });
+
+  it('steps as a hand computation does, and unlike Algorithm 2 when R is wrong', () => {
+    // R always answers 0.5. By hand, one step from x_T = 1 (a 1-pixel image):
+    // ε̂ = (1 − √ᾱ_8·0.5)/√(1−ᾱ_8); x_7 = √ᾱ_7·0.5 + √(1−ᾱ_7)·ε̂. Algorithm 2 keeps z = D's ε instead:
+    // x_7 = x_8 − D(0.5, 8; z) + D(0.5, 7; z) with z = 2 here.
+    const before = tf.memory().numTensors;
+    const xT = tf.ones([1, 1, 1, 1]) as tf.Tensor4D;
+    const z = tf.fill([1, 1, 1, 1], 2) as tf.Tensor4D;
+    const half: Restorer = (xs) => tf.fill(xs.shape, 0.5) as tf.Tensor4D;
+    const problem = { degradation: deg, params, noise: { z } };
+    const step = (name: 'ddim' | 'alg2') => {
+      const { x0, trajectory } = SAMPLERS[name](half, problem, xT, { record: [7] });
+      const value = trajectory[0].xt.dataSync()[0];
+      tf.dispose([x0, ...trajectory.map((f) => f.xt)]);
+      return value;
+    };
+    const [a8, a7] = [alphaBar[8], alphaBar[7]];
+    const eps = (1 - Math.sqrt(a8) * 0.5) / Math.sqrt(1 - a8);
+    expect(step('ddim')).toBeCloseTo(Math.sqrt(a7) * 0.5 + Math.sqrt(1 - a7) * eps, 5);
+    expect(step('alg2')).toBeCloseTo(1 - (Math.sqrt(a8) * 0.5 + Math.sqrt(1 - a8) * 2) + (Math.sqrt(a7) * 0.5 + Math.sqrt(1 - a7) * 2), 5);
+    tf.dispose([xT, z]);
+    expect(tf.memory().numTensors).toBe(before); // no leaks
   });
 });
