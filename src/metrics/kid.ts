@@ -5,7 +5,10 @@ import { checkSameDim, featureMatrix, type FeatureMatrix, type Features } from '
 export interface KidOptions {
   /** Number of random subset pairs. Default 100. */
   readonly subsets?: number;
-  /** Largest subset size m; m = min(N1, N2, subsetSize). Default 1000. */
+  /**
+   * Subset size m = min(N1, N2, subsetSize). Default: half the smaller set, at most 1000 (clean-fid's
+   * m = 1000 at N ≫ 1000). With m = N every subset is the whole set and the ± is only rounding.
+   */
   readonly subsetSize?: number;
   /** Picks the subsets. Default: a stream seeded from the name 'kid'. */
   readonly rng?: Rng;
@@ -92,10 +95,10 @@ function rows(f: FeatureMatrix, idx: Int32Array, m: number): FeatureMatrix {
 
 /** Kernel Inception Distance (Bińkowski et al. 2018): unbiased MMD² over random subset pairs of size m, mean ± std. */
 export function kid(a: Features, b: Features, options: KidOptions = {}): KidResult {
-  const { subsets = 100, subsetSize = 1000, rng = new Rng(seedFrom('kid')) } = options;
+  const { subsets = 100, rng = new Rng(seedFrom('kid')) } = options;
   const [x, y] = [featureMatrix(a, 'kid'), featureMatrix(b, 'kid')];
   checkSameDim('kid', x, y);
-  const m = Math.min(x.n, y.n, subsetSize);
+  const m = Math.max(2, Math.min(x.n, y.n, options.subsetSize ?? Math.min(1000, Math.floor(Math.min(x.n, y.n) / 2))));
   const values = Array.from({ length: subsets }, () => mmd2(rows(x, rng.permutation(x.n), m), rows(y, rng.permutation(y.n), m)));
   const mean = values.reduce((s, v) => s + v, 0) / subsets;
   const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / subsets);

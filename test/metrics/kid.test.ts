@@ -43,7 +43,7 @@ describe('kid', () => {
     const rng = new Rng(2);
     const [n, d] = [30, 7];
     const [x, y] = [rng.normals(n * d), rng.normals(n * d, 0.5)];
-    const r = kid({ data: x, dim: d }, { data: y, dim: d }, { subsets: 4 });
+    const r = kid({ data: x, dim: d }, { data: y, dim: d }, { subsets: 4, subsetSize: n });
     // Reference: mmd2Direct; subsets of m = N are permutations, and MMD² does not depend on the order.
     const expected = mmd2Direct(x, n, y, n, d);
     expect(r.subsetSize).toBe(n);
@@ -72,6 +72,21 @@ describe('kid', () => {
     expect(kid(a, b, { ...options, rng: new Rng(7) })).toEqual(same);
     expect(kid(a, b, { ...options, rng: new Rng(8) }).mean).not.toBe(same.mean);
     tf.dispose([a, b, shifted]);
+  });
+
+  it('draws subsets of half the set by default, so its ± is a real spread at N = 512', () => {
+    const rng = new Rng(4);
+    const [n, d] = [512, 16];
+    const [x, y] = [{ data: rng.normals(n * d), dim: d }, { data: rng.normals(n * d, 0.1), dim: d }];
+    const r = kid(x, y, { subsets: 50 });
+    expect(r.subsetSize).toBe(256);
+    // Reference: with m = N (the old default) every subset is the whole set: std is rounding only.
+    const whole = kid(x, y, { subsets: 5, subsetSize: n });
+    expect(whole.std).toBeLessThan(1e-9 * Math.abs(whole.mean));
+    // Half-size subsets: each estimate varies by O(1/m); the spread is a sizeable part of the mean.
+    expect(r.std).toBeGreaterThan(0.05 * Math.abs(r.mean));
+    // Both are unbiased estimates of the same MMD²: their means agree to well within one spread.
+    expect(Math.abs(r.mean - whole.mean)).toBeLessThan(r.std);
   });
 
   it('refuses feature sets of different dimensions', () => {
