@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { frechetFromStats, featureStats, kid, diversity, sharpness, meanPixelScores, ssim, type FeatureStats, type MetricName } from '../metrics/index.js';
+import { toEightBit } from '../metrics/images.js';
 import type { SamplerName } from '../sampling/samplers.js';
 import type { FeatureNet } from '../train/feature-net.js';
 import { Rng, seedFrom } from '../util/rng.js';
@@ -17,6 +18,14 @@ export interface MetricRow {
   readonly std?: number;
 }
 
+/** Features of `images` as saved 8-bit images would give them (clamped and quantised). */
+function embedEightBit(net: FeatureNet, images: tf.Tensor4D): tf.Tensor2D {
+  const saved = toEightBit(images);
+  const features = net.embed(saved);
+  saved.dispose();
+  return features;
+}
+
 /** The real images every sample set is compared with. */
 export interface Reference {
   readonly images: tf.Tensor4D;
@@ -26,7 +35,7 @@ export interface Reference {
 }
 
 export function makeReference(images: tf.Tensor4D, net: FeatureNet): Reference {
-  const features = net.embed(images);
+  const features = embedEightBit(net, images);
   return { images, features, stats: featureStats(features), net };
 }
 
@@ -40,7 +49,7 @@ export function evaluate(
   where: Pick<MetricRow, 'mode' | 'sampler' | 'delta'>,
   truth?: tf.Tensor4D,
 ): MetricRow[] {
-  const features = reference.net.embed(samples);
+  const features = embedEightBit(reference.net, samples);
   const stats = featureStats(features);
   const kidResult = kid(features, reference.features, { rng: new Rng(seedFrom('kid', where.mode, where.sampler, String(where.delta))) });
   const rows: MetricRow[] = [
