@@ -130,6 +130,26 @@ export async function initEngine(choice: BackendChoice, log: (line: string) => v
   return current;
 }
 
+/**
+ * Runs `f` on the wasm engine, whose single-threaded kernels give the same bits on every x86 CPU
+ * (no CPU dispatch, no FMA contraction in wasm SIMD), then returns to the engine in use. The
+ * native engine is the wasm backend's very instance, so tensors stay where they are; other
+ * engines' tensors move on first use. Feature networks train here, so their weights, and every
+ * FID-like number measured with them, are the same on every machine.
+ */
+export async function onReproducibleEngine<T>(f: () => T): Promise<T> {
+  const before = tf.getBackend();
+  if (before === 'wasm') return f();
+  await import('@tensorflow/tfjs-backend-wasm');
+  registerWasmTrainingKernels();
+  await tf.setBackend('wasm');
+  try {
+    return f();
+  } finally {
+    await tf.setBackend(before);
+  }
+}
+
 /** The engine chosen by `initEngine`, if any. */
 export function engineInfo(): EngineInfo | undefined {
   return current;

@@ -60,7 +60,7 @@ export type ResultFile = ResultBase &
         readonly state: 'completed';
         readonly metrics: MetricRow[];
         readonly gaussianity: GaussianityRow[];
-        readonly featureNet: { readonly hash: string; readonly objective: string; readonly testAccuracy: number };
+        readonly featureNet: { readonly hash: string; readonly weights: string; readonly objective: string; readonly testAccuracy: number };
         /** Last training loss. */
         readonly finalLoss: number;
       }

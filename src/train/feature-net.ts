@@ -12,6 +12,7 @@ import { loadLayersModel, saveLayersModel } from '../model/io.js';
 import { hashOf } from '../util/canonical.js';
 import { Rng, seedFrom } from '../util/rng.js';
 import { Adam } from './adam.js';
+import { onReproducibleEngine } from '../engine/backend.js';
 
 /** How a feature network is trained; part of its cache key. */
 export interface FeatureNetSpec {
@@ -33,8 +34,10 @@ export const FEATURE_NET_DEFAULTS: FeatureNetSpec = { dim: 64, steps: 600, batch
 export type FeatureObjective = 'labels' | 'rotation';
 
 export interface FeatureNet {
-  /** Content hash of data + spec + architecture; every metric records it. */
+  /** Content hash of data + spec + architecture: the cache key. */
   readonly hash: string;
+  /** SHA-256 of the trained weights; every result records it, and a cached net is checked against it. */
+  readonly weights: string;
   readonly objective: FeatureObjective;
   /** Accuracy of the objective on the held-out split. */
   readonly testAccuracy: number;
@@ -45,7 +48,17 @@ export interface FeatureNet {
 }
 
 /** Bumped when the architecture or training loop changes, so old caches are not reused. */
-const VERSION = 2;
+const VERSION = 3;
+
+/** SHA-256 of a network's weights, in order, as float32 bytes. */
+export function weightsHash(net: tfl.LayersModel): string {
+  const hash = createHash('sha256');
+  for (const w of net.getWeights()) {
+    const data = w.dataSync() as Float32Array;
+    hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  return hash.digest('hex');
+}
 
 /** Rotates image i by turns[i] quarter turns: all four rotations of the batch, then a gather. */
 function rotate(images: tf.Tensor4D, turns: Int32Array): tf.Tensor4D {
@@ -107,6 +120,26 @@ function splitDigest(split: ImageSplit): string {
 }
 
 /**
+ * The cached net in `dir` when its weights hash to what info.json recorded; otherwise (none, a
+ * damaged or older file) undefined, after one line saying why where a file was there, so the
+ * caller retrains it.
+ */
+async function loadCached(dir: string): Promise<{ net: tfl.LayersModel; testAccuracy: number; weights: string } | undefined> {
+  if (!existsSync(join(dir, 'info.json'))) return undefined;
+  try {
+    const info = JSON.parse(await readFile(join(dir, 'info.json'), 'utf8')) as { testAccuracy: number; weights?: string };
+    const net = await loadLayersModel(dir);
+    const weights = weightsHash(net);
+    if (weights === info.weights) return { net, testAccuracy: info.testAccuracy, weights };
+    net.dispose();
+    console.error(`coldbench: the cached feature network ${dir} does not match its recorded weights hash; retraining it`);
+  } catch (error) {
+    console.error(`coldbench: the cached feature network ${dir} cannot be read (${(error as Error).message.split('\n')[0]}); retraining it`);
+  }
+  return undefined;
+}
+
+/**
  * The dataset's feature network, trained once and cached under `<cacheDir>/<name>-<hash>/`
  * (TF.js format + info.json, written to a temp folder and renamed), keyed by the content hash
  * of its training data, spec and architecture.
@@ -117,26 +150,30 @@ export async function featureNet(data: LoadedDataset, spec: FeatureNetSpec, cach
   const config = { size: data.train.size, channels: data.train.channels, classes, dim: spec.dim };
   const hash = hashOf({ version: VERSION, config, spec, objective, train: splitDigest(data.train), test: splitDigest(data.test) });
   const dir = join(cacheDir, `${data.name}-${hash}`);
+  const cached = await loadCached(dir);
   let net: tfl.LayersModel;
-  let testAccuracy: number;
-  if (existsSync(join(dir, 'info.json'))) {
-    net = await loadLayersModel(dir);
-    testAccuracy = (JSON.parse(await readFile(join(dir, 'info.json'), 'utf8')) as { testAccuracy: number }).testAccuracy;
+  let testAccuracy: number, weights: string;
+  if (cached) {
+    ({ net, testAccuracy, weights } = cached);
   } else {
     net = buildFeatureNet(config);
-    trainNet(net, data.train, objective, spec, classes);
-    testAccuracy = accuracy(net, data.test, objective, spec.seed);
+    // On the wasm engine, whatever engine the run uses: the same weights on every machine.
+    testAccuracy = await onReproducibleEngine(() => {
+      trainNet(net, data.train, objective, spec, classes);
+      return accuracy(net, data.test, objective, spec.seed);
+    });
+    weights = weightsHash(net);
     const temp = `${dir}.tmp-${process.pid}`;
     await rm(temp, { recursive: true, force: true });
     await saveLayersModel(net, temp);
-    await writeFile(join(temp, 'info.json'), JSON.stringify({ hash, objective, testAccuracy, config, spec }));
+    await writeFile(join(temp, 'info.json'), JSON.stringify({ hash, weights, objective, testAccuracy, config, spec }));
     await mkdir(cacheDir, { recursive: true });
     await rm(dir, { recursive: true, force: true });
     await rename(temp, dir);
   }
   const embedder = tfl.model({ inputs: net.inputs, outputs: net.getLayer(FEATURE_LAYER).output as tfl.SymbolicTensor });
   return {
-    hash, objective, testAccuracy, dim: spec.dim,
+    hash, weights, objective, testAccuracy, dim: spec.dim,
     embed: (images) => tf.tidy(() => embedder.predict(images, { batchSize: 256 }) as tf.Tensor2D),
     dispose: () => net.dispose(),
   };

@@ -31,7 +31,8 @@ export type RunResult =
       readonly state: 'completed';
       readonly metrics: MetricRow[];
       readonly gaussianity: GaussianityRow[];
-      readonly featureNet: { readonly hash: string; readonly objective: string; readonly testAccuracy: number };
+      /** The feature network's cache key, the SHA-256 of its weights, its objective and held-out accuracy. */
+      readonly featureNet: { readonly hash: string; readonly weights: string; readonly objective: string; readonly testAccuracy: number };
       readonly losses: number[];
     }
   | { readonly state: 'diverged'; readonly step: number; readonly loss: number; readonly losses: number[] }
@@ -163,7 +164,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     return {
       state: 'completed', metrics, losses: outcome.losses,
       gaussianity: gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity')),
-      featureNet: { hash: net.hash, objective: net.objective, testAccuracy: net.testAccuracy },
+      featureNet: { hash: net.hash, weights: net.weights, objective: net.objective, testAccuracy: net.testAccuracy },
     };
   } finally {
     tf.dispose(tensors);

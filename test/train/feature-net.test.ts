@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { jest } from '@jest/globals';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageSplit, LoadedDataset } from '../../src/data/types.js';
+import { loadNativeAddon } from '../../src/engine/native/addon.js';
+import { NATIVE_BACKEND, registerNativeBackend } from '../../src/engine/native/index.js';
 import { featureNet, FEATURE_NET_DEFAULTS } from '../../src/train/feature-net.js';
 import { Rng } from '../../src/util/rng.js';
 import { useWasmEngine } from '../helpers/engine.js';
@@ -62,5 +65,41 @@ describe('feature networks', () => {
     // Chance is 0.25 for four rotations.
     expect(net.testAccuracy).toBeGreaterThan(0.4);
     net.dispose();
+  });
+
+  it('checks a cached net against its recorded weights hash and retrains a damaged one', async () => {
+    const data: LoadedDataset = { name: 'toy-damaged', train: brightDark(new Rng(5), 64), test: brightDark(new Rng(6), 32) };
+    const first = await featureNet(data, spec, cache);
+    const bin = join(cache, `toy-damaged-${first.hash}`, 'weights.bin');
+    const bytes = await readFile(bin);
+    bytes[100] ^= 0x10; // one flipped bit
+    await writeFile(bin, bytes);
+    const said = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const again = await featureNet(data, spec, cache);
+    expect(said).toHaveBeenCalledWith(expect.stringMatching(/^coldbench: the cached feature network .*toy-damaged-\w+ does not match its recorded weights hash; retraining it$/));
+    said.mockRestore();
+    expect(again.weights).toBe(first.weights); // retrained to the same bits
+    [first, again].forEach((net) => net.dispose());
+  });
+});
+
+const native = 'addon' in loadNativeAddon() ? describe : describe.skip;
+native('feature networks on the native engine', () => {
+  it('train on the wasm engine, so their weights are the same whichever engine runs the suite', async () => {
+    const data: LoadedDataset = { name: 'toy-engines', train: brightDark(new Rng(7), 64), test: brightDark(new Rng(8), 32) };
+    const spec = { ...FEATURE_NET_DEFAULTS, steps: 30, batch: 16, dim: 16, lr: 3e-3 };
+    const onWasm = await featureNet(data, spec, await mkdtemp(join(cache, 'wasm-')));
+    await registerNativeBackend((loadNativeAddon() as { addon: Parameters<typeof registerNativeBackend>[0] }).addon);
+    await tf.setBackend(NATIVE_BACKEND);
+    try {
+      const onNative = await featureNet(data, spec, await mkdtemp(join(cache, 'native-')));
+      expect(tf.getBackend()).toBe(NATIVE_BACKEND); // returned to the run's engine
+      expect(onNative.weights).toBe(onWasm.weights);
+      expect(onNative.testAccuracy).toBe(onWasm.testAccuracy);
+      onNative.dispose();
+    } finally {
+      await tf.setBackend('wasm');
+      onWasm.dispose();
+    }
   });
 });
