@@ -51,7 +51,7 @@ export function specFromRequest(request: RunOneRequest): RunSpec {
   };
   const key = `${request.degradation}[${Object.entries(params).sort().map(([k, v]) => `${k}=${v}`).join(',')}]@${request.dataset}/seed=${request.seed}`;
   return {
-    key, seed: seedFrom(key), dataset: request.dataset, size: request.size, degradation: request.degradation, params,
+    key, seed: seedFrom(key), evaluationSeed: seedFrom('run-one', 'evaluation', request.seed), dataset: request.dataset, size: request.size, degradation: request.degradation, params,
     model: { preset: request.preset as UNetPreset }, train,
     sampling: { ...SAMPLING_DEFAULTS, samplers: samplers as SamplerName[], count: request.samples, generation: request.generation },
     features: FEATURE_NET_DEFAULTS,

@@ -1,5 +1,5 @@
 import type { Family } from '../degradations/types.js';
-import type { GaussianityRow } from '../worker/run.js';
+import type { Evaluation, GaussianityRow } from '../worker/run.js';
 import type { MetricRow } from '../worker/evaluate.js';
 import type { RunSpec } from '../worker/spec.js';
 
@@ -61,6 +61,7 @@ export type ResultFile = ResultBase &
         readonly metrics: MetricRow[];
         readonly gaussianity: GaussianityRow[];
         readonly featureNet: { readonly hash: string; readonly weights: string; readonly objective: string; readonly testAccuracy: number };
+        readonly evaluation: Evaluation;
         /** Last training loss. */
         readonly finalLoss: number;
       }

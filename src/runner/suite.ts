@@ -233,7 +233,7 @@ function plan(suite: Suite): { entry: number; key: string; spec: RunSpec }[] {
       const key = runKey(entry.name, { ...params, ...settings, ...where, seed });
       const section = (name: Section) => Object.fromEntries(Object.entries(settings).filter(([path]) => path.startsWith(`${name}.`)).map(([path, v]) => [path.slice(name.length + 1), v]));
       const spec: RunSpec = {
-        key, seed: seedFrom(suite.name, key), dataset: data.name, size: data.size, degradation: entry.name, params, model: suite.model,
+        key, seed: seedFrom(suite.name, key), evaluationSeed: seedFrom(suite.name, 'evaluation', seed), dataset: data.name, size: data.size, degradation: entry.name, params, model: suite.model,
         train: { ...TRAIN_DEFAULTS, ...suite.train, ...section('train') },
         sampling: { ...SAMPLING_DEFAULTS, ...suite.sampling, ...section('sampling') },
         features: { ...FEATURE_NET_DEFAULTS, ...suite.features, ...section('features') },

@@ -26,7 +26,11 @@ function embedEightBit(net: FeatureNet, images: tf.Tensor4D): tf.Tensor2D {
   return features;
 }
 
-/** The real images every sample set is compared with. */
+/**
+ * The real images every sample set is compared with: `images` (the held-out images restoration
+ * starts from, for sharpness) and the features of the whole held-out split (`all`: for digits
+ * the 10,000 test images), the same for every run of a suite.
+ */
 export interface Reference {
   readonly images: tf.Tensor4D;
   readonly stats: FeatureStats;
@@ -34,9 +38,55 @@ export interface Reference {
   readonly net: FeatureNet;
 }
 
-export function makeReference(images: tf.Tensor4D, net: FeatureNet): Reference {
-  const features = embedEightBit(net, images);
+export function makeReference(images: tf.Tensor4D, all: tf.Tensor4D, net: FeatureNet): Reference {
+  const features = embedEightBit(net, all);
   return { images, features, stats: featureStats(features), net };
+}
+
+/** A number drawn several times: its mean and sample standard deviation. */
+export interface Spread {
+  readonly mean: number;
+  readonly std: number;
+  readonly draws: number;
+}
+
+function spread(values: number[]): Spread {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
+  return { mean, std, draws: values.length };
+}
+
+/** The real-vs-real floor: what FID-like and KID give for real images that are not the reference. */
+export interface Floor {
+  /** Images per draw: the sample sets' size. */
+  readonly n: number;
+  /** Absent where n or the reference set is not above the feature dimension (a Fréchet distance needs it). */
+  readonly fid?: Spread;
+  readonly kid: Spread;
+}
+
+/** Whether a Fréchet distance is defined: both sets larger than the feature dimension. */
+const frechetDefined = (n: number, reference: Reference) => n > reference.net.dim && reference.features.shape[0] > reference.net.dim;
+
+/**
+ * The floor at sample size n: `draws` sets of n real images from `other` (the training split:
+ * real, but not the reference), each scored as a sample set is. A sample set's FID-like is only
+ * meaningful beside this (REFERENCE §5: 31 ± 10 at N = 64, 4.3 ± 1.6 at N = 512 for digits).
+ */
+export function realFloor(other: (indices: Int32Array) => tf.Tensor4D, otherCount: number, n: number, reference: Reference, rng: Rng, draws = 5): Floor {
+  const fids: number[] = [], kids: number[] = [];
+  for (let d = 0; d < draws; d++) {
+    const images = other(rng.fork(`floor-${d}`).permutation(otherCount).slice(0, n));
+    const features = embedEightBit(reference.net, images);
+    images.dispose();
+    if (frechetDefined(n, reference)) {
+      const stats = featureStats(features);
+      fids.push(frechetFromStats(stats.mu, stats.sigma, reference.stats.mu, reference.stats.sigma));
+    }
+    kids.push(kid(features, reference.features, { rng: rng.fork(`floor-kid-${d}`) }).mean);
+    features.dispose();
+  }
+  return { n, ...(fids.length > 0 && { fid: spread(fids) }), kid: spread(kids) };
 }
 
 /**
@@ -50,14 +100,17 @@ export function evaluate(
   truth?: tf.Tensor4D,
 ): MetricRow[] {
   const features = embedEightBit(reference.net, samples);
-  const stats = featureStats(features);
   const kidResult = kid(features, reference.features, { rng: new Rng(seedFrom('kid', where.mode, where.sampler, String(where.delta))) });
-  const rows: MetricRow[] = [
-    { ...where, metric: 'fid', value: frechetFromStats(stats.mu, stats.sigma, reference.stats.mu, reference.stats.sigma) },
+  const rows: MetricRow[] = [];
+  if (frechetDefined(samples.shape[0], reference)) {
+    const stats = featureStats(features);
+    rows.push({ ...where, metric: 'fid', value: frechetFromStats(stats.mu, stats.sigma, reference.stats.mu, reference.stats.sigma) });
+  }
+  rows.push(
     { ...where, metric: 'kid', value: kidResult.mean, std: kidResult.std },
     { ...where, metric: 'diversity', value: diversity(features) },
     { ...where, metric: 'sharpness', value: sharpness(samples, reference.images) },
-  ];
+  );
   features.dispose();
   if (truth) {
     const pixel = meanPixelScores(samples, truth);

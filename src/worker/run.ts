@@ -17,12 +17,22 @@ import { train } from '../train/train.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { gridToPng } from '../util/image.js';
 import { Rng, seedFrom } from '../util/rng.js';
-import { evaluate, makeReference, type MetricRow, type Reference } from './evaluate.js';
+import { evaluate, makeReference, realFloor, type Floor, type MetricRow, type Reference } from './evaluate.js';
 import type { RunSpec } from './spec.js';
 
 /** Gaussianity of the residual x_t − x0 at one step (report Q3's x-axis). */
 export interface GaussianityRow extends Gaussianity {
   readonly t: number;
+}
+
+/** What the samples were compared with. */
+export interface Evaluation {
+  /** Images per sample set (and held-out images restored). */
+  readonly images: number;
+  /** Held-out images whose features are the reference statistics (the whole test split). */
+  readonly referenceImages: number;
+  /** Real-vs-real FID-like and KID at the same sample size. */
+  readonly floor: Floor;
 }
 
 /** The outcome of one run (STYLE.md §5: a tagged union). */
@@ -33,6 +43,7 @@ export type RunResult =
       readonly gaussianity: GaussianityRow[];
       /** The feature network's cache key, the SHA-256 of its weights, its objective and held-out accuracy. */
       readonly featureNet: { readonly hash: string; readonly weights: string; readonly objective: string; readonly testAccuracy: number };
+      readonly evaluation: Evaluation;
       readonly losses: number[];
     }
   | { readonly state: 'diverged'; readonly step: number; readonly loss: number; readonly losses: number[] }
@@ -123,10 +134,15 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
 
     net = await featureNet(data, spec.features, options.featureCache);
     const count = Math.min(spec.sampling.count, data.test.n);
-    const x0 = batchTensor(data.test, rng.fork('eval-images').permutation(data.test.n).slice(0, count));
-    const reference: Reference = makeReference(x0, net);
-    const noise = drawNoise(deg, x0.shape, params, rng.fork('eval-noise'), assets);
+    // Images, ε and floor from the repetition's evaluation seed: every configuration sees the same.
+    const evaluation = new Rng(spec.evaluationSeed);
+    const x0 = batchTensor(data.test, evaluation.fork('eval-images').permutation(data.test.n).slice(0, count));
+    const allTest = batchTensor(data.test, Int32Array.from({ length: data.test.n }, (_, i) => i));
+    const reference: Reference = makeReference(x0, allTest, net);
+    allTest.dispose();
+    const noise = drawNoise(deg, x0.shape, params, evaluation.fork('eval-noise'), assets);
     tensors.push(x0, reference.features, ...Object.values(noise));
+    const floor = realFloor((indices) => batchTensor(data.train, indices), data.train.n, count, reference, evaluation.fork('floor'));
     const metrics: MetricRow[] = [];
     const grid = (t: tf.Tensor4D) => tf.slice(t, 0, Math.min(spec.sampling.gridImages, count));
 
@@ -165,6 +181,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       state: 'completed', metrics, losses: outcome.losses,
       gaussianity: gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity')),
       featureNet: { hash: net.hash, weights: net.weights, objective: net.objective, testAccuracy: net.testAccuracy },
+      evaluation: { images: count, referenceImages: data.test.n, floor },
     };
   } finally {
     tf.dispose(tensors);

@@ -26,7 +26,13 @@ export interface SamplingSpec {
 export interface RunSpec {
   /** Canonical run key, e.g. `blur[sigma=7,steps=20]`. */
   readonly key: string;
+  /** Seeds training, the prior and generation: one per run. */
   readonly seed: number;
+  /**
+   * Seeds the held-out images, their ε and the real-vs-real floor: one per suite repetition, the
+   * same for every configuration, so configurations are compared on the same images.
+   */
+  readonly evaluationSeed: number;
   readonly dataset: string;
   readonly size: number;
   readonly degradation: string;

@@ -16,7 +16,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 function planned(key: string, degradation: string, params: RunSpec['params']): PlannedRun {
   const spec: RunSpec = {
-    key, seed: 3, dataset: 'digits', size: 32, degradation, params, model: { preset: 'tiny' },
+    key, seed: 3, evaluationSeed: 4, dataset: 'digits', size: 32, degradation, params, model: { preset: 'tiny' },
     train: { ...TRAIN_DEFAULTS, steps: 20, batch: 8, checkpointEvery: 10, emaStart: 10 },
     sampling: { ...SAMPLING_DEFAULTS, count: 16, generation: false, samplers: ['direct', 'alg2'] },
     features: { ...FEATURE_NET_DEFAULTS, steps: 20 },

@@ -41,6 +41,15 @@ describe('expandSuite', () => {
     expect(runs.every((r) => /^[0-9a-f]{12}$/.test(r.id))).toBe(true);
   });
 
+  it('gives every configuration of a repetition one evaluation seed, so they are scored on the same images', () => {
+    const runs = expandSuite(validateSuite(base, 'mini.json'));
+    const bySeed = (seed: number) => new Set(runs.filter((r) => r.key.includes(`seed=${seed},`) || r.key.includes(`seed=${seed}]`)).map((r) => r.spec.evaluationSeed));
+    expect(bySeed(0).size).toBe(1);
+    expect(bySeed(1).size).toBe(1);
+    expect([...bySeed(0)][0]).not.toBe([...bySeed(1)][0]);
+    expect(new Set(runs.map((r) => r.spec.seed)).size).toBe(runs.length); // while training seeds differ
+  });
+
   it('derives seeds and ids from names, not from order', () => {
     const a = expandSuite(validateSuite(base, 'mini.json'));
     const b = expandSuite(validateSuite({ ...base, seeds: [1, 0], degradations: [...base.degradations].reverse() }, 'mini.json'));

@@ -12,11 +12,11 @@ let dir: string;
 let result: RunResult;
 let generated: RunResult;
 const spec: RunSpec = {
-  key: 'blur[test]', seed: 11, dataset: 'digits', size: 32, degradation: 'blur',
+  key: 'blur[test]', seed: 11, evaluationSeed: 5, dataset: 'digits', size: 32, degradation: 'blur',
   params: { steps: 5, sigma: 1, radius: 2 },
   model: { preset: 'tiny' },
   train: { ...TRAIN_DEFAULTS, steps: 300, batch: 16, lr: 2e-3, emaStart: 200, emaEvery: 5, checkpointEvery: 100 },
-  sampling: { ...SAMPLING_DEFAULTS, count: 48, deltas: [0, 0.05], gmmComponents: 3 },
+  sampling: { ...SAMPLING_DEFAULTS, count: 80, deltas: [0, 0.05], gmmComponents: 3 },
   features: { ...FEATURE_NET_DEFAULTS, steps: 150 },
 };
 
@@ -25,8 +25,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'coldbench-run-'));
   result = await runOne(spec, { dir, featureCache: join(dir, 'features') });
   const generation: RunSpec = {
-    ...spec, key: 'pixelate[test]', degradation: 'pixelate', params: {}, train: { ...spec.train, steps: 50 },
-    sampling: { ...spec.sampling, restoration: false, count: 32 },
+    ...spec, key: 'pixelate[test]', seed: 12, degradation: 'pixelate', params: {}, train: { ...spec.train, steps: 50 },
+    sampling: { ...spec.sampling, restoration: false },
   };
   generated = await runOne(generation, { dir: join(dir, 'generation'), featureCache: join(dir, 'features') });
 }, 300_000);
@@ -64,6 +64,30 @@ describe('one run: train, sample, measure', () => {
     for (const name of ['generation-delta-0.png', 'generation-delta-0.05.png']) {
       expect(existsSync(join(dir, 'generation', 'samples', name))).toBe(true);
     }
+  });
+
+  it('scores every configuration of a repetition on the same images, beside the real-vs-real floor', () => {
+    if (result.state !== 'completed' || generated.state !== 'completed') throw new Error('runs did not complete');
+    // Reference statistics from the whole MNIST test split; 80 images per sample set.
+    expect(result.evaluation).toMatchObject({ images: 80, referenceImages: 10_000, floor: { n: 80, fid: { draws: 5 }, kid: { draws: 5 } } });
+    // Another degradation and run seed, the same evaluation seed: the very same floor draws.
+    expect(generated.evaluation).toEqual(result.evaluation);
+    // Real digits against real digits at N = 80: well above 0 (REFERENCE §5: 31 ± 10 at N = 64,
+    // 17 ± 5 at N = 128), and below what a 300-step model's samples give.
+    const floor = result.evaluation.floor.fid!;
+    expect(floor.mean).toBeGreaterThan(5);
+    expect(floor.mean).toBeLessThan(60);
+    expect(floor.std).toBeGreaterThan(0);
+  });
+
+  it('gives no Fréchet number where the sample set is not larger than the feature dimension', async () => {
+    const small: RunSpec = { ...spec, key: 'blur[small]', train: { ...spec.train, steps: 20 }, sampling: { ...spec.sampling, count: 40, samplers: ['direct'] } };
+    const out = await runOne(small, { dir: join(dir, 'small'), featureCache: join(dir, 'features') });
+    if (out.state !== 'completed') throw new Error(`run ${out.state}`);
+    // 40 images ≤ 64 feature dimensions: the sample covariance is singular, so no FID-like row.
+    expect(out.metrics.filter((r) => r.metric === 'fid')).toHaveLength(0);
+    expect(out.metrics.filter((r) => r.metric === 'kid')).toHaveLength(2); // degraded and direct
+    expect(out.evaluation.floor.fid).toBeUndefined();
   });
 
   it('saves sample grids and a checkpoint', () => {
