@@ -2,15 +2,15 @@ import { benchScaling, scalingBenchSuite, scalingSummary } from '../../src/bench
 import { expandSuite, validateSuite } from '../../src/runner/suite.js';
 
 describe('bench scaling', () => {
-  it('times a valid suite of identical runs that differ only in their seed', () => {
+  it('times a valid suite of identical runs that differ only in their seeds', () => {
     const suite = validateSuite(scalingBenchSuite({ degradation: 'blur', runs: 4, steps: 200 }), 'test');
     const runs = expandSuite(suite);
     expect(runs).toHaveLength(4);
     expect(new Set(runs.map((r) => r.id)).size).toBe(4);
     expect(new Set(runs.map((r) => r.spec.seed)).size).toBe(4);
-    const { seed: _seed, key: _key, ...first } = runs[0].spec;
+    const { seed: _seed, evaluationSeed: _eval, key: _key, ...first } = runs[0].spec;
     for (const run of runs) {
-      const { seed: _s, key: _k, ...rest } = run.spec;
+      const { seed: _s, evaluationSeed: _e, key: _k, ...rest } = run.spec;
       expect(rest).toEqual(first);
     }
     expect(runs[0].spec.train.steps).toBe(200);
