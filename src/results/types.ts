@@ -62,6 +62,8 @@ export type ResultFile = ResultBase &
         readonly gaussianity: GaussianityRow[];
         readonly featureNet: { readonly hash: string; readonly weights: string; readonly objective: string; readonly testAccuracy: number };
         readonly evaluation: Evaluation;
+        /** Restoration metrics of `direct` with the raw last weights instead of the EMA's. */
+        readonly rawRestoration: MetricRow[];
         /** Last training loss. */
         readonly finalLoss: number;
       }

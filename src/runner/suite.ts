@@ -29,7 +29,7 @@ const paramValue = z.custom<number | boolean>(() => true);
 
 const datasetSchema = z.object({ name: registryName('dataset', DATASETS), size: posInt }).strict();
 const trainSchema = z.object({
-  steps: posInt, batch: posInt, lr: z.number().positive(), loss: z.enum(['l1', 'l2']), emaDecay: z.number().min(0).max(1),
+  steps: posInt, batch: posInt, lr: z.number().positive(), loss: z.enum(['l1', 'l2']), emaHorizon: z.number().positive().max(1),
   emaStart: z.number().int().nonnegative(), emaEvery: posInt, clipNorm: z.number().nonnegative(), checkpointEvery: posInt,
 }).strict();
 const samplingSchema = z.object({

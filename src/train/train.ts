@@ -22,7 +22,13 @@ export interface TrainConfig {
   readonly lr: number;
   /** Loss on the predicted x0: L1 (Cold Diffusion's default) or L2. */
   readonly loss: 'l1' | 'l2';
-  readonly emaDecay: number;
+  /**
+   * The EMA's time constant as a fraction of `steps`: each update (every `emaEvery` steps) uses
+   * decay e^(−emaEvery/(emaHorizon·steps)), so weights older than a few horizons are forgotten
+   * whatever the budget (a fixed 0.995 every 10 steps keeps 37% of the step-1000 weights at step
+   * 3000). Default 0.05.
+   */
+  readonly emaHorizon: number;
   /** Before this step the EMA copies the weights. */
   readonly emaStart: number;
   /** EMA update period in steps. */
@@ -34,7 +40,7 @@ export interface TrainConfig {
 }
 
 export const TRAIN_DEFAULTS: TrainConfig = {
-  steps: 500, batch: 32, lr: 2e-4, loss: 'l1', emaDecay: 0.995, emaStart: 100, emaEvery: 10, clipNorm: 1, checkpointEvery: 100,
+  steps: 500, batch: 32, lr: 2e-4, loss: 'l1', emaHorizon: 0.05, emaStart: 100, emaEvery: 10, clipNorm: 1, checkpointEvery: 100,
 };
 
 export interface TrainJob {
@@ -55,9 +61,20 @@ export interface TrainJob {
 }
 
 export type TrainOutcome =
-  | { readonly state: 'completed'; readonly losses: number[]; readonly ema: tfl.LayersModel }
+  | {
+      readonly state: 'completed';
+      readonly losses: number[];
+      /** The EMA weights, which sampling uses, and the raw last weights, measured beside them. */
+      readonly ema: tfl.LayersModel;
+      readonly raw: tfl.LayersModel;
+    }
   | { readonly state: 'diverged'; readonly step: number; readonly loss: number; readonly losses: number[] }
   | { readonly state: 'stopped'; readonly step: number; readonly losses: number[] };
+
+/** The EMA decay per update: time constant emaHorizon·steps, in updates of emaEvery steps. */
+export function emaDecay(cfg: Pick<TrainConfig, 'steps' | 'emaEvery' | 'emaHorizon'>): number {
+  return Math.exp(-cfg.emaEvery / (cfg.emaHorizon * cfg.steps));
+}
 
 /** Scales gradients so their joint L2 norm is at most `clip` (as torch's clip_grad_norm_). */
 function clipByGlobalNorm(grads: tf.Tensor[], clip: number): tf.Tensor[] {
@@ -121,8 +138,10 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
   const finish = (outcome: TrainOutcome) => {
     adam.dispose();
     ema.dispose();
-    model.dispose();
-    if (outcome.state !== 'completed') emaModel.dispose();
+    if (outcome.state !== 'completed') {
+      model.dispose();
+      emaModel.dispose();
+    }
     return outcome;
   };
 
@@ -152,7 +171,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
     losses.push(loss);
     if (step % cfg.emaEvery === 0) {
       if (step < cfg.emaStart) ema.reset();
-      else ema.update(cfg.emaDecay);
+      else ema.update(emaDecay(cfg));
     }
     job.onStep?.(step, loss);
     if (step % cfg.checkpointEvery === 0 || step === cfg.steps) await checkpoint();
@@ -162,5 +181,5 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
     }
   }
   emaModel.setWeights(ema.shadow);
-  return finish({ state: 'completed', losses, ema: emaModel });
+  return finish({ state: 'completed', losses, ema: emaModel, raw: model });
 }

@@ -44,6 +44,8 @@ export type RunResult =
       /** The feature network's cache key, the SHA-256 of its weights, its objective and held-out accuracy. */
       readonly featureNet: { readonly hash: string; readonly weights: string; readonly objective: string; readonly testAccuracy: number };
       readonly evaluation: Evaluation;
+      /** Restoration metrics of `direct` with the raw last weights instead of the EMA's (empty without restoration). */
+      readonly rawRestoration: MetricRow[];
       readonly losses: number[];
     }
   | { readonly state: 'diverged'; readonly step: number; readonly loss: number; readonly losses: number[] }
@@ -121,14 +123,14 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
   const rng = new Rng(spec.seed);
   const tensors: tf.Tensor[] = [...Object.values(assets)];
   let net: FeatureNet | undefined;
-  let ema: tfl.LayersModel | undefined;
+  let ema: tfl.LayersModel | undefined, raw: tfl.LayersModel | undefined;
   try {
     const outcome = await train({
       dir: options.dir, seed: spec.seed, model, train: spec.train, degradation: deg, params, data: data.train, assets,
       onStep: options.onStep, signal: options.signal,
     });
     if (outcome.state !== 'completed') return outcome;
-    ema = outcome.ema;
+    ({ ema, raw } = outcome);
     const restore = restorer(ema, model.timeDim);
     const samplers = spec.sampling.samplers.filter((name) => appliesTo(name, deg)); // ddim: mix degradations only
 
@@ -144,6 +146,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     tensors.push(x0, reference.features, ...Object.values(noise));
     const floor = realFloor((indices) => batchTensor(data.train, indices), data.train.n, count, reference, evaluation.fork('floor'));
     const metrics: MetricRow[] = [];
+    const rawRestoration: MetricRow[] = [];
     const grid = (t: tf.Tensor4D) => tf.slice(t, 0, Math.min(spec.sampling.gridImages, count));
 
     if (spec.sampling.restoration) {
@@ -159,6 +162,10 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       }
       await writeFileAtomic(join(options.dir, 'samples', 'restoration.png'), await gridToPng(rows, { scale: 2 }));
       tf.dispose(rows);
+      // The raw (non-EMA) weights, one-shot: does the EMA help or lag?
+      const rawX0 = sampleChunked('direct', restorer(raw, model.timeDim), deg, params, noise, xT);
+      rawRestoration.push(...evaluate(rawX0, reference, { mode: 'restoration', sampler: 'direct', delta: null }, x0));
+      rawX0.dispose();
     }
 
     if (spec.sampling.generation && canGenerate(deg)) {
@@ -181,11 +188,12 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       state: 'completed', metrics, losses: outcome.losses,
       gaussianity: gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity')),
       featureNet: { hash: net.hash, weights: net.weights, objective: net.objective, testAccuracy: net.testAccuracy },
-      evaluation: { images: count, referenceImages: data.test.n, floor },
+      evaluation: { images: count, referenceImages: data.test.n, floor }, rawRestoration,
     };
   } finally {
     tf.dispose(tensors);
     net?.dispose();
     ema?.dispose();
+    raw?.dispose();
   }
 }

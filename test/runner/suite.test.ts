@@ -73,7 +73,7 @@ describe('validateSuite', () => {
   it('rejects each kind of bad input with one located line and exit code 2', () => {
     const cases: [() => unknown, string][] = [
       [bad({ extra: 1 }), 'mini.json: extra: unknown key (known: name, description, dataset, model, train, sampling, features, seeds, grid, degradations)'],
-      [bad({ train: { lrr: 1 } }), 'mini.json: train.lrr: unknown key (known: steps, batch, lr, loss, emaDecay, emaStart, emaEvery, clipNorm, checkpointEvery)'],
+      [bad({ train: { lrr: 1 } }), 'mini.json: train.lrr: unknown key (known: steps, batch, lr, loss, emaHorizon, emaStart, emaEvery, clipNorm, checkpointEvery)'],
       [blurWith({ grid: { sigmaa: [1] } }), 'mini.json: degradations[0].grid.sigmaa: unknown key (known: steps, radius, sigma, growth, circular)'],
       [bad({ degradations: [{ name: 'blur', param: {} }] }), 'mini.json: degradations[0].param: unknown key (known: name, dataset, params, grid)'],
       [bad({ degradations: [{ name: 'blurr' }] }), "mini.json: degradations[0].name: Unknown degradation 'blurr'. Did you mean 'blur'? Known: gaussian, snow, blur, blur-generation, pixelate, desaturate, animorph, inpaint."],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ImageSplit } from '../../src/data/types.js';
 import { DEGRADATIONS, resolveParams } from '../../src/degradations/index.js';
 import type { UNetConfig } from '../../src/model/unet.js';
-import { TRAIN_DEFAULTS, train, type TrainConfig, type TrainJob } from '../../src/train/train.js';
+import { emaDecay, TRAIN_DEFAULTS, train, type TrainConfig, type TrainJob } from '../../src/train/train.js';
 import { Rng } from '../../src/util/rng.js';
 import { useWasmEngine } from '../helpers/engine.js';
 import { smoothSplit } from '../helpers/images.js';
@@ -49,15 +49,14 @@ describe('train', () => {
       const a = whole.ema.getWeights().map((w) => Array.from(w.dataSync()));
       const b = second.ema.getWeights().map((w) => Array.from(w.dataSync()));
       expect(b).toEqual(a);
-      whole.ema.dispose();
-      second.ema.dispose();
+      [whole.ema, whole.raw, second.ema, second.raw].forEach((m) => m.dispose());
     }
   });
 
   it('writes checkpoints any TF.js user can load', async () => {
     const run = await job({ train: { ...config, steps: 2 } });
     const outcome = await train(run);
-    if (outcome.state === 'completed') outcome.ema.dispose();
+    if (outcome.state === 'completed') [outcome.ema, outcome.raw].forEach((m) => m.dispose());
     const json = JSON.parse(await readFile(join(run.dir, 'checkpoint/ema/model.json'), 'utf8'));
     expect(json.format).toBe('layers-model');
     const weights = await readFile(join(run.dir, 'checkpoint/ema/weights.bin'));
@@ -87,8 +86,21 @@ describe('train', () => {
     const outcome = await train(await job({ train: { ...config, steps: 40, batch: 8, lr: 2e-3, checkpointEvery: 40 } }));
     if (outcome.state !== 'completed') throw new Error(outcome.state);
     outcome.ema.dispose();
+    outcome.raw.dispose();
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     expect(mean(outcome.losses.slice(-5))).toBeLessThan(0.8 * mean(outcome.losses.slice(0, 5)));
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('averages over a fixed fraction of the run, so early weights are forgotten at any budget', () => {
+    // Reference, by hand: 3,000 steps, EMA every 10 from step 1,000 — 200 updates. A fixed decay of
+    // 0.995 keeps 0.995^200 = 0.367 of the step-1,000 weights at the end; a horizon of 5% (150
+    // steps, decay e^(−10/150) per update) keeps e^(−2000/150) = 1.6e-6.
+    const cfg = { steps: 3000, emaEvery: 10, emaHorizon: 0.05 };
+    expect(emaDecay(cfg)).toBeCloseTo(Math.exp(-1 / 15), 12);
+    expect(0.995 ** 200).toBeCloseTo(0.367, 3);
+    expect(emaDecay(cfg) ** 200).toBeCloseTo(1.62e-6, 8);
+    // The same fraction at a 10× budget: the same forgetting.
+    expect(emaDecay({ ...cfg, steps: 30_000 }) ** 2000).toBeCloseTo(emaDecay(cfg) ** 200, 12);
   });
 });

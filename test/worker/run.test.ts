@@ -44,6 +44,9 @@ describe('one run: train, sample, measure', () => {
     for (const row of result.metrics) expect(Number.isFinite(row.value)).toBe(true);
     expect(result.gaussianity.map((g) => g.t)).toEqual([1, 2, 3, 4, 5]);
     expect(result.featureNet.objective).toBe('labels');
+    // The raw (non-EMA) weights' one-shot restoration, beside the EMA's.
+    expect(result.rawRestoration.map((r) => r.metric).sort()).toEqual(['diversity', 'fid', 'kid', 'l1', 'psnr', 'rmse', 'sharpness', 'ssim']);
+    expect(result.rawRestoration.every((r) => r.sampler === 'direct' && r.mode === 'restoration')).toBe(true);
   });
 
   it('restores: Algorithm 2 beats the degraded input on PSNR, SSIM and FID-like', () => {
