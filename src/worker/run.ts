@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { residualGaussianity, type Gaussianity } from '../analysis/gaussianity.js';
 import { batchTensor } from '../data/batch.js';
@@ -33,6 +34,29 @@ export interface Evaluation {
   readonly referenceImages: number;
   /** Real-vs-real FID-like and KID at the same sample size. */
   readonly floor: Floor;
+  /** Per generation δ: how many of the sample set's starts x_T were distinct images. */
+  readonly starts: GenerationStarts[];
+}
+
+/**
+ * Distinct starts of one generation sample set. With δ = 0 a deterministic sampler maps equal
+ * starts to equal samples: animorph's starts are the held-out animals, so at most that many
+ * distinct images can come out, whatever the sample size.
+ */
+export interface GenerationStarts {
+  readonly delta: number;
+  readonly distinct: number;
+  readonly of: number;
+}
+
+/** The number of distinct images in a batch (bit-equal pixels). */
+function distinctImages(images: tf.Tensor4D): number {
+  const [n] = images.shape;
+  const data = images.dataSync() as Float32Array;
+  const per = data.length / n;
+  const seen = new Set<string>();
+  for (let i = 0; i < n; i++) seen.add(createHash('sha256').update(new Uint8Array(data.buffer, data.byteOffset + i * per * 4, per * 4)).digest('hex'));
+  return seen.size;
 }
 
 /** The outcome of one run (STYLE.md §5: a tagged union). */
@@ -114,14 +138,17 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
   const params = resolveParams(deg, spec.params);
   const data = await loadDataset(spec.dataset, { size: spec.size });
   const { size, channels } = data.train;
-  const assets: Assets = {};
+  // Asset banks (animorph's animal faces): training draws from their training split, evaluation
+  // (restoration ε and generation starts) from the held-out split, animals R never saw.
+  const assets: Assets = {}, heldOutAssets: Assets = {};
   for (const name of deg.requires ?? []) {
     const bank = await loadDataset(name, { size, channels });
     assets[name] = batchTensor(bank.train, Int32Array.from({ length: bank.train.n }, (_, i) => i));
+    heldOutAssets[name] = batchTensor(bank.test, Int32Array.from({ length: bank.test.n }, (_, i) => i));
   }
   const model: UNetConfig = { ...UNET_PRESETS[spec.model.preset], ...spec.model, size, channels };
   const rng = new Rng(spec.seed);
-  const tensors: tf.Tensor[] = [...Object.values(assets)];
+  const tensors: tf.Tensor[] = [...Object.values(assets), ...Object.values(heldOutAssets)];
   let net: FeatureNet | undefined;
   let ema: tfl.LayersModel | undefined, raw: tfl.LayersModel | undefined;
   try {
@@ -142,11 +169,12 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     const allTest = batchTensor(data.test, Int32Array.from({ length: data.test.n }, (_, i) => i));
     const reference: Reference = makeReference(x0, allTest, net);
     allTest.dispose();
-    const noise = drawNoise(deg, x0.shape, params, evaluation.fork('eval-noise'), assets);
+    const noise = drawNoise(deg, x0.shape, params, evaluation.fork('eval-noise'), heldOutAssets);
     tensors.push(x0, reference.features, ...Object.values(noise));
     const floor = realFloor((indices) => batchTensor(data.train, indices), data.train.n, count, reference, evaluation.fork('floor'));
     const metrics: MetricRow[] = [];
     const rawRestoration: MetricRow[] = [];
+    const starts: GenerationStarts[] = [];
     const grid = (t: tf.Tensor4D) => tf.slice(t, 0, Math.min(spec.sampling.gridImages, count));
 
     if (spec.sampling.restoration) {
@@ -169,9 +197,10 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     }
 
     if (spec.sampling.generation && canGenerate(deg)) {
-      const prior = fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets });
+      const prior = fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets: heldOutAssets });
       for (const delta of spec.sampling.deltas) {
         const start = prior.draw(count, rng.fork(`start-${delta}`), { delta });
+        starts.push({ delta, distinct: distinctImages(start.xT), of: count });
         const rows = [grid(start.xT)];
         for (const name of samplers) {
           const x0hat = sampleChunked(name, restore, deg, params, start.noise, start.xT);
@@ -188,7 +217,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       state: 'completed', metrics, losses: outcome.losses,
       gaussianity: gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity')),
       featureNet: { hash: net.hash, weights: net.weights, objective: net.objective, testAccuracy: net.testAccuracy },
-      evaluation: { images: count, referenceImages: data.test.n, floor }, rawRestoration,
+      evaluation: { images: count, referenceImages: data.test.n, floor, starts }, rawRestoration,
     };
   } finally {
     tf.dispose(tensors);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRAIN_DEFAULTS } from '../../src/train/train.js';
 import { FEATURE_NET_DEFAULTS } from '../../src/train/feature-net.js';
+import { loadDataset } from '../../src/data/index.js';
 import { runOne, type RunResult } from '../../src/worker/run.js';
 import { SAMPLING_DEFAULTS, type RunSpec } from '../../src/worker/spec.js';
 import { useWasmEngine } from '../helpers/engine.js';
@@ -74,7 +75,10 @@ describe('one run: train, sample, measure', () => {
     // Reference statistics from the whole MNIST test split; 80 images per sample set.
     expect(result.evaluation).toMatchObject({ images: 80, referenceImages: 10_000, floor: { n: 80, fid: { draws: 5 }, kid: { draws: 5 } } });
     // Another degradation and run seed, the same evaluation seed: the very same floor draws.
-    expect(generated.evaluation).toEqual(result.evaluation);
+    expect(generated.evaluation.floor).toEqual(result.evaluation.floor);
+    // GMM starts are continuous draws: every start distinct, at δ = 0 too.
+    expect(generated.evaluation.starts).toEqual([{ delta: 0, distinct: 80, of: 80 }, { delta: 0.05, distinct: 80, of: 80 }]);
+    expect(result.evaluation.starts).toEqual([]);
     // Real digits against real digits at N = 80: well above 0 (REFERENCE §5: 31 ± 10 at N = 64,
     // 17 ± 5 at N = 128), and below what a 300-step model's samples give.
     const floor = result.evaluation.floor.fid!;
@@ -91,6 +95,22 @@ describe('one run: train, sample, measure', () => {
     expect(out.metrics.filter((r) => r.metric === 'fid')).toHaveLength(0);
     expect(out.metrics.filter((r) => r.metric === 'kid')).toHaveLength(2); // degraded and direct
     expect(out.evaluation.floor.fid).toBeUndefined();
+  });
+
+  it('evaluates animorphosis with held-out animals and counts its distinct starts', async () => {
+    const animals = await loadDataset('animal-faces', { size: 32, channels: 1 });
+    const morph: RunSpec = {
+      ...spec, key: 'animorph[test]', degradation: 'animorph', params: { steps: 10 }, train: { ...spec.train, steps: 20 },
+      sampling: { ...spec.sampling, restoration: false, deltas: [0], samplers: ['direct'] },
+    };
+    const out = await runOne(morph, { dir: join(dir, 'animorph'), featureCache: join(dir, 'features') });
+    if (out.state !== 'completed') throw new Error(`run ${out.state}`);
+    // 80 starts drawn from the held-out animals alone: at most as many distinct as there are of
+    // them (the training split has 80); δ = 0, so no more distinct samples either.
+    const [starts] = out.evaluation.starts;
+    expect(starts).toMatchObject({ delta: 0, of: 80 });
+    expect(starts.distinct).toBeLessThanOrEqual(animals.test.n);
+    expect(starts.distinct).toBeGreaterThan(animals.test.n / 2);
   });
 
   it('saves sample grids and a checkpoint', () => {
