@@ -52,7 +52,12 @@ export interface GaussianityReportRow {
 export interface ReportData {
   readonly rows: readonly ReportRow[];
   readonly gaussianity: readonly GaussianityReportRow[];
+  /** Variant names whose restoration rows were left out: x_T keeps < 1% of x0 (generation, not restoration). */
+  readonly notRestoration: readonly string[];
 }
+
+/** Below this share of x0 left in x_T, restoring from x_T is generation (Gaussian and animorph at T). */
+export const MIN_RESTORATION_SHARE = 0.01;
 
 /** Run counts by state; `unfinished` runs have a config but no result yet. */
 export type StateCounts = Record<RunState | 'unfinished', number>;
@@ -94,13 +99,18 @@ export function toReportData(suite: string, runs: readonly SavedRun[]): ReportDa
   const names = shortNames([...new Set(runs.map((r) => variantOf(r.config.key)))].sort());
   const rows: ReportRow[] = [];
   const gaussianity: GaussianityReportRow[] = [];
+  const notRestoration = new Set<string>();
   for (const run of runs) {
     const result = run.result;
     if (result?.state !== 'completed') continue;
     const { key, id, degradation: deg } = run.config;
     const variant = variantOf(key);
     const common = { variant, name: names.get(variant) ?? variant, degradation: deg.name, family: deg.family, seed: seedOf(run) };
+    const share = result.evaluation?.x0ShareAtT;
+    const generationOnly = share !== undefined && share !== null && share < MIN_RESTORATION_SHARE;
+    if (generationOnly) notRestoration.add(common.name);
     for (const m of result.metrics) {
+      if (generationOnly && m.mode === 'restoration') continue;
       rows.push({
         suite, key, id, dataset: run.config.spec.dataset, stochastic: deg.stochastic, ...common,
         mode: m.mode, sampler: m.sampler, delta: m.delta, metric: m.metric, label: getMetric(m.metric).label,
@@ -111,7 +121,7 @@ export function toReportData(suite: string, runs: readonly SavedRun[]): ReportDa
       gaussianity.push({ ...common, t: g.t, skewness: g.skewness ?? NaN, excessKurtosis: g.excessKurtosis ?? NaN, andersonDarling: g.andersonDarling ?? NaN });
     }
   }
-  return { rows, gaussianity };
+  return { rows, gaussianity, notRestoration: [...notRestoration].sort() };
 }
 
 /** How many runs are in each state. */

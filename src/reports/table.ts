@@ -55,9 +55,12 @@ export function buildRestorationTable(data: ReportData): RestorationTable {
       .filter(([a, d]) => a && d && Number.isFinite(a.mean) && Number.isFinite(d.mean));
     return `${getMetric(metric).label} ${pairs.filter(([a, d]) => isBetter(getMetric(metric), a!.mean, d!.mean)).length} of ${pairs.length}`;
   });
-  const caption = rows.length
+  const left = data.notRestoration.length
+    ? ` Left out: ${data.notRestoration.join(', ')}, whose x_T keeps < 1% of x0 (restoring it is generation).`
+    : '';
+  const caption = (rows.length
     ? `Restoration from x_T, mean over seeds (± sample std where several). Bold: best in its row and metric, by the metric's registered direction. Algorithm 2 beats direct on ${wins.join(', ')} degradations.`
-    : 'No restoration results.';
+    : 'No restoration results.') + left;
   return { samplers, metrics: METRICS, rows, caption };
 }
 

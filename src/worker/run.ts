@@ -36,6 +36,18 @@ export interface Evaluation {
   readonly floor: Floor;
   /** Per generation δ: how many of the sample set's starts x_T were distinct images. */
   readonly starts: GenerationStarts[];
+  /**
+   * For mix degradations, the share of x0 left in x_T, √ᾱ_T (gaussian at T = 200: 2.4e-4); null
+   * for the others, whose x_T is a function of x0 alone. Below 1% "restoration" is generation,
+   * and reports leave it out of their restoration tables and charts.
+   */
+  readonly x0ShareAtT: number | null;
+}
+
+/** √ᾱ_T of a mix degradation (see Evaluation.x0ShareAtT), or null. */
+export function x0ShareAtT(deg: Degradation, params: ParamValues): number | null {
+  const alphaBar = deg.alphaBar?.(params);
+  return alphaBar ? Math.sqrt(alphaBar[params.steps as number]) : null;
 }
 
 /**
@@ -217,7 +229,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       state: 'completed', metrics, losses: outcome.losses,
       gaussianity: gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity')),
       featureNet: { hash: net.hash, weights: net.weights, objective: net.objective, testAccuracy: net.testAccuracy },
-      evaluation: { images: count, referenceImages: data.test.n, floor, starts }, rawRestoration,
+      evaluation: { images: count, referenceImages: data.test.n, floor, starts, x0ShareAtT: x0ShareAtT(deg, params) }, rawRestoration,
     };
   } finally {
     tf.dispose(tensors);

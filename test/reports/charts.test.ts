@@ -26,7 +26,7 @@ afterAll(() => rm(dirname(dir), { recursive: true, force: true }));
 const values = (spec: object) => (spec as { data: { values: Record<string, unknown>[] } }).data.values;
 
 describe('every chart', () => {
-  const empty: ReportData = { rows: [], gaussianity: [] };
+  const empty: ReportData = { rows: [], gaussianity: [], notRestoration: [] };
   it.each(CHARTS.map((build) => [build.name, build]))('%s compiles with vega-lite without warnings, on data and on no data', (_name, build) => {
     for (const d of [data, empty]) {
       const chart = build(d);
@@ -114,7 +114,7 @@ describe('metric direction comes from the registry', () => {
 });
 
 describe('captions say what is missing', () => {
-  const without = (keep: (r: ReportData['rows'][number]) => boolean): ReportData => ({ rows: data.rows.filter(keep), gaussianity: data.gaussianity });
+  const without = (keep: (r: ReportData['rows'][number]) => boolean): ReportData => ({ rows: data.rows.filter(keep), gaussianity: data.gaussianity, notRestoration: [] });
 
   it('Q1 without the hot baseline, and with no generation at all', () => {
     expect(buildQ1(without((r) => r.family !== 'noise')).caption).toContain('No generation result for the hot baseline');

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readSuiteResults } from '../../src/results/read.js';
 import { countStates, toReportData, variantOf, type ReportData } from '../../src/reports/rows.js';
+import { buildRestorationTable } from '../../src/reports/table.js';
 import type { SavedRun } from '../../src/results/read.js';
 import { CSV_ROWS, syntheticResults } from './fixture.js';
 
@@ -20,6 +21,22 @@ describe('toReportData', () => {
   it('has one row per metric of every completed run, and none of the others', () => {
     expect(data.rows).toHaveLength(CSV_ROWS);
     expect(new Set(data.rows.map((r) => r.degradation))).toEqual(new Set(['gaussian', 'blur', 'pixelate', 'inpaint']));
+  });
+
+  it('leaves out the restoration rows of runs whose x_T keeps < 1% of x0, and says so', () => {
+    // Gaussian at T = 200 keeps √ᾱ_T = 2.4e-4 of x0: restoring it is generation.
+    const marked = runs.map((r) => (r.config.degradation.name === 'gaussian' && r.result?.state === 'completed'
+      ? { ...r, result: { ...r.result, evaluation: { ...r.result.evaluation, x0ShareAtT: 2.4e-4 } } }
+      : r));
+    const out = toReportData('synthetic', marked as SavedRun[]);
+    expect(out.notRestoration).toEqual(['gaussian']);
+    expect(out.rows.filter((r) => r.degradation === 'gaussian' && r.mode === 'restoration')).toHaveLength(0);
+    expect(out.rows.filter((r) => r.degradation === 'gaussian' && r.mode === 'generation').length)
+      .toBe(data.rows.filter((r) => r.degradation === 'gaussian' && r.mode === 'generation').length);
+    expect(data.notRestoration).toEqual([]); // no share recorded: nothing left out
+    const table = buildRestorationTable(out);
+    expect(table.rows.map((r) => r.name)).toEqual(['blur', 'inpaint', 'pixelate']);
+    expect(table.caption).toContain('Left out: gaussian, whose x_T keeps < 1% of x0 (restoring it is generation).');
   });
 
   it('fills every field from the run files and the metric registry', () => {

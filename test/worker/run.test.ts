@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { TRAIN_DEFAULTS } from '../../src/train/train.js';
 import { FEATURE_NET_DEFAULTS } from '../../src/train/feature-net.js';
 import { loadDataset } from '../../src/data/index.js';
-import { runOne, type RunResult } from '../../src/worker/run.js';
+import { getDegradation, resolveParams } from '../../src/degradations/index.js';
+import { cosineAlphaBar } from '../../src/degradations/schedules.js';
+import { runOne, x0ShareAtT, type RunResult } from '../../src/worker/run.js';
 import { SAMPLING_DEFAULTS, type RunSpec } from '../../src/worker/spec.js';
 import { useWasmEngine } from '../helpers/engine.js';
 
@@ -111,6 +113,15 @@ describe('one run: train, sample, measure', () => {
     expect(starts).toMatchObject({ delta: 0, of: 80 });
     expect(starts.distinct).toBeLessThanOrEqual(animals.test.n);
     expect(starts.distinct).toBeGreaterThan(animals.test.n / 2);
+  });
+
+  it('records how much of x0 a mix degradation leaves in x_T', () => {
+    // Reference: x_T = √ᾱ_T·x0 + √(1−ᾱ_T)·ε, cosine ᾱ at T = 200 (β clipped at 0.999): √ᾱ_200 ≈ 2.4e-4.
+    const gaussian = getDegradation('gaussian');
+    expect(x0ShareAtT(gaussian, resolveParams(gaussian))).toBeCloseTo(Math.sqrt(cosineAlphaBar(200)[200]), 12);
+    expect(x0ShareAtT(gaussian, resolveParams(gaussian))).toBeLessThan(3e-4);
+    expect(x0ShareAtT(getDegradation('blur'), resolveParams(getDegradation('blur')))).toBeNull();
+    if (result.state === 'completed') expect(result.evaluation.x0ShareAtT).toBeNull(); // the blur run
   });
 
   it('saves sample grids and a checkpoint', () => {
