@@ -7,7 +7,7 @@ import { best, mean, sampleStd } from './stats.js';
 export const HOT_FAMILY: Family = 'noise';
 
 /** Display order of samplers; unknown ones follow, alphabetically. */
-const SAMPLER_ORDER = ['degraded', 'direct', 'alg1', 'alg2', 'ddim'];
+const SAMPLER_ORDER = ['degraded', 'direct', 'alg1', 'alg2', 'ddim', 'ddpm'];
 
 /** The sampler the paper generates with (Algorithm 2, TACoS), preferred wherever one sampler is shown. */
 const PREFERRED_SAMPLER = 'alg2';

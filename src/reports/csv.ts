@@ -22,7 +22,7 @@ export const CSV_COLUMNS = {
   stochastic: 'whether the degradation draws random noise ε (true/false)',
   seed: "the suite's seed (the key's seed=)",
   mode: 'restoration or generation',
-  sampler: 'degraded (x_T itself, restoration only), direct, alg1, alg2 or ddim (mix degradations only)',
+  sampler: 'degraded (x_T itself, restoration only), direct, alg1, alg2, ddim or ddpm (the last two: mix degradations only)',
   delta: 'generation start noise δ (0 = cold); empty in restoration',
   metric: 'metric registry name (fid, kid, ssim, psnr, l1, rmse, diversity, sharpness)',
   label: 'metric label',

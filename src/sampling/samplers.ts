@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { degrade } from '../degradations/degrade.js';
 import type { Degradation, Noise, ParamValues } from '../degradations/types.js';
 import { errors } from '../errors.js';
+import type { Rng } from '../util/rng.js';
 
 /** R(x_t, t) ≈ x0 for a batch at step t (the caller runs its EMA model); returns a new tensor, which the sampler disposes. */
 export type Restorer = (xt: tf.Tensor4D, t: number) => tf.Tensor4D;
@@ -12,6 +13,8 @@ export interface SamplingProblem {
   readonly params: ParamValues;
   /** ε of D(x0, t; ε) for this batch, drawn once ({} for deterministic degradations). */
   readonly noise: Noise;
+  /** Fresh noise for stochastic samplers (ddpm); the others ignore it. */
+  readonly rng?: Rng;
 }
 
 export interface SamplerOptions {
@@ -73,28 +76,42 @@ export const alg1: Sampler = iterate((_xs, x0Hat, s, D) => D(x0Hat, s - 1), fals
 export const alg2: Sampler = iterate((xs, x0Hat, s, D) => tf.add(tf.sub(xs, D(x0Hat, s)), D(x0Hat, s - 1)), false);
 
 /**
- * DDIM with η = 0 (Song et al. 2021 eq. 12), the sampler of the paper's hot Gaussian numbers
+ * DDIM (Song et al. 2021 eq. 12), the sampler of the paper's hot Gaussian numbers
  * (denoising-diffusion-pytorch's `ddim` routine): for a mix D(x0, t; ε) = √ᾱ_t·x0 + √(1−ᾱ_t)·ε,
  * re-estimate ε̂ = (x_s − √ᾱ_s·x̂0)/√(1−ᾱ_s) at every step and set x_{s−1} = √ᾱ_{s−1}·x̂0 +
- * √(1−ᾱ_{s−1})·ε̂. Algorithm 2 instead keeps the start's ε, which telescopes to a weighted average
- * of all x̂0 predictions. Only for degradations that declare `alphaBar` (see `appliesTo`).
+ * √(1−ᾱ_{s−1} − σ_s²)·ε̂ + σ_s·z, σ_s = η·√((1−ᾱ_{s−1})/(1−ᾱ_s))·√(1 − ᾱ_s/ᾱ_{s−1}), z fresh
+ * N(0, I). η = 0 is deterministic; η = 1 is ancestral (DDPM) sampling. Algorithm 2 instead keeps
+ * the start's ε, which telescopes to a weighted average of all x̂0 predictions. Only for
+ * degradations that declare `alphaBar` (see `appliesTo`).
  */
-export const ddim: Sampler = (restore: Restorer, problem: SamplingProblem, xT: tf.Tensor4D, options?: SamplerOptions): Sampled => {
-  const alphaBar = problem.degradation.alphaBar?.(problem.params);
-  if (!alphaBar) throw errors.samplerNotApplicable('ddim', problem.degradation.name, 'it is not a mix √ᾱ·x0 + √(1−ᾱ)·ε');
-  return iterate((xs, x0Hat, s) => {
-    const eps = tf.div(tf.sub(xs, tf.mul(x0Hat, Math.sqrt(alphaBar[s]))), Math.sqrt(1 - alphaBar[s]));
-    return tf.add(tf.mul(x0Hat, Math.sqrt(alphaBar[s - 1])), tf.mul(eps, Math.sqrt(1 - alphaBar[s - 1])));
-  }, false)(restore, problem, xT, options);
-};
+function ddimWith(eta: number, name: string): Sampler {
+  return (restore, problem, xT, options) => {
+    const alphaBar = problem.degradation.alphaBar?.(problem.params);
+    if (!alphaBar) throw errors.samplerNotApplicable(name, problem.degradation.name, 'it is not a mix √ᾱ·x0 + √(1−ᾱ)·ε');
+    const rng = problem.rng;
+    if (eta > 0 && !rng) throw new Error(`${name} needs problem.rng for its fresh noise`);
+    return iterate((xs, x0Hat, s) => {
+      const [now, next] = [alphaBar[s], alphaBar[s - 1]];
+      const sigma = eta * Math.sqrt((1 - next) / (1 - now)) * Math.sqrt(1 - now / next);
+      const eps = tf.div(tf.sub(xs, tf.mul(x0Hat, Math.sqrt(now))), Math.sqrt(1 - now));
+      const mean = tf.add(tf.mul(x0Hat, Math.sqrt(next)), tf.mul(eps, Math.sqrt(Math.max(0, 1 - next - sigma ** 2))));
+      return (sigma > 0 ? tf.add(mean, tf.mul(tf.tensor(rng!.normals(xs.size), xs.shape), sigma)) : mean) as tf.Tensor4D;
+    }, false)(restore, problem, xT, options);
+  };
+}
+
+/** DDIM with η = 0: the hot baseline. */
+export const ddim: Sampler = ddimWith(0, 'ddim');
+/** DDIM with η = 1, ancestral sampling with fresh noise each step (DDPM's sampler). */
+export const ddpm: Sampler = ddimWith(1, 'ddpm');
 
 /** Every sampler, by name, in the order reports show them. */
-export const SAMPLERS = { direct, alg1, alg2, ddim } as const satisfies Record<string, Sampler>;
+export const SAMPLERS = { direct, alg1, alg2, ddim, ddpm } as const satisfies Record<string, Sampler>;
 export type SamplerName = keyof typeof SAMPLERS;
 
-/** Whether sampler `name` applies to `degradation`: ddim needs a mix schedule; the others apply to all. */
+/** Whether sampler `name` applies to `degradation`: ddim and ddpm need a mix schedule; the others apply to all. */
 export function appliesTo(name: SamplerName, degradation: Degradation): boolean {
-  return name !== 'ddim' || degradation.alphaBar !== undefined;
+  return (name !== 'ddim' && name !== 'ddpm') || degradation.alphaBar !== undefined;
 }
 
 /** The sampler called `name`; an unknown name fails with the closest known one. */

@@ -59,6 +59,12 @@ export interface GenerationStarts {
   readonly delta: number;
   readonly distinct: number;
   readonly of: number;
+  /**
+   * Per-pixel std of the start noise N(0, δ²) that Algorithm 2's samples still hold: its update
+   * x_s − D(x̂0, s) + D(x̂0, s−1) never touches it, so it is δ. direct, alg1, ddim and ddpm end on
+   * R's prediction and hold none of it.
+   */
+  readonly alg2KeepsNoise: number;
 }
 
 /** The number of distinct images in a batch (bit-equal pixels). */
@@ -110,8 +116,8 @@ function restorer(model: tfl.LayersModel, timeDim: number): Restorer {
   return (xt, t) => tf.tidy(() => model.predict([xt, timeEmbedding(new Array(xt.shape[0]).fill(t), timeDim)]) as tf.Tensor4D);
 }
 
-/** Runs a sampler over `xT` in chunks so memory stays bounded; returns x̂0. */
-function sampleChunked(name: SamplerName, restore: Restorer, deg: Degradation, params: ParamValues, noise: Noise, xT: tf.Tensor4D): tf.Tensor4D {
+/** Runs a sampler over `xT` in chunks so memory stays bounded; returns x̂0. `rng` feeds stochastic samplers (ddpm). */
+function sampleChunked(name: SamplerName, restore: Restorer, deg: Degradation, params: ParamValues, noise: Noise, xT: tf.Tensor4D, rng: Rng): tf.Tensor4D {
   const sampler = getSampler(name);
   const n = xT.shape[0];
   const parts: tf.Tensor4D[] = [];
@@ -120,7 +126,7 @@ function sampleChunked(name: SamplerName, restore: Restorer, deg: Degradation, p
     const slice = <T extends tf.Tensor>(t: T) => tf.slice(t, start, size) as T;
     const chunkNoise = Object.fromEntries(Object.entries(noise).map(([k, v]) => [k, slice(v)]));
     const xChunk = slice(xT);
-    parts.push(sampler(restore, { degradation: deg, params, noise: chunkNoise }, xChunk).x0);
+    parts.push(sampler(restore, { degradation: deg, params, noise: chunkNoise, rng: rng.fork(`chunk-${start}`) }, xChunk).x0);
     tf.dispose([xChunk, ...Object.values(chunkNoise)]);
   }
   const x0 = tf.concat(parts, 0);
@@ -195,7 +201,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       metrics.push(...evaluate(xT, reference, { mode: 'restoration', sampler: 'degraded', delta: null }, x0));
       const rows = [grid(x0), grid(xT)];
       for (const name of samplers) {
-        const x0hat = sampleChunked(name, restore, deg, params, noise, xT);
+        const x0hat = sampleChunked(name, restore, deg, params, noise, xT, rng.fork(`restoration-${name}`));
         metrics.push(...evaluate(x0hat, reference, { mode: 'restoration', sampler: name, delta: null }, x0));
         rows.push(grid(x0hat));
         x0hat.dispose();
@@ -203,7 +209,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       await writeFileAtomic(join(options.dir, 'samples', 'restoration.png'), await gridToPng(rows, { scale: 2 }));
       tf.dispose(rows);
       // The raw (non-EMA) weights, one-shot: does the EMA help or lag?
-      const rawX0 = sampleChunked('direct', restorer(raw, model.timeDim), deg, params, noise, xT);
+      const rawX0 = sampleChunked('direct', restorer(raw, model.timeDim), deg, params, noise, xT, rng.fork('raw'));
       rawRestoration.push(...evaluate(rawX0, reference, { mode: 'restoration', sampler: 'direct', delta: null }, x0));
       rawX0.dispose();
     }
@@ -212,10 +218,10 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       const prior = fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets: heldOutAssets });
       for (const delta of spec.sampling.deltas) {
         const start = prior.draw(count, rng.fork(`start-${delta}`), { delta });
-        starts.push({ delta, distinct: distinctImages(start.xT), of: count });
+        starts.push({ delta, distinct: distinctImages(start.xT), of: count, alg2KeepsNoise: delta });
         const rows = [grid(start.xT)];
         for (const name of samplers) {
-          const x0hat = sampleChunked(name, restore, deg, params, start.noise, start.xT);
+          const x0hat = sampleChunked(name, restore, deg, params, start.noise, start.xT, rng.fork(`generation-${delta}-${name}`));
           metrics.push(...evaluate(x0hat, reference, { mode: 'generation', sampler: name, delta }));
           rows.push(grid(x0hat));
           x0hat.dispose();

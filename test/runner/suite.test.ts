@@ -78,7 +78,7 @@ describe('validateSuite', () => {
       [bad({ degradations: [{ name: 'blur', param: {} }] }), 'mini.json: degradations[0].param: unknown key (known: name, dataset, params, grid)'],
       [bad({ degradations: [{ name: 'blurr' }] }), "mini.json: degradations[0].name: Unknown degradation 'blurr'. Did you mean 'blur'? Known: gaussian, snow, blur, blur-generation, pixelate, desaturate, animorph, inpaint."],
       [bad({ model: { preset: 'smal' } }), "mini.json: model.preset: Unknown model preset 'smal'. Did you mean 'small'? Known: tiny, small, reference."],
-      [bad({ sampling: { samplers: ['direct', 'alg3'] } }), "mini.json: sampling.samplers[1]: Unknown sampler 'alg3'. Did you mean 'alg1'? Known: direct, alg1, alg2, ddim."],
+      [bad({ sampling: { samplers: ['direct', 'alg3'] } }), "mini.json: sampling.samplers[1]: Unknown sampler 'alg3'. Did you mean 'alg1'? Known: direct, alg1, alg2, ddim, ddpm."],
       [bad({ dataset: { name: 'mnist', size: 32 } }), "mini.json: dataset.name: Unknown dataset 'mnist'. Did you mean 'digits'? Known: digits, faces, animal-faces."],
       [blurWith({ grid: { sigma: [1, 0] } }), "mini.json: degradations[0].grid.sigma[1]: Bad parameter 'sigma' for degradation 'blur': 0 is below the minimum 0.05."],
       [blurWith({ params: { circular: 1 } }), "mini.json: degradations[0].params.circular: Bad parameter 'circular' for degradation 'blur': expected true or false, got 1."],

@@ -26,7 +26,7 @@ describe.each(['blur', 'pixelate', 'gaussian', 'snow'])('with the true x0 as res
     const x0 = smoothImages(new Rng(1), 3, SIZE, 3);
     const noise = drawNoise(deg, x0.shape, params, new Rng(2));
     const xT = restorationStart(deg, params, x0, noise);
-    const { x0: out } = getSampler(sampler)(oracle(x0), { degradation: deg, params, noise }, xT);
+    const { x0: out } = getSampler(sampler)(oracle(x0), { degradation: deg, params, noise, rng: new Rng(3) }, xT);
     expect(out.shape).toEqual(x0.shape);
     expect(maxAbsDiff(out, x0)).toBeLessThanOrEqual(1e-6);
     tf.dispose([x0, xT, out, ...Object.values(noise)]);
@@ -77,6 +77,22 @@ describe('on a linear degradation D(x, s) = x + s·e', () => {
       if (k > 0) expect(maxAbsDiff(out, x0)).toBeGreaterThan(0.05);
       tf.dispose([out, expected]);
     }
+  });
+
+  it('Alg 2 carries start noise δ·n into its output unchanged; Alg 1 and direct drop it', () => {
+    // Reference: x_0 = x_T − Σ_s [D(x̂0_s, s) − D(x̂0_s, s−1)]; with R ignoring its input the sum is
+    // the same from x_T and from x_T + δ·n, so the outputs differ by exactly δ·n.
+    const n = tf.mul(b, 0.02 / 0.1) as tf.Tensor4D; // δ·n with δ = 0.02
+    const noisy = tf.add(xT, n) as tf.Tensor4D;
+    const fixed: Restorer = (xs) => tf.zerosLike(xs);
+    for (const [name, kept] of [['alg2', n], ['alg1', null], ['direct', null]] as const) {
+      const [a, c] = [getSampler(name)(fixed, problem, xT).x0, getSampler(name)(fixed, problem, noisy).x0];
+      const diff = tf.sub(c, a);
+      if (kept) expect(maxAbsDiff(diff, kept)).toBeLessThan(1e-6);
+      else expect(Math.max(...tf.abs(diff).dataSync())).toBe(0);
+      tf.dispose([a, c, diff]);
+    }
+    tf.dispose([n, noisy]);
   });
 
   it('Alg 2 returns x0 whatever the restorer returns', () => {
@@ -145,7 +161,7 @@ describe('sampling', () => {
   });
 
   it('names the closest sampler for an unknown one', () => {
-    expect(() => getSampler('alg3')).toThrow("Unknown sampler 'alg3'. Did you mean 'alg1'? Known: direct, alg1, alg2, ddim.");
+    expect(() => getSampler('alg3')).toThrow("Unknown sampler 'alg3'. Did you mean 'alg1'? Known: direct, alg1, alg2, ddim, ddpm.");
   });
 });
 
@@ -197,5 +213,40 @@ describe('ddim (η = 0), the hot baseline', () => {
     expect(step('alg2')).toBeCloseTo(1 - (Math.sqrt(a8) * 0.5 + Math.sqrt(1 - a8) * 2) + (Math.sqrt(a7) * 0.5 + Math.sqrt(1 - a7) * 2), 5);
     tf.dispose([xT, z]);
     expect(tf.memory().numTensors).toBe(before); // no leaks
+  });
+});
+
+describe('ddpm (DDIM with η = 1), ancestral sampling', () => {
+  const deg = getDegradation('gaussian');
+  const params = resolveParams(deg, { steps: 8 });
+  const alphaBar = cosineAlphaBar(8);
+
+  it('adds σ_s·z of fresh noise to the DDIM step, as a hand computation does', () => {
+    // Reference: DDIM eq. 16 with η = 1: σ_8 = √((1−ᾱ_7)/(1−ᾱ_8))·√(1 − ᾱ_8/ᾱ_7); from x_8 = 1 with
+    // R = 0.5: x_7 = √ᾱ_7·0.5 + √(1−ᾱ_7−σ²)·ε̂ + σ·z, z the rng's first normal.
+    const xT = tf.ones([1, 1, 1, 1]) as tf.Tensor4D;
+    const half: Restorer = (xs) => tf.fill(xs.shape, 0.5) as tf.Tensor4D;
+    const { x0, trajectory } = SAMPLERS.ddpm(half, { degradation: deg, params, noise: {}, rng: new Rng(9) }, xT, { record: [7] });
+    const [a8, a7] = [alphaBar[8], alphaBar[7]];
+    const sigma = Math.sqrt((1 - a7) / (1 - a8)) * Math.sqrt(1 - a8 / a7);
+    const eps = (1 - Math.sqrt(a8) * 0.5) / Math.sqrt(1 - a8);
+    const z = new Rng(9).normals(1)[0];
+    expect(trajectory[0].xt.dataSync()[0]).toBeCloseTo(Math.sqrt(a7) * 0.5 + Math.sqrt(1 - a7 - sigma ** 2) * eps + sigma * z, 5);
+    tf.dispose([xT, x0, ...trajectory.map((f) => f.xt)]);
+  });
+
+  it('keeps the forward marginals with the true x0: x_t has spread √(1−ᾱ_t) around √ᾱ_t·x0', () => {
+    // Reference: the DDPM posterior q(x_{t−1} | x_t, x0) maps x_t ~ N(√ᾱ_t·x0, 1−ᾱ_t) to
+    // x_{t−1} ~ N(√ᾱ_{t−1}·x0, 1−ᾱ_{t−1}); checked on 4,096 pixels of x0 = 0 (4 SE ≈ 4.4%).
+    const x0 = tf.zeros([1, 64, 64, 1]) as tf.Tensor4D;
+    const noise = drawNoise(deg, x0.shape, params, new Rng(10));
+    const xT = restorationStart(deg, params, x0, noise);
+    const { x0: out, trajectory } = SAMPLERS.ddpm(oracle(x0), { degradation: deg, params, noise, rng: new Rng(11) }, xT, { record: [6, 3, 1] });
+    for (const { t, xt } of trajectory) {
+      const v = xt.dataSync() as Float32Array;
+      const std = Math.sqrt(v.reduce((s, x) => s + x * x, 0) / v.length);
+      expect(Math.abs(std / Math.sqrt(1 - alphaBar[t]) - 1)).toBeLessThan(0.044);
+    }
+    tf.dispose([x0, xT, out, ...trajectory.map((f) => f.xt), ...Object.values(noise)]);
   });
 });

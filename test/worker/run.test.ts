@@ -79,7 +79,7 @@ describe('one run: train, sample, measure', () => {
     // Another degradation and run seed, the same evaluation seed: the very same floor draws.
     expect(generated.evaluation.floor).toEqual(result.evaluation.floor);
     // GMM starts are continuous draws: every start distinct, at δ = 0 too.
-    expect(generated.evaluation.starts).toEqual([{ delta: 0, distinct: 80, of: 80 }, { delta: 0.05, distinct: 80, of: 80 }]);
+    expect(generated.evaluation.starts).toEqual([{ delta: 0, distinct: 80, of: 80, alg2KeepsNoise: 0 }, { delta: 0.05, distinct: 80, of: 80, alg2KeepsNoise: 0.05 }]);
     expect(result.evaluation.starts).toEqual([]);
     // Real digits against real digits at N = 80: well above 0 (REFERENCE §5: 31 ± 10 at N = 64,
     // 17 ± 5 at N = 128), and below what a 300-step model's samples give.
