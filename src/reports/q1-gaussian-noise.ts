@@ -1,5 +1,6 @@
 import { getMetric, isBetter } from '../metrics/index.js';
 import { HOT_FAMILY, bestGeneration, list, toCells, variants, where, type Cell } from './cells.js';
+import { fidFloor, floorNote } from './floor.js';
 import type { ReportData } from './rows.js';
 import { barLayers, clippedNote, colour, fenced, makeChart, metricTitle, SPREAD, type Chart } from './spec.js';
 import { best, fmt } from './stats.js';
@@ -41,13 +42,16 @@ export function buildQ1(data: ReportData): Chart {
   const families = [...new Set(variants(cells).map((c) => c.family))].sort();
   const values = fenced(picked.map((c) => ({ ...c, choice: where(c), top: c.hi ?? c.mean })), () => 'all');
   const x = { field: 'name', type: 'nominal', title: null, sort: null };
-  return makeChart('q1-gaussian-noise', QUESTION, caption(picked, restorationOnly) + clippedNote(values), {
+  const floor = fidFloor(data);
+  return makeChart('q1-gaussian-noise', QUESTION, caption(picked, restorationOnly) + floorNote(data) + clippedNote(values), {
     data: { values },
     width: { step: 48 },
     height: 220,
     layer: [
       ...barLayers({ x }, colour('family', families, 'family'), `${metricTitle('fid')}, generation`),
       { mark: { type: 'text', dy: -4, fontSize: 9, baseline: 'bottom' }, encoding: { x, y: { field: 'top', type: 'quantitative' }, text: { condition: { test: '!datum.clipped', field: 'choice' }, value: '' } } },
+      // The real-vs-real floor at the same N, dashed: bars that close to it are indistinguishable from real.
+      ...(floor ? [{ data: { values: [{ floor: floor.mean }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { field: 'floor', type: 'quantitative' } } }] : []),
     ],
   });
 }

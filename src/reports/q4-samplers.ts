@@ -1,3 +1,4 @@
+import { floorNote } from './floor.js';
 import type { MetricName } from '../metrics/index.js';
 import { atOperatingDelta, list, pick, preferredSampler, samplerOrder, sentence, toCells, variants, type Cell } from './cells.js';
 import type { ReportData } from './rows.js';
@@ -34,7 +35,7 @@ export function buildQ4(data: ReportData): Chart {
   const sampler = preferredSampler(all, 'generation');
   const note = cells.some((c) => c.mode === 'generation') ? ` Generation is shown at each degradation's δ with the best ${sampler} FID-like.` : '';
   const spread = cells.some((c) => c.n > 1) ? ` Error bars: ${SPREAD}.` : '';
-  const caption = cells.length ? `${PANELS.map((p) => winners(cells, p.mode, p.metric)).join(' ')}${note}${spread}${clippedNote(values)}` : 'No restoration or generation results to compare samplers on.';
+  const caption = cells.length ? `${PANELS.map((p) => winners(cells, p.mode, p.metric)).join(' ')}${note}${spread}${floorNote(data)}${clippedNote(values)}` : 'No restoration or generation results to compare samplers on.';
   const spec = groupedBars(values, { samplers: samplerOrder(cells.map((c) => c.sampler)), panels: PANELS.map((p) => panelTitle(p.mode, p.metric)), columns: 1 });
   return makeChart('q4-samplers', QUESTION, caption, spec);
 }

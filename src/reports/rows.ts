@@ -2,6 +2,7 @@ import type { Family } from '../degradations/types.js';
 import { getMetric, type MetricName } from '../metrics/index.js';
 import type { SavedRun } from '../results/read.js';
 import type { RunState } from '../results/types.js';
+import type { Floor } from '../worker/evaluate.js';
 
 /** One measured number of one completed run: the tidy row every chart, table and the CSV read. */
 export interface ReportRow {
@@ -54,6 +55,8 @@ export interface ReportData {
   readonly gaussianity: readonly GaussianityReportRow[];
   /** Variant names whose restoration rows were left out: x_T keeps < 1% of x0 (generation, not restoration). */
   readonly notRestoration: readonly string[];
+  /** The real-vs-real floor each completed run recorded (none in results from before it existed). */
+  readonly floors: readonly Floor[];
 }
 
 /** Below this share of x0 left in x_T, restoring from x_T is generation (Gaussian and animorph at T). */
@@ -100,6 +103,7 @@ export function toReportData(suite: string, runs: readonly SavedRun[]): ReportDa
   const rows: ReportRow[] = [];
   const gaussianity: GaussianityReportRow[] = [];
   const notRestoration = new Set<string>();
+  const floors: Floor[] = [];
   for (const run of runs) {
     const result = run.result;
     if (result?.state !== 'completed') continue;
@@ -109,6 +113,7 @@ export function toReportData(suite: string, runs: readonly SavedRun[]): ReportDa
     const share = result.evaluation?.x0ShareAtT;
     const generationOnly = share !== undefined && share !== null && share < MIN_RESTORATION_SHARE;
     if (generationOnly) notRestoration.add(common.name);
+    if (result.evaluation?.floor) floors.push(result.evaluation.floor);
     for (const m of result.metrics) {
       if (generationOnly && m.mode === 'restoration') continue;
       rows.push({
@@ -121,7 +126,7 @@ export function toReportData(suite: string, runs: readonly SavedRun[]): ReportDa
       gaussianity.push({ ...common, t: g.t, skewness: g.skewness ?? NaN, excessKurtosis: g.excessKurtosis ?? NaN, andersonDarling: g.andersonDarling ?? NaN });
     }
   }
-  return { rows, gaussianity, notRestoration: [...notRestoration].sort() };
+  return { rows, gaussianity, notRestoration: [...notRestoration].sort(), floors };
 }
 
 /** How many runs are in each state. */

@@ -1,3 +1,4 @@
+import { floorNote } from './floor.js';
 import { getMetric, isBetter, type MetricName } from '../metrics/index.js';
 import { pick, samplerOrder, toCells, variants } from './cells.js';
 import type { ReportData } from './rows.js';
@@ -60,7 +61,7 @@ export function buildRestorationTable(data: ReportData): RestorationTable {
     : '';
   const caption = (rows.length
     ? `Restoration from x_T, mean over seeds (± sample std where several). Bold: best in its row and metric, by the metric's registered direction. Algorithm 2 beats direct on ${wins.join(', ')} degradations.`
-    : 'No restoration results.') + left;
+    : 'No restoration results.') + left + (rows.length ? floorNote(data) : '');
   return { samplers, metrics: METRICS, rows, caption };
 }
 

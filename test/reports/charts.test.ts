@@ -26,7 +26,7 @@ afterAll(() => rm(dirname(dir), { recursive: true, force: true }));
 const values = (spec: object) => (spec as { data: { values: Record<string, unknown>[] } }).data.values;
 
 describe('every chart', () => {
-  const empty: ReportData = { rows: [], gaussianity: [], notRestoration: [] };
+  const empty: ReportData = { rows: [], gaussianity: [], notRestoration: [], floors: [] };
   it.each(CHARTS.map((build) => [build.name, build]))('%s compiles with vega-lite without warnings, on data and on no data', (_name, build) => {
     for (const d of [data, empty]) {
       const chart = build(d);
@@ -36,6 +36,29 @@ describe('every chart', () => {
       expect(chart.spec.description).toBe(chart.caption);
       expect(chart.caption.length).toBeGreaterThan(20);
     }
+  });
+});
+
+describe('the real-vs-real floor', () => {
+  const floors = (n: number) => [30, 32].map((mean) => ({ n, fid: { mean, std: 10, draws: 5 }, kid: { mean: 0.001, std: 0.001, draws: 5 } }));
+
+  it('stands beside every FID-like chart and table, drawn as a rule in Q1', () => {
+    const withFloor = { ...data, floors: floors(512) };
+    const q1 = buildQ1(withFloor);
+    // Mean over the runs' floors: (30 + 32)/2 = 31, std (10 + 10)/2 = 10.
+    const note = 'Real-vs-real floor at N = 512 (other real images against the same reference): FID-like 31.0 ± 10.0; differences below it are noise.';
+    expect(q1.caption).toContain(note);
+    expect(q1.caption).not.toContain('plumbing only');
+    expect(buildQ4(withFloor).caption).toContain(note);
+    expect(buildRestorationTable(withFloor).caption).toContain(note);
+    const { warnings } = compileSpec(q1.spec);
+    expect(warnings).toEqual([]);
+    expect(JSON.stringify(q1.spec)).toContain('"floor":31');
+  });
+
+  it('marks FID-like values at N < 512 as plumbing only', () => {
+    expect(buildQ1({ ...data, floors: floors(64) }).caption).toContain('N = 64 < 512: these FID-like values check the plumbing only and cannot rank configurations.');
+    expect(buildQ1(data).caption).not.toContain('floor'); // results without a floor: nothing claimed
   });
 });
 
@@ -114,7 +137,7 @@ describe('metric direction comes from the registry', () => {
 });
 
 describe('captions say what is missing', () => {
-  const without = (keep: (r: ReportData['rows'][number]) => boolean): ReportData => ({ rows: data.rows.filter(keep), gaussianity: data.gaussianity, notRestoration: [] });
+  const without = (keep: (r: ReportData['rows'][number]) => boolean): ReportData => ({ rows: data.rows.filter(keep), gaussianity: data.gaussianity, notRestoration: [], floors: [] });
 
   it('Q1 without the hot baseline, and with no generation at all', () => {
     expect(buildQ1(without((r) => r.family !== 'noise')).caption).toContain('No generation result for the hot baseline');
