@@ -38,21 +38,30 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
   const runs = shard ? shardRuns(all, shard) : all;
   const resultsDir = opts.results ?? join('results', suite.name);
   out(`suite ${suite.name}: ${runs.length} of ${all.length} runs, ${opts.workers} workers, backend ${backend} → ${resultsDir}`);
+  // SIGINT (Ctrl-C) and SIGTERM (what Slurm and Kubernetes send before SIGKILL) stop every run
+  // within a step, each writing a checkpoint; a second signal quits at once. Exit codes 130/143.
   const stop = new AbortController();
-  const onSigint = () => {
-    if (stop.signal.aborted) process.exit(130);
-    out('stopping: runs in progress write a checkpoint (Ctrl-C again to quit at once)');
+  let exitCode = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = signal === 'SIGTERM' ? 143 : 130;
+    if (stop.signal.aborted) process.exit(code);
+    exitCode = code;
+    out(`stopping (${signal}): runs in progress write a checkpoint; run the same command again to resume (a second ${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} quits at once)`);
     stop.abort();
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const started = performance.now();
   const { counts } = await runSuite({ name: suite.name, definition: suite }, runs, {
     resultsDir, workers: opts.workers, backend, threads: globals.threads, featureCache: join('.cache', 'features'),
     progress: opts.progress && process.stderr.isTTY, signal: stop.signal,
-  }).finally(() => process.off('SIGINT', onSigint));
+  }).finally(() => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  });
   out(`suite ${suite.name}: ${Object.entries(counts).filter(([, n]) => n).map(([state, n]) => `${n} ${state}`).join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  if (counts.stopped) {
-    process.exitCode = 130;
+  if (counts.stopped || exitCode) {
+    process.exitCode = exitCode || 130;
     return;
   }
   const reportDir = join('reports', basename(resultsDir));

@@ -175,6 +175,9 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
     }
     job.onStep?.(step, loss);
     if (step % cfg.checkpointEvery === 0 || step === cfg.steps) await checkpoint();
+    // TF.js's reads resolve without reaching the event loop, so a stop request (a message on the
+    // worker's port) would wait for the next checkpoint's file I/O; this lets it in every step.
+    if (job.signal) await new Promise((resolve) => setImmediate(resolve));
     if (job.signal?.aborted && step < cfg.steps) {
       if (step % cfg.checkpointEvery !== 0) await checkpoint();
       return finish({ state: 'stopped', step, losses });
