@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { loadLayersModel, loadTensors, saveLayersModel, saveTensors } from '../model/io.js';
 import type { AdamState } from './adam.js';
 
@@ -26,6 +27,24 @@ export interface Checkpoint {
 }
 
 const NAME = 'checkpoint';
+/** SHA-256 of every other file of a checkpoint, written last: what `readCheckpoint` verifies. */
+const MANIFEST = 'manifest.json';
+
+/** A checkpoint whose files do not match its manifest (or cannot be read): never used. */
+export class DamagedCheckpoint extends Error {
+  constructor(readonly path: string, problem: string) {
+    super(`checkpoint ${path} is damaged (${problem})`);
+    this.name = 'DamagedCheckpoint';
+  }
+}
+
+/** Every file under `root`, as paths relative to it, sorted. */
+async function filesUnder(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(root, join(e.parentPath, e.name))).sort();
+}
+
+const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 
 /**
  * Writes a checkpoint as `<dir>/checkpoint/{model,ema}/model.json` (TF.js format),
@@ -41,6 +60,9 @@ export async function writeCheckpoint(dir: string, checkpoint: Checkpoint): Prom
   const { m, v, step } = checkpoint.optimizer;
   await saveTensors(Object.fromEntries([...m.map((t, i) => [`m${i}`, t]), ...v.map((t, i) => [`v${i}`, t])]), temp, 'optimizer');
   await writeFile(join(temp, 'state.json'), JSON.stringify({ ...checkpoint.state, optimizerStep: step }));
+  const files = await filesUnder(temp);
+  const digests = Object.fromEntries(await Promise.all(files.map(async (f) => [f, await sha256(join(temp, f))] as const)));
+  await writeFile(join(temp, MANIFEST), JSON.stringify({ sha256: digests }));
   if (existsSync(join(dir, NAME))) {
     await rm(old, { recursive: true, force: true });
     await rename(join(dir, NAME), old);
@@ -49,10 +71,31 @@ export async function writeCheckpoint(dir: string, checkpoint: Checkpoint): Prom
   await rm(old, { recursive: true, force: true });
 }
 
-/** Reads the checkpoint under `dir`, if any; a kill between the two renames is recovered. */
+/** Checks every file of the checkpoint at `path` against its manifest; throws DamagedCheckpoint naming the first that differs. */
+async function verify(path: string): Promise<void> {
+  if (!existsSync(join(path, MANIFEST))) throw new DamagedCheckpoint(path, `${MANIFEST} is missing`);
+  let recorded: Record<string, string>;
+  try {
+    recorded = (JSON.parse(await readFile(join(path, MANIFEST), 'utf8')) as { sha256: Record<string, string> }).sha256;
+  } catch {
+    throw new DamagedCheckpoint(path, `${MANIFEST} does not parse`);
+  }
+  const files = (await filesUnder(path)).filter((f) => f !== MANIFEST);
+  const listed = Object.keys(recorded).sort();
+  if (files.join('\n') !== listed.join('\n')) throw new DamagedCheckpoint(path, `its files are not the ${listed.length} its manifest lists`);
+  for (const file of listed) {
+    if ((await sha256(join(path, file))) !== recorded[file]) throw new DamagedCheckpoint(path, `${file} does not match its SHA-256`);
+  }
+}
+
+/**
+ * Reads the checkpoint under `dir`, if any, after checking every file against its manifest; a
+ * kill between the two renames is recovered. A damaged one throws DamagedCheckpoint.
+ */
 export async function readCheckpoint(dir: string): Promise<Checkpoint | undefined> {
   const path = [join(dir, NAME), join(dir, `${NAME}.old`)].find((p) => existsSync(join(p, 'state.json')));
   if (!path) return undefined;
+  await verify(path);
   const { optimizerStep, ...state } = JSON.parse(await readFile(join(path, 'state.json'), 'utf8')) as TrainState & { optimizerStep: number };
   const tensors = await loadTensors(path, 'optimizer');
   const count = Object.keys(tensors).length / 2;
@@ -63,6 +106,11 @@ export async function readCheckpoint(dir: string): Promise<Checkpoint | undefine
     ema: await loadLayersModel(join(path, 'ema')),
     optimizer: { step: optimizerStep, m: pick('m'), v: pick('v') },
   };
+}
+
+/** Removes the checkpoint (and a half-renamed one) under `dir`. */
+export async function removeCheckpoint(dir: string): Promise<void> {
+  await Promise.all([NAME, `${NAME}.old`, `${NAME}.tmp`].map((name) => rm(join(dir, name), { recursive: true, force: true })));
 }
 
 /** Frees a checkpoint's tensors and models. */

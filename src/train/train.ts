@@ -11,7 +11,7 @@ import { buildUNet, type UNetConfig } from '../model/unet.js';
 import { hashOf } from '../util/canonical.js';
 import { Rng, seedFrom } from '../util/rng.js';
 import { Adam } from './adam.js';
-import { disposeCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { DamagedCheckpoint, disposeCheckpoint, readCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { Ema } from './ema.js';
 
 /** Every training setting; saved with the run (STYLE.md §3). */
@@ -117,7 +117,15 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
   const ema = new Ema(vars);
   let losses: number[] = [];
 
-  const saved = await readCheckpoint(job.dir);
+  let saved: Awaited<ReturnType<typeof readCheckpoint>>;
+  try {
+    saved = await readCheckpoint(job.dir);
+  } catch (error) {
+    if (!(error instanceof DamagedCheckpoint)) throw error;
+    // Never train on from damaged state: say so, drop it, start over (the run is deterministic).
+    console.error(`coldbench: ${error.message}; training this run from scratch`);
+    await removeCheckpoint(job.dir);
+  }
   if (saved) {
     if (saved.state.configHash !== configHash) {
       disposeCheckpoint(saved);

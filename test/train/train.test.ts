@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { jest } from '@jest/globals';
+import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageSplit } from '../../src/data/types.js';
@@ -51,6 +52,30 @@ describe('train', () => {
       expect(b).toEqual(a);
       [whole.ema, whole.raw, second.ema, second.raw].forEach((m) => m.dispose());
     }
+  });
+
+  it.each([
+    ['one flipped bit in the weights', 'model/weights.bin', async (path: string) => {
+      const bytes = await readFile(path);
+      bytes[17] ^= 0x04;
+      await writeFile(path, bytes);
+    }],
+    ['a truncated optimizer state', 'optimizer.bin', (path: string) => truncate(path, 1001)],
+    ['random bytes for the state', 'state.json', (path: string) => writeFile(path, Uint8Array.from({ length: 64 }, (_, i) => (i * 37) % 256))],
+  ] as const)('never resumes from a damaged checkpoint (%s): names the file and retrains to the same result', async (_, file, damage) => {
+    const whole = await train(await job());
+    const stop = new AbortController();
+    const split = await job({ onStep: (step) => step === 3 && stop.abort(), signal: stop.signal });
+    expect(await train(split)).toMatchObject({ state: 'stopped', step: 3 });
+    await damage(join(split.dir, 'checkpoint', file));
+    const said = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const again = await train({ ...split, signal: undefined, onStep: undefined });
+    expect(said).toHaveBeenCalledTimes(1);
+    expect(said.mock.calls[0][0]).toBe(`coldbench: checkpoint ${join(split.dir, 'checkpoint')} is damaged (${file} does not match its SHA-256); training this run from scratch`);
+    said.mockRestore();
+    expect(again.state).toBe('completed');
+    expect(again.losses).toEqual(whole.losses);
+    for (const outcome of [whole, again]) if (outcome.state === 'completed') [outcome.ema, outcome.raw].forEach((m) => m.dispose());
   });
 
   it('writes checkpoints any TF.js user can load', async () => {
