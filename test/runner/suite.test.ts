@@ -124,11 +124,17 @@ describe('validateSuite', () => {
 describe('loadSuite', () => {
   it('locates malformed JSON by line and column', async () => {
     const cases: [string, string][] = [
-      ['{\n  "name": "x",\n  "seeds": [0,, 1]\n}', "line 3 column 15 (unexpected ',')"],
+      ['{\n  "name": "x",\n  "seeds": [0,, 1]\n}', "line 3 column 15 (expected a value, found ',')"],
       ['{"name": "x",', 'line 1 column 14 (expected a double-quoted key, found the end of the text)'],
       ['{\n  "name": \'x\'\n}', "line 2 column 11 (unexpected ''')"],
       ['{"seeds": [0]}\n}', "line 2 column 1 (unexpected '}' after the end of the JSON value)"],
-      ['{"a": 1 "b": 2}', "line 1 column 9 (expected ',' or '}', found '\"')"],
+      ['{"a": 1 "b": 2}', "line 1 column 9 (expected ',', found '\"')"],
+      // What JSON.parse takes silently: the second value of a key set twice, trailing commas
+      // (V8 refuses these too), comments; and nesting deep enough to overflow a recursive parser.
+      ['{"train": {"steps": 1, "steps": 1e9}}', 'line 1 column 24 (key "steps" is set twice in one object; keep one)'],
+      ['{"seeds": [0, 1,]}', "line 1 column 17 (expected a value, found ']')"],
+      ['{"seeds": [0]} // note', 'line 1 column 16 (comments are not JSON)'],
+      ['['.repeat(100_000), 'line 1 column 65 (nested deeper than 64 levels)'],
     ];
     for (const [text, where] of cases) {
       const path = join(dir, 'broken.json');
