@@ -118,7 +118,10 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .description('Benchmark harness for Cold Diffusion: train TF.js U-Nets to invert degradations and compare them.')
     .addOption(new Option('--backend <name>', 'TF.js backend, picked once per process').choices(BACKEND_CHOICES).default('auto'))
     .addOption(new Option('--threads <n>', 'oneDNN threads per process or suite worker on the native engine').argParser(positiveInt).default(1))
-    .showHelpAfterError('(run coldbench --help for usage)');
+    // Parse errors are thrown (CommanderError), and src/cli/index.ts prints them as one line with exit
+    // code 2 like every other user error; subcommands inherit both settings.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
   const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOptions>();
   const engine = (cmd: Command) => initEngine(globals(cmd).backend, out, { threads: globals(cmd).threads });
 

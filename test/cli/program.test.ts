@@ -47,7 +47,36 @@ describe('coldbench CLI', () => {
 
   it('rejects an unknown backend', async () => {
     const { code, stderr } = await coldbench('--backend', 'gpu', 'degradations');
-    expect(code).not.toBe(0);
+    expect(code).toBe(2);
     expect(stderr).toContain("'gpu' is invalid");
+  });
+
+  // Option-parser errors follow the same contract as every user error: one line naming the
+  // problem and where to look, exit code 2, nothing on stdout.
+  const usage = '(run coldbench --help for usage)';
+  it.each([
+    [['--workers', '0', 'run', 'x.json'], "unknown option '--workers'"],
+    [['run', 'x.json', '--workers', '0'], "option '--workers <n>' argument '0' is invalid. expected a positive integer."],
+    [['run', 'x.json', '--workers', '-1'], "option '--workers <n>' argument '-1' is invalid. expected a positive integer."],
+    [['run', 'x.json', '--workers', 'abc'], "option '--workers <n>' argument 'abc' is invalid. expected a positive integer."],
+    [['run', 'x.json', '--workers', '1.5'], "option '--workers <n>' argument '1.5' is invalid. expected a positive integer."],
+    [['--threads', '0', 'degradations'], "option '--threads <n>' argument '0' is invalid. expected a positive integer."],
+    [['frobnicate'], "unknown command 'frobnicate'"],
+    [['run', '--bogus', 'x.json'], "unknown option '--bogus'"],
+    [['preview', 'blur'], "required option '--out <file.png>' not specified"],
+    [['run-one', 'blur', '--param', 'x'], "option '--param <key=value>' argument 'x' is invalid. expected key=value, got 'x'."],
+    [['run-one', 'blur', '--loss', 'l3'], "option '--loss <name>' argument 'l3' is invalid. Allowed choices are l1, l2."],
+    [['bench', 'train', '--preset', 'huge'], "option '--preset <name>' argument 'huge' is invalid. Allowed choices are reference, small, faces64."],
+  ])('refuses %j in one line with exit code 2', async (args, message) => {
+    const { code, stdout, stderr } = await coldbench(...args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`coldbench: ${message} ${usage}\n`);
+  });
+
+  it('shows its help on stderr when no command is given', async () => {
+    const { code, stderr } = await coldbench();
+    expect(code).toBe(1);
+    expect(stderr).toContain('Usage: coldbench [options] [command]');
   });
 });
