@@ -12,7 +12,7 @@ import { degradationBenchSuite } from '../bench/degradation.js';
 import { benchScaling, scalingSuite } from '../bench/scaling.js';
 import { runSuite } from '../runner/run-suite.js';
 import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { writeReport } from '../reports/index.js';
 import { metricTable, runOneCommand, specFromRequest, type RunOneRequest } from './run-one.js';
 
@@ -64,7 +64,7 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
     process.exitCode = exitCode || 130;
     return;
   }
-  const reportDir = join('reports', basename(resultsDir));
+  const reportDir = join('reports', basename(resolve(resultsDir)));
   const report = await writeReport(resultsDir, reportDir);
   out(`report: ${report.charts.length} charts → ${join(reportDir, 'index.html')}`);
   if (counts.errored) {
@@ -175,7 +175,8 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .argument('<results-dir>', 'a suite\'s results folder, e.g. results/smoke')
     .option('--out <dir>', 'report folder (default: reports/<suite folder name>)')
     .action(async (resultsDir: string, opts: { out?: string }) => {
-      const outDir = opts.out ?? join('reports', basename(resultsDir));
+      // The folder's own name, after resolving: `results/x/<id>/..` is results/x, not '..'.
+      const outDir = opts.out ?? join('reports', basename(resolve(resultsDir)));
       const report = await writeReport(resultsDir, outDir);
       out(`report: ${report.runs} runs, ${report.charts.length} charts → ${join(outDir, 'index.html')}`);
     });

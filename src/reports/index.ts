@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { readSuiteResults, type SavedRun } from '../results/read.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -49,7 +49,10 @@ async function copySamples(runs: readonly SavedRun[], write: (name: string, data
     for (const f of files) {
       const bytes = await readFile(join(dir, f));
       const { width = 0, height = 0 } = await sharp(bytes).metadata();
-      const file = `samples/${run.config.degradation.name}-${run.config.id}-${f}`;
+      // Names from result files are untrusted: only the folder's own name (12 hex digits, checked
+      // when read) and a degradation name of the registry's shape go into a path.
+      const degradation = /^[a-z0-9-]{1,40}$/.test(run.config.degradation.name) ? run.config.degradation.name : 'run';
+      const file = `samples/${degradation}-${basename(run.dir)}-${f}`;
       await write(file, bytes);
       grids.push({ file, title: `${run.config.key} — ${f.replace(/\.png$/, '').replace('generation-delta-', 'generation, δ=')}`, rows: gridRows(run, f), width, height });
     }

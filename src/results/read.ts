@@ -28,14 +28,24 @@ export async function readSuiteFile(dir: string): Promise<SuiteFile> {
   return suite;
 }
 
-/** Every run folder under a suite's results folder (shards included), sorted by run key. */
+/** Run folders are named by run id: 12 hex digits. Nothing else in a results folder is a run. */
+const RUN_FOLDER = /^[0-9a-f]{12}$/;
+
+/**
+ * Every run folder under a suite's results folder (shards included), sorted by run key. Results
+ * folders are shared between cluster tasks and people, so their files are untrusted: a run of
+ * another suite, or whose recorded id is not its folder's name, is refused in one line.
+ */
 export async function readSuiteResults(dir: string): Promise<{ suite: SuiteFile; runs: SavedRun[] }> {
   const suite = await readSuiteFile(dir);
   const runs: SavedRun[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const runDir = join(dir, entry.name);
-    if (!entry.isDirectory() || !existsSync(join(runDir, 'config.json'))) continue;
+    if (!entry.isDirectory() || !RUN_FOLDER.test(entry.name) || !existsSync(join(runDir, 'config.json'))) continue;
     const config = await readJson<ConfigFile>(join(runDir, 'config.json'));
+    if (config.suite !== suite.suite || config.id !== entry.name) {
+      throw new UserError(`${runDir} holds a run of suite '${String(config.suite)}' (id ${String(config.id)}), not of '${suite.suite}'; move it out of ${dir}.`);
+    }
     const result = existsSync(join(runDir, 'result.json')) ? await readJson<ResultFile>(join(runDir, 'result.json')) : undefined;
     runs.push({ dir: runDir, config, result });
   }

@@ -19,6 +19,8 @@ export const DEGRADATIONS = {
 type Name = keyof typeof DEGRADATIONS;
 
 export const SEEDS = [0, 1];
+/** Run folder ids: blur seed 1 is cc1000000000. */
+const ID_PREFIX = { gaussian: 'aa', pixelate: 'bb', blur: 'cc', inpaint: 'dd', snow: 'ee' } as const;
 export const SAMPLERS = ['direct', 'alg1', 'alg2'] as const;
 export const DELTAS = [0, 0.05];
 export const ERROR = 'RangeError: out of memory while training (synthetic)';
@@ -89,7 +91,7 @@ async function grid(rows: number): Promise<Buffer> {
 
 async function writeRun(root: string, name: Name | 'snow', seed: number, result: object | null): Promise<void> {
   const key = `${name}[seed=${seed},steps=5]`;
-  const id = `${name.slice(0, 4).padEnd(4, 'x')}${seed}`.padEnd(12, '0');
+  const id = `${ID_PREFIX[name]}${seed}`.padEnd(12, '0'); // 12 hex digits, as run ids are
   const degradation = name === 'snow'
     ? { name, family: 'snow', stochastic: true, version: 1, canGenerate: false }
     : { name, family: DEGRADATIONS[name].family, stochastic: DEGRADATIONS[name].stochastic, version: 1, canGenerate: DEGRADATIONS[name].canGenerate };

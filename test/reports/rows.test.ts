@@ -42,7 +42,7 @@ describe('toReportData', () => {
   it('fills every field from the run files and the metric registry', () => {
     const row = data.rows.find((r) => r.key === 'blur[seed=1,steps=5]' && r.mode === 'generation' && r.sampler === 'alg2' && r.delta === 0.05 && r.metric === 'fid');
     expect(row).toEqual({
-      suite: 'synthetic', key: 'blur[seed=1,steps=5]', variant: 'blur[steps=5]', name: 'blur', id: 'blur10000000', dataset: 'digits',
+      suite: 'synthetic', key: 'blur[seed=1,steps=5]', variant: 'blur[steps=5]', name: 'blur', id: 'cc1000000000', dataset: 'digits',
       degradation: 'blur', family: 'blur', stochastic: false, seed: 1, mode: 'generation', sampler: 'alg2', delta: 0.05,
       metric: 'fid', label: 'FID-like', value: 41.2 + 0 + 1, std: null,
     });

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { UserError } from '../../src/errors.js';
 import { RESULTS_FORMAT } from '../../src/results/types.js';
@@ -58,8 +61,8 @@ describe('writeReport', () => {
     const samples = [...files.keys()].filter((f) => f.startsWith('samples/'));
     // Restoration for all 8 completed runs; generation at 2 δ for the 6 that generate.
     expect(samples).toHaveLength(8 + 6 * 2);
-    expect(samples).toContain('samples/blur-blur00000000-restoration.png');
-    expect(samples).toContain('samples/blur-blur00000000-generation-delta-0.05.png');
+    expect(samples).toContain('samples/blur-cc0000000000-restoration.png');
+    expect(samples).toContain('samples/blur-cc0000000000-generation-delta-0.05.png');
   });
 
   it('writes results.csv with stable columns, one row per run × mode × sampler × δ × metric', () => {
@@ -78,7 +81,7 @@ describe('writeReport', () => {
     const [header, ...rows] = parseCsv(files.get('runs.csv')!.toString());
     expect(header).toEqual(Object.keys(RUNS_COLUMNS));
     expect(rows).toHaveLength(10);
-    expect(rows.find((r) => r[4] === 'errored')).toEqual(['snow[seed=0,steps=5]', 'snow[steps=5]', 'snow00000000', 'snow', 'errored', ERROR]);
+    expect(rows.find((r) => r[4] === 'errored')).toEqual(['snow[seed=0,steps=5]', 'snow[steps=5]', 'ee0000000000', 'snow', 'errored', ERROR]);
     expect(rows.filter((r) => r[4] === 'unfinished')).toHaveLength(1);
   });
 
@@ -93,7 +96,7 @@ describe('writeReport', () => {
     for (const name of CHART_NAMES) expect(html).toContain(`<img src="${name}.svg"`);
     expect(html).toContain('Best cold generation FID-like: blur 41.2');
     expect(html).toContain('<td class="best">50.0 ± 1.41</td>');
-    expect(html).toContain('src="samples/blur-blur00000000-restoration.png"');
+    expect(html).toContain('src="samples/blur-cc0000000000-restoration.png"');
     expect(html).toContain('<span>x0 (real)</span><span>x_T (degraded)</span><span>direct</span><span>alg1</span><span>alg2</span>');
   });
 
@@ -133,5 +136,42 @@ describe('writeReport', () => {
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+// Results folders are shared between cluster tasks and people: their files are untrusted input.
+describe('writeReport on untrusted results', () => {
+  it('keeps every path under the report folder whatever a run file names', async () => {
+    const tampered = await syntheticResults();
+    const id = 'cc0000000000';
+    const config = JSON.parse(await readFile(join(tampered, id, 'config.json'), 'utf8'));
+    config.degradation.name = '../../../../tmp/x';
+    await writeFile(join(tampered, id, 'config.json'), JSON.stringify(config));
+    const report = join(dirname(tampered), 'reports', 'tampered');
+    const written = await writeReport(tampered, report);
+    expect(written.files).toContain(`samples/run-${id}-restoration.png`);
+    for (const file of written.files) expect(relative(report, join(report, file)).startsWith('..')).toBe(false);
+    await rm(dirname(tampered), { recursive: true, force: true });
+  });
+
+  it('refuses a run of another suite in one line', async () => {
+    const mixed = await syntheticResults();
+    const id = 'aa0000000000';
+    const config = JSON.parse(await readFile(join(mixed, id, 'config.json'), 'utf8'));
+    await writeFile(join(mixed, id, 'config.json'), JSON.stringify({ ...config, suite: 'other' }));
+    const refused = writeReport(mixed, join(dirname(mixed), 'reports', 'mixed'));
+    await expect(refused).rejects.toThrow(UserError);
+    await expect(refused).rejects.toThrow(`${join(mixed, id)} holds a run of suite 'other' (id ${id}), not of 'synthetic'; move it out of ${mixed}.`);
+    await rm(dirname(mixed), { recursive: true, force: true });
+  });
+
+  it('resolves its input folder before naming the output: report <suite>/<id>/.. writes reports/<suite>', async () => {
+    const suiteDir = await syntheticResults();
+    const cwd = dirname(suiteDir);
+    const { stderr } = await promisify(execFile)('node', [resolve('bin/coldbench.js'), 'report', join(basename(suiteDir), 'cc0000000000', '..')], { cwd });
+    expect(stderr).toContain(`→ ${join('reports', basename(suiteDir), 'index.html')}`);
+    expect(existsSync(join(cwd, 'reports', basename(suiteDir), 'index.html'))).toBe(true);
+    expect(existsSync(join(cwd, 'index.html'))).toBe(false); // not into the working directory
+    await rm(cwd, { recursive: true, force: true });
   });
 });
