@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { UserError } from '../errors.js';
 import { BACKEND_CHOICES, initEngine, resolveAuto, retestNative, selfTestFailureLine, type BackendChoice } from '../engine/backend.js';
 import { runTorchBench } from '../bench/torch-compare.js';
 import { BENCH_PRESETS, benchTrain, type BenchPreset } from '../bench/train-speed.js';
@@ -31,6 +32,10 @@ interface SuiteCommandOptions {
 
 /** Runs a validated suite (or one shard of it) with progress, Ctrl-C handling and a summary. */
 async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals: GlobalOptions, out: (line: string) => void): Promise<void> {
+  const maxWorkers = 4 * availableParallelism();
+  if (opts.workers > maxWorkers) {
+    throw new UserError(`--workers ${opts.workers} is more than 4 per core on this ${availableParallelism()}-core machine; use at most ${maxWorkers} (each worker is a thread training one run).`);
+  }
   // Workers pick their engine themselves; resolving `auto` here says once which it will be.
   const backend = globals.backend === 'auto' ? await resolveAuto(out) : globals.backend;
   const shard = opts.shard ? parseShard(opts.shard) : undefined;

@@ -24,19 +24,35 @@ function registryName<K extends string>(kind: string, registry: Readonly<Record<
 }
 
 const posInt = z.number().int().positive();
+
+/**
+ * Limits on runaway input, each far above any suite a 2-core machine or a lab cluster runs in a
+ * week, so a typo (1e9 for 1e3) fails at once instead of allocating gigabytes or queueing years.
+ */
+export const LIMITS = {
+  /** Runs one suite file may expand to (entries × grid × seeds). */
+  runs: 10_000,
+  seeds: 1_000,
+  trainSteps: 10_000_000,
+  batch: 4_096,
+  samples: 100_000,
+  featureSteps: 1_000_000,
+  nameLength: 64,
+} as const;
+const atMost = (max: number) => posInt.max(max);
 /** A degradation parameter value; its name, type and bounds are checked by `resolveParams`. */
 const paramValue = z.custom<number | boolean>(() => true);
 
 const datasetSchema = z.object({ name: registryName('dataset', DATASETS), size: posInt }).strict();
 const trainSchema = z.object({
-  steps: posInt, batch: posInt, lr: z.number().positive(), loss: z.enum(['l1', 'l2']), emaHorizon: z.number().positive().max(1),
+  steps: atMost(LIMITS.trainSteps), batch: atMost(LIMITS.batch), lr: z.number().positive(), loss: z.enum(['l1', 'l2']), emaHorizon: z.number().positive().max(1),
   emaStart: z.number().int().nonnegative(), emaEvery: posInt, clipNorm: z.number().nonnegative(), checkpointEvery: posInt,
 }).strict();
 const samplingSchema = z.object({
-  samplers: z.array(registryName('sampler', SAMPLERS)).min(1), restoration: z.boolean(), generation: z.boolean(), count: z.number().int().min(2),
+  samplers: z.array(registryName('sampler', SAMPLERS)).min(1), restoration: z.boolean(), generation: z.boolean(), count: z.number().int().min(2).max(LIMITS.samples),
   deltas: z.array(z.number().nonnegative()).min(1), gmmComponents: posInt, gridImages: posInt, gaussianitySteps: posInt,
 }).strict();
-const featuresSchema = z.object({ dim: posInt, steps: posInt, batch: posInt, lr: z.number().positive(), seed: z.number().int().nonnegative() }).strict();
+const featuresSchema = z.object({ dim: posInt, steps: atMost(LIMITS.featureSteps), batch: atMost(LIMITS.batch), lr: z.number().positive(), seed: z.number().int().nonnegative() }).strict();
 
 /** Compile-time proof that each section's schema has exactly the fields of its config type. */
 type Same<S, T> = [keyof S, keyof T] extends [keyof T, keyof S] ? (S extends T ? true : never) : never;
@@ -67,7 +83,7 @@ const degradationSchema = z.object({
 /** The JSON schema of a suite file (every object strict: unknown keys are errors). */
 export const suiteSchema = z.object({
   /** Names the results folder `results/<name>` and seeds every run. */
-  name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: (iss) => errors.suite.badName(iss.input) }),
+  name: z.string().max(LIMITS.nameLength).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: (iss) => errors.suite.badName(iss.input) }),
   description: z.string().min(1),
   dataset: datasetSchema,
   model: z.object({ preset: registryName('model preset', UNET_PRESETS), base: posInt.optional(), channelMults: z.array(posInt).min(1).optional(), timeDim: posInt.optional() }).strict(),
@@ -75,7 +91,7 @@ export const suiteSchema = z.object({
   sampling: samplingSchema.partial().default({}),
   features: featuresSchema.partial().default({}),
   /** Every run is repeated once per seed; its numeric seed is derived from the suite name and run key. */
-  seeds: z.array(z.number().int().nonnegative()).min(1),
+  seeds: z.array(z.number().int().nonnegative()).min(1).max(LIMITS.seeds),
   grid: gridSchema.default({}),
   degradations: z.array(degradationSchema).min(1),
 }).strict();
@@ -151,8 +167,10 @@ export function validateSuite(json: unknown, source: string): Suite {
     }
   };
   const noRepeats = (list: readonly unknown[], path: Path) => {
+    const seen = new Set<string>();
     list.forEach((v, i) => {
-      if (list.findIndex((w) => String(w) === String(v)) < i) fail([...path, i], errors.suite.listedTwice(v));
+      if (seen.has(String(v))) fail([...path, i], errors.suite.listedTwice(v));
+      seen.add(String(v));
     });
   };
   const levels = (suite.model.channelMults ?? UNET_PRESETS[suite.model.preset].channelMults).length;
@@ -192,6 +210,9 @@ export function validateSuite(json: unknown, source: string): Suite {
     }
     if (deg.checkSize) for (const point of product(entry.grid)) at(['degradations', i], () => deg.checkSize!(resolveParams(deg, { ...entry.params, ...point }), data.size));
   });
+  const suiteGrid = Object.values(suite.grid as Record<string, unknown[]>).reduce((n, values) => n * values.length, suite.seeds.length);
+  const count = suite.degradations.reduce((n, entry) => n + Object.values(entry.grid).reduce((m, values) => m * values.length, suiteGrid), 0);
+  if (count > LIMITS.runs) fail(['degradations'], errors.suite.tooManyRuns(count, LIMITS.runs));
   const origin = new Map<string, number>();
   for (const point of plan(suite)) {
     const first = origin.get(point.key);

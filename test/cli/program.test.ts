@@ -74,6 +74,12 @@ describe('coldbench CLI', () => {
     expect(stderr).toBe(`coldbench: ${message} ${usage}\n`);
   });
 
+  it('refuses more than 4 suite workers per core before starting anything', async () => {
+    const { code, stderr } = await coldbench('run', 'experiments/smoke.json', '--workers', '1000');
+    expect(code).toBe(2);
+    expect(stderr.trim()).toMatch(/^coldbench: --workers 1000 is more than 4 per core on this \d+-core machine; use at most \d+ \(each worker is a thread training one run\)\.$/);
+  });
+
   it('shows its help on stderr when no command is given', async () => {
     const { code, stderr } = await coldbench();
     expect(code).toBe(1);
