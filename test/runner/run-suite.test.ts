@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,8 +22,11 @@ function planned(key: string, degradation: string, params: RunSpec['params']): P
     sampling: { ...SAMPLING_DEFAULTS, count: 16, generation: false, samplers: ['direct', 'alg2'] },
     features: { ...FEATURE_NET_DEFAULTS, steps: 20 },
   };
-  return { key, id: key.replace(/[^a-z0-9]/g, ''), spec };
+  return { key, id: idOf(key), spec };
 }
+
+/** A run id as real ones look (12 hex digits): results readers skip other folder names. */
+const idOf = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
 const suite = { name: 'test-suite', definition: { name: 'test-suite' } };
 const options = (dir: string) => ({ resultsDir: dir, workers: 2, backend: 'wasm' as const, featureCache: join(root, 'features'), progress: false, log: () => {} });
@@ -42,11 +46,11 @@ describe('runSuite', () => {
     expect(seconds.prepare).toBeGreaterThan(0);
     expect(seconds.runs).toBeGreaterThan(0);
     expect(seconds.prepare + seconds.runs).toBeLessThanOrEqual(wall);
-    expect((await readResult(dir, 'blurok')).state).toBe('completed');
-    const bad = await readResult(dir, 'pixelatebad');
+    expect((await readResult(dir, idOf('blur-ok'))).state).toBe('completed');
+    const bad = await readResult(dir, idOf('pixelate-bad'));
     expect(bad.state).toBe('errored');
     expect(bad.state === 'errored' && bad.error).toContain('pixelate');
-    expect(existsSync(join(dir, 'blurok', 'loss.csv'))).toBe(true);
+    expect(existsSync(join(dir, idOf('blur-ok'), 'loss.csv'))).toBe(true);
   }, 240_000);
 
   it('skips completed runs on a rerun and retries errored ones', async () => {
@@ -69,6 +73,6 @@ describe('runSuite', () => {
     stop.abort();
     const { counts } = await runSuite(suite, runs, { ...options(dir), signal: stop.signal });
     expect(counts).toMatchObject({ stopped: 2, completed: 0 });
-    expect(existsSync(join(dir, 'blurok', 'result.json'))).toBe(false);
+    expect(existsSync(join(dir, idOf('blur-ok'), 'result.json'))).toBe(false);
   }, 240_000);
 });
