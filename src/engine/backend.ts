@@ -46,6 +46,9 @@ async function tryTensorflow(): Promise<string | undefined> {
   return undefined;
 }
 
+/** A reason (lower-case, one clause) as the start of a sentence. */
+const capitalised = (reason: string) => `${reason[0].toUpperCase()}${reason.slice(1)}`;
+
 /**
  * The native addon when it is built, loads, and has passed its self-test on this CPU (run once
  * per build and CPU, in a child process); otherwise why not, in words that fit one line.
@@ -63,7 +66,7 @@ async function usableNative(log?: (line: string) => void): Promise<{ addon: Nati
  */
 export async function retestNative(log: (line: string) => void): Promise<SelfTestResult> {
   const loaded = loadNativeAddon();
-  if ('reason' in loaded) throw errors.backendUnavailable('native', `${loaded.reason[0].toUpperCase()}${loaded.reason.slice(1)}.`);
+  if ('reason' in loaded) throw errors.backendUnavailable('native', `${capitalised(loaded.reason)}.`);
   return nativeSelfTest(NATIVE_ADDON_PATH, loaded.addon, { force: true, log });
 }
 
@@ -78,7 +81,7 @@ async function startNative(addon: NativeAddon, threads: number): Promise<EngineI
 async function start(name: BackendName, threads: number, log?: (line: string) => void): Promise<EngineInfo> {
   if (name === 'native') {
     const usable = await usableNative(log);
-    if ('reason' in usable) throw errors.backendUnavailable('native', `${usable.reason[0].toUpperCase()}${usable.reason.slice(1)}, or use --backend wasm.`);
+    if ('reason' in usable) throw errors.backendUnavailable('native', `${capitalised(usable.reason)}, or use --backend wasm.`);
     return startNative(usable.addon, threads);
   }
   if (name === 'tensorflow') {
