@@ -125,6 +125,12 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
         counts[state] += 1;
         progress.finish(run.key, state);
         progress.log(`${state.padEnd(9)} ${run.key}`);
+      } catch (error) {
+        // The run's own files could not be written (disk full, a folder where a file goes): that
+        // run ends errored, with the path in the message; the others go on, and a rerun retries it.
+        counts.errored += 1;
+        progress.finish(run.key, 'errored');
+        progress.log(`${'errored'.padEnd(9)} ${run.key}: ${(error as Error).message.split('\n')[0]}`);
       } finally {
         ports.delete(port1);
         port1.close();

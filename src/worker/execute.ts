@@ -1,6 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
+import { existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { getDegradation, resolveParams } from '../degradations/index.js';
+import { getDegradation } from '../degradations/index.js';
 import { RESULTS_FORMAT, type ConfigFile, type DegradationInfo, type ResultFile, type RunState } from '../results/types.js';
 import { canGenerate } from '../sampling/prior.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -29,8 +31,14 @@ export interface ExecuteOptions {
 /** Registry facts about a run's degradation, saved so reports need not import the registry. */
 export function degradationInfo(spec: RunSpec): DegradationInfo {
   const deg = getDegradation(spec.degradation);
-  const params = resolveParams(deg, spec.params);
   return { name: deg.name, family: deg.family, stochastic: deg.stochastic, version: deg.version, canGenerate: canGenerate(deg) };
+}
+
+/** Removes temp files a killed attempt left in a run folder (`.name.pid.time.tmp`, checkpoint.tmp). */
+async function removeOrphans(dir: string): Promise<void> {
+  if (!existsSync(dir)) return;
+  const orphans = (await readdir(dir)).filter((f) => /^\..+\.tmp$/.test(f) || f === 'checkpoint.tmp');
+  await Promise.all(orphans.map((f) => rm(join(dir, f), { recursive: true, force: true })));
 }
 
 /**
@@ -41,6 +49,7 @@ export function degradationInfo(spec: RunSpec): DegradationInfo {
 export async function executeRun(task: RunTask, options: ExecuteOptions = {}): Promise<RunState | 'stopped'> {
   const { spec, dir } = task;
   const start = performance.now();
+  await removeOrphans(dir);
   const degradation = degradationInfo(spec);
   const config: ConfigFile = {
     format: RESULTS_FORMAT, suite: task.suite, key: task.key, id: task.id, spec, degradation,

@@ -75,4 +75,22 @@ describe('runSuite', () => {
     expect(counts).toMatchObject({ stopped: 2, completed: 0 });
     expect(existsSync(join(dir, idOf('blur-ok'), 'result.json'))).toBe(false);
   }, 240_000);
+
+  it('ends a run whose files cannot be written as errored, naming the path, and finishes the others', async () => {
+    const dir = join(root, 'c');
+    const [ok, blocked] = [planned('blur-ok', 'blur', { steps: 3, radius: 1, sigma: 1 }), planned('blur-blocked', 'blur', { steps: 3, radius: 1, sigma: 2 })];
+    // A folder where result.json goes fails the write as a full disk would; and a killed
+    // attempt's temp files lie in the other run's folder.
+    const fs = await import('node:fs/promises');
+    await runSuite(suite, [], options(dir)); // claims the folder (suite.json)
+    await fs.mkdir(join(dir, blocked.id, 'result.json'), { recursive: true });
+    await fs.mkdir(join(dir, ok.id), { recursive: true });
+    await writeFile(join(dir, ok.id, '.result.json.123.456.tmp'), 'half');
+    const lines: string[] = [];
+    const { counts } = await runSuite(suite, [ok, blocked], { ...options(dir), log: (line: string) => lines.push(line) });
+    expect(counts).toMatchObject({ completed: 1, errored: 1 });
+    expect(lines.find((l) => l.startsWith('errored') && l.includes('blur-blocked'))).toContain(join(dir, blocked.id, 'result.json'));
+    expect((await readResult(dir, ok.id)).state).toBe('completed');
+    expect((await fs.readdir(join(dir, ok.id))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 240_000);
 });
