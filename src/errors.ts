@@ -61,6 +61,7 @@ export const errors = {
     listedTwice: (value: unknown) => `${JSON.stringify(value)} is listed twice`,
     setTwice: (other: string) => `also set in ${other}; set it in one place`,
     sameRuns: (other: string, key: string) => `repeats run ${key} of ${other}; make the entries differ`,
+    measuresNothing: 'restoration and generation are both off, so the runs would measure nothing; turn one on',
     tooManyRuns: (count: number, max: number) => `expands to ${count.toLocaleString('en')} runs, more than the ${max.toLocaleString('en')} one suite may hold; split it into several suites or shrink its grids and seeds`,
     sizeNotOffered: (dataset: string, size: number, sizes: readonly number[]) => `size ${size} is not offered by '${dataset}' (sizes: ${sizes.join(', ')})`,
     sizeIndivisible: (size: number, levels: number) =>

@@ -13,6 +13,7 @@ import { degradationBenchSuite } from '../bench/degradation.js';
 import { benchScaling, scalingSuite } from '../bench/scaling.js';
 import { runSuite } from '../runner/run-suite.js';
 import { availableParallelism } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { writeReport } from '../reports/index.js';
 import { metricTable, runOneCommand, specFromRequest, type RunOneRequest } from './run-one.js';
@@ -38,7 +39,7 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
   }
   // Workers pick their engine themselves; resolving `auto` here says once which it will be.
   const backend = globals.backend === 'auto' ? await resolveAuto(out) : globals.backend;
-  const shard = opts.shard ? parseShard(opts.shard) : undefined;
+  const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined; // '' is a bad shard, not "all"
   const all = expandSuite(suite);
   const runs = shard ? shardRuns(all, shard) : all;
   const resultsDir = opts.results ?? join('results', suite.name);
@@ -182,6 +183,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .action(async (resultsDir: string, opts: { out?: string }) => {
       // The folder's own name, after resolving: `results/x/<id>/..` is results/x, not '..'.
       const outDir = opts.out ?? join('reports', basename(resolve(resultsDir)));
+      if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir} is a file; pass a folder for the report.`);
       const report = await writeReport(resultsDir, outDir);
       out(`report: ${report.runs} runs, ${report.charts.length} charts → ${join(outDir, 'index.html')}`);
     });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,8 +61,12 @@ function workerFile(): string {
 
 /** Creates the results folder or checks that an existing one is this suite's (never another's). */
 async function claimResultsDir(dir: string, suite: SuiteFile): Promise<void> {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`${dir} is a file, not a folder; pass --results <empty or new dir>.`);
   if (existsSync(join(dir, 'suite.json'))) {
     const existing = await readSuiteFile(dir);
+    if (existing.suite !== suite.suite) {
+      throw new UserError(`${dir} holds results of suite '${existing.suite}', not '${suite.suite}'; pass --results <dir> for this one.`);
+    }
     if (canonicalJson(existing.definition) !== canonicalJson(suite.definition)) {
       throw new UserError(`${dir} holds results of a different version of suite '${suite.suite}'; move it away or pass --results <dir>.`);
     }
@@ -71,7 +75,13 @@ async function claimResultsDir(dir: string, suite: SuiteFile): Promise<void> {
   if (existsSync(dir) && (await readdir(dir)).length > 0) {
     throw new UserError(`${dir} exists and is not a coldbench results folder; pass --results <empty or new dir>.`);
   }
-  await writeFileAtomic(join(dir, 'suite.json'), `${JSON.stringify(suite, null, 2)}\n`);
+  try {
+    await writeFileAtomic(join(dir, 'suite.json'), `${JSON.stringify(suite, null, 2)}\n`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code) throw error;
+    throw new UserError(`Cannot write the results folder ${dir} (${code}); pass --results <a folder you can write>.`);
+  }
 }
 
 /**

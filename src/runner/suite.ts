@@ -181,6 +181,7 @@ export function validateSuite(json: unknown, source: string): Suite {
   };
 
   checkDataset(suite.dataset, ['dataset']);
+  if (suite.sampling.restoration === false && suite.sampling.generation === false) fail(['sampling'], errors.suite.measuresNothing);
   noRepeats(suite.sampling.samplers ?? [], ['sampling', 'samplers']);
   noRepeats(suite.sampling.deltas ?? [], ['sampling', 'deltas']);
   noRepeats(suite.seeds, ['seeds']);

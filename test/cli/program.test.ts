@@ -80,6 +80,16 @@ describe('coldbench CLI', () => {
     expect(stderr.trim()).toMatch(/^coldbench: --workers 1000 is more than 4 per core on this \d+-core machine; use at most \d+ \(each worker is a thread training one run\)\.$/);
   });
 
+  it.each([
+    [['run', 'experiments/smoke.json', '--shard', ''], "Bad --shard '': use i/n with 1 ≤ i ≤ n, e.g. 2/4."],
+    [['run', 'experiments/smoke.json', '--results', 'package.json'], 'package.json is a file, not a folder; pass --results <empty or new dir>.'],
+    [['report', 'experiments', '--out', 'package.json'], '--out package.json is a file; pass a folder for the report.'],
+  ])('refuses %j before writing anything', async (args, message) => {
+    const { code, stderr } = await coldbench(...args);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n').at(-1)).toBe(`coldbench: ${message}`);
+  });
+
   it('shows its help on stderr when no command is given', async () => {
     const { code, stderr } = await coldbench();
     expect(code).toBe(1);

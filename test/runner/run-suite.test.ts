@@ -59,6 +59,12 @@ describe('runSuite', () => {
     expect(counts).toMatchObject({ done: 1, errored: 1, completed: 0 });
   }, 240_000);
 
+  it("refuses another suite's results folder, naming both suites", async () => {
+    const dir = join(root, 'other');
+    await runSuite({ name: 'first-suite', definition: { name: 'first-suite' } }, [], options(dir));
+    await expect(runSuite(suite, runs, options(dir))).rejects.toThrow(`${dir} holds results of suite 'first-suite', not 'test-suite'; pass --results <dir> for this one.`);
+  }, 60_000);
+
   it('refuses a folder that is not a coldbench results folder', async () => {
     const dir = join(root, 'foreign');
     await rm(dir, { recursive: true, force: true });

@@ -80,6 +80,7 @@ describe('validateSuite', () => {
       [bad({ model: { preset: 'smal' } }), "mini.json: model.preset: Unknown model preset 'smal'. Did you mean 'small'? Known: tiny, small, reference."],
       [bad({ sampling: { samplers: ['direct', 'alg3'] } }), "mini.json: sampling.samplers[1]: Unknown sampler 'alg3'. Did you mean 'alg1'? Known: direct, alg1, alg2, ddim, ddpm."],
       [bad({ dataset: { name: 'mnist', size: 32 } }), "mini.json: dataset.name: Unknown dataset 'mnist'. Did you mean 'digits'? Known: digits, faces, animal-faces."],
+      [bad({ sampling: { restoration: false, generation: false } }), 'mini.json: sampling: restoration and generation are both off, so the runs would measure nothing; turn one on'],
       // Runaway input fails at once (LIMITS), instead of allocating gigabytes or queueing years.
       [bad({ train: { steps: 1e15 } }), 'mini.json: train.steps: Too big: expected number to be <=10000000'],
       [bad({ train: { batch: 1e9 } }), 'mini.json: train.batch: Too big: expected number to be <=4096'],
