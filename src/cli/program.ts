@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { writeReport } from '../reports/index.js';
-import { metricTable, runOneCommand, specFromRequest, type RunOneRequest } from './run-one.js';
+import { type RunOneRequest, checkRequest, metricTable, runOneCommand } from './run-one.js';
 
 /** Options before the command, for every command. */
 interface GlobalOptions {
@@ -207,7 +207,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--out <dir>', 'results folder', 'results/run-one')
     .action(async (name: string, opts: Omit<RunOneRequest, 'degradation'>, cmd: Command) => {
       const request = { ...opts, degradation: name };
-      specFromRequest(request); // bad names fail before the engine starts
+      checkRequest(request); // everything a suite checks, before the engine starts or a file is written
       await engine(cmd);
       const { dir, result } = await runOneCommand(request, out);
       if (result.state === 'completed') console.table(metricTable(result.metrics));

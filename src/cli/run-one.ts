@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { SAMPLING_DEFAULTS, type RunSpec } from '../worker/spec.js';
 import { errors } from '../errors.js';
 import { parseValue } from './values.js';
+import { validateSuite } from '../runner/suite.js';
 
 export interface RunOneRequest {
   readonly degradation: string;
@@ -56,6 +57,21 @@ export function specFromRequest(request: RunOneRequest): RunSpec {
     sampling: { ...SAMPLING_DEFAULTS, samplers: samplers as SamplerName[], count: request.samples, generation: request.generation },
     features: FEATURE_NET_DEFAULTS,
   };
+}
+
+/**
+ * Checks a request as a suite would be checked, before any engine starts or file is written:
+ * the dataset, its sizes and channels for this degradation, every parameter and the
+ * degradation's own size rules (pixelate's 2^T | size), each failing in one line.
+ */
+export function checkRequest(request: RunOneRequest): void {
+  const spec = specFromRequest(request);
+  validateSuite({
+    name: 'run-one', description: 'coldbench run-one', dataset: { name: spec.dataset, size: spec.size }, model: spec.model,
+    train: { steps: spec.train.steps, batch: spec.train.batch, lr: spec.train.lr, loss: spec.train.loss },
+    sampling: { samplers: spec.sampling.samplers, count: spec.sampling.count, generation: spec.sampling.generation },
+    seeds: [0], degradations: [{ name: spec.degradation, params: spec.params }],
+  }, 'run-one');
 }
 
 /** A table row per (mode, sampler, δ) with one column per metric. */

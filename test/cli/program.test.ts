@@ -84,6 +84,11 @@ describe('coldbench CLI', () => {
     [['run', 'experiments/smoke.json', '--shard', ''], "Bad --shard '': use i/n with 1 ≤ i ≤ n, e.g. 2/4."],
     [['run', 'experiments/smoke.json', '--results', 'package.json'], 'package.json is a file, not a folder; pass --results <empty or new dir>.'],
     [['report', 'experiments', '--out', 'package.json'], '--out package.json is a file; pass a folder for the report.'],
+    // run-one checks what a suite checks before its engine starts (these used to write errored runs).
+    [['run-one', 'blur', '--dataset', 'mnist'], "run-one: dataset.name: Unknown dataset 'mnist'. Did you mean 'digits'? Known: digits, faces, animal-faces."],
+    [['run-one', 'blur', '--size', '48'], "run-one: dataset.size: size 48 is not offered by 'digits' (sizes: 32, 64)"],
+    [['run-one', 'desaturate'], `run-one: degradations[0]: 'desaturate' needs 3-channel images and 'digits' has 1; give this entry a "dataset" such as { "name": "faces", "size": 32 }`],
+    [['run-one', 'pixelate', '--param', 'steps=6'], "run-one: degradations[0]: Bad parameter 'steps' for degradation 'pixelate': 2^6 = 64 must divide the image size 32×32."],
   ])('refuses %j before writing anything', async (args, message) => {
     const { code, stderr } = await coldbench(...args);
     expect(code).toBe(2);
