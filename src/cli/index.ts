@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { UserError } from '../errors.js';
+import { internalErrorLine } from './crash.js';
 import { buildProgram } from './program.js';
 
 /** Commander's ways of ending after printing help or the version, which are not errors. */
@@ -19,5 +20,8 @@ try {
   } else if (error instanceof UserError) {
     console.error(`coldbench: ${error.message}`);
     process.exitCode = error.exitCode;
-  } else throw error;
+  } else {
+    console.error(internalErrorLine(error));
+    process.exitCode = 1;
+  }
 }
