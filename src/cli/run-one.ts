@@ -13,10 +13,10 @@ import { gitCommit, packageVersions } from '../runner/provenance.js';
 import { writeFileAtomic } from '../util/fs.js';
 import type { MetricRow } from '../worker/evaluate.js';
 import { executeRun } from '../worker/execute.js';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { SAMPLING_DEFAULTS, type RunSpec } from '../worker/spec.js';
-import { errors } from '../errors.js';
+import { errors, UserError } from '../errors.js';
 import { parseValue } from './values.js';
 import { validateSuite } from '../runner/suite.js';
 
@@ -65,6 +65,7 @@ export function specFromRequest(request: RunOneRequest): RunSpec {
  * degradation's own size rules (pixelate's 2^T | size), each failing in one line.
  */
 export function checkRequest(request: RunOneRequest): void {
+  if (existsSync(request.out) && !statSync(request.out).isDirectory()) throw new UserError(`--out ${request.out} is a file; pass a folder for the results.`);
   const spec = specFromRequest(request);
   validateSuite({
     name: 'run-one', description: 'coldbench run-one', dataset: { name: spec.dataset, size: spec.size }, model: spec.model,

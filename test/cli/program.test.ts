@@ -85,6 +85,7 @@ describe('coldbench CLI', () => {
     [['run', 'experiments/smoke.json', '--results', 'package.json'], 'package.json is a file, not a folder; pass --results <empty or new dir>.'],
     [['report', 'experiments', '--out', 'package.json'], '--out package.json is a file; pass a folder for the report.'],
     // run-one checks what a suite checks before its engine starts (these used to write errored runs).
+    [['run-one', 'blur', '--out', 'package.json'], '--out package.json is a file; pass a folder for the results.'],
     [['run-one', 'blur', '--dataset', 'mnist'], "run-one: dataset.name: Unknown dataset 'mnist'. Did you mean 'digits'? Known: digits, faces, animal-faces."],
     [['run-one', 'blur', '--size', '48'], "run-one: dataset.size: size 48 is not offered by 'digits' (sizes: 32, 64)"],
     [['run-one', 'desaturate'], `run-one: degradations[0]: 'desaturate' needs 3-channel images and 'digits' has 1; give this entry a "dataset" such as { "name": "faces", "size": 32 }`],
