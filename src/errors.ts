@@ -62,7 +62,8 @@ export const errors = {
     setTwice: (other: string) => `also set in ${other}; set it in one place`,
     sameRuns: (other: string, key: string) => `repeats run ${key} of ${other}; make the entries differ`,
     measuresNothing: 'restoration and generation are both off, so the runs would measure nothing; turn one on',
-    tooManyRuns: (count: number, max: number) => `expands to ${count.toLocaleString('en')} runs, more than the ${max.toLocaleString('en')} one suite may hold; split it into several suites or shrink its grids and seeds`,
+    tooManyRuns: (count: number, max: number) => `expands to ${count.toLocaleString('en')} runs, more than the ${max.toLocaleString('en')} one suite may hold; split it, shrink its grids and seeds, or pass --allow-large`,
+    overLimit: (value: number, max: number) => `${value.toLocaleString('en')} is above the limit of ${max.toLocaleString('en')}; fix a typo, or pass --allow-large to run it anyway`,
     sizeNotOffered: (dataset: string, size: number, sizes: readonly number[]) => `size ${size} is not offered by '${dataset}' (sizes: ${sizes.join(', ')})`,
     sizeIndivisible: (size: number, levels: number) =>
       `size ${size} does not divide by ${2 ** (levels - 1)}, as a ${levels}-level U-Net needs; use fewer channelMults or another size`,

@@ -29,6 +29,7 @@ interface SuiteCommandOptions {
   shard?: string;
   results?: string;
   progress: boolean;
+  allowLarge?: boolean;
 }
 
 /** Runs a validated suite (or one shard of it) with progress, Ctrl-C handling and a summary. */
@@ -170,9 +171,10 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--workers <n>', 'worker threads (default: CPU cores)', positiveInt, availableParallelism())
     .option('--shard <i/n>', 'run only shard i of n (for Slurm/Kubernetes array jobs)')
     .option('--results <dir>', 'results folder (default: results/<suite name>)')
+    .option('--allow-large', 'run a suite beyond the documented limits (runs, seeds, steps, batch, samples)')
     .option('--no-progress', 'plain lines instead of progress bars')
     .action(async (path: string, opts: SuiteCommandOptions, cmd: Command) => {
-      await runSuiteCommand(await loadSuite(path), opts, globals(cmd), out);
+      await runSuiteCommand(await loadSuite(path, { allowLarge: opts.allowLarge }), opts, globals(cmd), out);
     });
 
   program

@@ -28,6 +28,7 @@ const posInt = z.number().int().positive();
 /**
  * Limits on runaway input, each far above any suite a 2-core machine or a lab cluster runs in a
  * week, so a typo (1e9 for 1e3) fails at once instead of allocating gigabytes or queueing years.
+ * `coldbench run --allow-large` lifts all but the name's (a file-system limit).
  */
 export const LIMITS = {
   /** Runs one suite file may expand to (entries × grid × seeds). */
@@ -39,20 +40,20 @@ export const LIMITS = {
   featureSteps: 1_000_000,
   nameLength: 64,
 } as const;
-const atMost = (max: number) => posInt.max(max);
+
 /** A degradation parameter value; its name, type and bounds are checked by `resolveParams`. */
 const paramValue = z.custom<number | boolean>(() => true);
 
 const datasetSchema = z.object({ name: registryName('dataset', DATASETS), size: posInt }).strict();
 const trainSchema = z.object({
-  steps: atMost(LIMITS.trainSteps), batch: atMost(LIMITS.batch), lr: z.number().positive(), loss: z.enum(['l1', 'l2']), emaHorizon: z.number().positive().max(1),
+  steps: posInt, batch: posInt, lr: z.number().positive(), loss: z.enum(['l1', 'l2']), emaHorizon: z.number().positive().max(1),
   emaStart: z.number().int().nonnegative(), emaEvery: posInt, clipNorm: z.number().nonnegative(), checkpointEvery: posInt,
 }).strict();
 const samplingSchema = z.object({
-  samplers: z.array(registryName('sampler', SAMPLERS)).min(1), restoration: z.boolean(), generation: z.boolean(), count: z.number().int().min(2).max(LIMITS.samples),
+  samplers: z.array(registryName('sampler', SAMPLERS)).min(1), restoration: z.boolean(), generation: z.boolean(), count: z.number().int().min(2),
   deltas: z.array(z.number().nonnegative()).min(1), gmmComponents: posInt, gridImages: posInt, gaussianitySteps: posInt,
 }).strict();
-const featuresSchema = z.object({ dim: posInt, steps: atMost(LIMITS.featureSteps), batch: atMost(LIMITS.batch), lr: z.number().positive(), seed: z.number().int().nonnegative() }).strict();
+const featuresSchema = z.object({ dim: posInt, steps: posInt, batch: posInt, lr: z.number().positive(), seed: z.number().int().nonnegative() }).strict();
 
 /** Compile-time proof that each section's schema has exactly the fields of its config type. */
 type Same<S, T> = [keyof S, keyof T] extends [keyof T, keyof S] ? (S extends T ? true : never) : never;
@@ -91,7 +92,7 @@ export const suiteSchema = z.object({
   sampling: samplingSchema.partial().default({}),
   features: featuresSchema.partial().default({}),
   /** Every run is repeated once per seed; its numeric seed is derived from the suite name and run key. */
-  seeds: z.array(z.number().int().nonnegative()).min(1).max(LIMITS.seeds),
+  seeds: z.array(z.number().int().nonnegative()).min(1),
   grid: gridSchema.default({}),
   degradations: z.array(degradationSchema).min(1),
 }).strict();
@@ -134,7 +135,7 @@ export function builtInSuites(): string[] {
 }
 
 /** Reads and validates a suite file; every problem is one UserError line naming the place. */
-export async function loadSuite(path: string): Promise<Suite> {
+export async function loadSuite(path: string, options: ValidateOptions = {}): Promise<Suite> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -144,11 +145,16 @@ export async function loadSuite(path: string): Promise<Suite> {
   }
   const json = parseJsonText(text);
   if (!json.ok) throw errors.invalidJson(path, json.line, json.column, json.problem);
-  return validateSuite(json.value, path);
+  return validateSuite(json.value, path, options);
 }
 
 /** Validates a parsed suite: the schema, then names, sizes, parameters and run uniqueness; `source` prefixes errors. */
-export function validateSuite(json: unknown, source: string): Suite {
+export interface ValidateOptions {
+  /** Lift LIMITS (but the name's): `coldbench run --allow-large`. */
+  readonly allowLarge?: boolean;
+}
+
+export function validateSuite(json: unknown, source: string, options: ValidateOptions = {}): Suite {
   const parsed = suiteSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) {
     const [path, problem] = describeIssue(parsed.error.issues[0]);
@@ -180,6 +186,14 @@ export function validateSuite(json: unknown, source: string): Suite {
     if (data.size % 2 ** (levels - 1) !== 0) fail([...path, 'size'], errors.suite.sizeIndivisible(data.size, levels));
   };
 
+  if (!options.allowLarge) {
+    const limited: [Path, number | undefined, number][] = [
+      [['train', 'steps'], suite.train.steps, LIMITS.trainSteps], [['train', 'batch'], suite.train.batch, LIMITS.batch],
+      [['sampling', 'count'], suite.sampling.count, LIMITS.samples], [['features', 'steps'], suite.features.steps, LIMITS.featureSteps],
+      [['features', 'batch'], suite.features.batch, LIMITS.batch], [['seeds'], suite.seeds.length, LIMITS.seeds],
+    ];
+    for (const [path, value, max] of limited) if (value !== undefined && value > max) fail(path, errors.suite.overLimit(value, max));
+  }
   checkDataset(suite.dataset, ['dataset']);
   if (suite.sampling.restoration === false && suite.sampling.generation === false) fail(['sampling'], errors.suite.measuresNothing);
   noRepeats(suite.sampling.samplers ?? [], ['sampling', 'samplers']);
@@ -213,7 +227,7 @@ export function validateSuite(json: unknown, source: string): Suite {
   });
   const suiteGrid = Object.values(suite.grid as Record<string, unknown[]>).reduce((n, values) => n * values.length, suite.seeds.length);
   const count = suite.degradations.reduce((n, entry) => n + Object.values(entry.grid).reduce((m, values) => m * values.length, suiteGrid), 0);
-  if (count > LIMITS.runs) fail(['degradations'], errors.suite.tooManyRuns(count, LIMITS.runs));
+  if (count > LIMITS.runs && !options.allowLarge) fail(['degradations'], errors.suite.tooManyRuns(count, LIMITS.runs));
   const origin = new Map<string, number>();
   for (const point of plan(suite)) {
     const first = origin.get(point.key);
