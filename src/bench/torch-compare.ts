@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { errors, UserError } from '../errors.js';
 import type { TrainBenchResult } from './train-speed.js';
 
-/** What shared/bench/torch_unet.py prints (the fields coldbench reads). */
+/** What scripts/torch_unet.py prints (the fields coldbench reads). */
 export interface TorchBenchResult {
   readonly engine: 'torch';
   readonly version: string;
@@ -22,7 +22,7 @@ export const DEBIAN_PYTHON = '/usr/bin/python3';
  * numbers share the machine's state; returns its JSON line.
  */
 export async function runTorchBench(script: string, ours: TrainBenchResult, threads: number): Promise<TorchBenchResult> {
-  if (!existsSync(script)) throw errors.missingFile(script, 'Pass --torch-script with the path of shared/bench/torch_unet.py.');
+  if (!existsSync(script)) throw errors.missingFile(script, 'Pass --torch-script with the path of scripts/torch_unet.py.');
   const args = [
     script, '--threads', String(threads), '--size', String(ours.size), '--channels', String(ours.channels),
     '--base', String(ours.base), '--batch', String(ours.batch), '--steps', String(ours.steps),

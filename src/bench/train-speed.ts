@@ -3,7 +3,7 @@ import { engineInfo } from '../engine/backend.js';
 import { buildReferenceUNet, type ReferenceUNetOptions } from '../model/reference-unet.js';
 import { Rng, seedFrom } from '../util/rng.js';
 
-/** Named shapes for the training-speed bench; `reference` matches shared/bench/torch_unet.py. */
+/** Named shapes for the training-speed bench; `reference` matches scripts/torch_unet.py. */
 export const BENCH_PRESETS = {
   reference: { size: 32, channels: 1, base: 32, batch: 32 },
   small: { size: 32, channels: 1, base: 16, batch: 16 },
@@ -65,7 +65,7 @@ export async function profileKernels(f: () => void): Promise<Record<string, Kern
 
 /**
  * Times Adam (lr 2e-4) steps of L1 regression on a fixed random batch, exactly the loop of
- * shared/bench/torch_unet.py, on the engine already chosen with `initEngine`.
+ * scripts/torch_unet.py, on the engine already chosen with `initEngine`.
  */
 export async function benchTrain(options: TrainBenchOptions): Promise<TrainBenchResult> {
   const engine = engineInfo();

@@ -272,13 +272,13 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     });
   bench
     .command('train')
-    .description('time training steps of a U-Net preset (reference = shared/bench/torch_unet.py)')
+    .description('time training steps of a U-Net preset (reference = scripts/torch_unet.py)')
     .addOption(new Option('--preset <name>', 'network shape').choices(Object.keys(BENCH_PRESETS)).default('reference'))
     .option('--steps <n>', 'timed steps', positiveInt, 10)
     .option('--warmup <n>', 'untimed steps first', positiveInt, 3)
     .option('--batch <n>', 'batch size (default: the preset\'s)', positiveInt)
     .option('--compare-torch', 'then run the PyTorch reference on the same shape and print both with their ratio')
-    .option('--torch-script <path>', 'the PyTorch reference script', '../shared/bench/torch_unet.py')
+    .option('--torch-script <path>', 'the PyTorch reference script', 'scripts/torch_unet.py')
     .option('--torch-threads <n>', "threads for PyTorch (default: the engine's, as --threads sets them)", positiveInt)
     .option('--profile', 'then time one more step kernel by kernel (ms and calls, slowest first)')
     .option('--json', 'print one JSON line (the default output is the same JSON, indented)')

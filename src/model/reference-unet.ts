@@ -12,7 +12,7 @@ export interface ReferenceUNetOptions {
 
 export const REFERENCE_UNET_DEFAULTS: ReferenceUNetOptions = { size: 32, channels: 1, base: 32 };
 
-/** Two 3×3 'same' convolutions with ReLU, as `block()` in shared/bench/torch_unet.py. */
+/** Two 3×3 'same' convolutions with ReLU, as `block()` in scripts/torch_unet.py. */
 function block(x: tfl.SymbolicTensor, filters: number, name: string): tfl.SymbolicTensor {
   const conv = (i: number) =>
     tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', name: `${name}_conv${i}` });
@@ -20,7 +20,7 @@ function block(x: tfl.SymbolicTensor, filters: number, name: string): tfl.Symbol
 }
 
 /**
- * The speed-anchor U-Net, layer for layer the architecture of shared/bench/torch_unet.py:
+ * The speed-anchor U-Net, layer for layer the architecture of scripts/torch_unet.py:
  * enc1 → avgpool → enc2 → avgpool → mid → up+concat enc2 → dec2 → up+concat enc1 → dec1 → 1×1 conv.
  * Input [B, S, S, C+1] (image channels plus a constant time channel), output [B, S, S, C].
  */

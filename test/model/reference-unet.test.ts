@@ -5,7 +5,7 @@ import { useWasmEngine } from '../helpers/engine.js';
 beforeAll(() => useWasmEngine());
 
 describe('reference U-Net', () => {
-  it('has exactly the parameter count of shared/bench/torch_unet.py', () => {
+  it('has exactly the parameter count of scripts/torch_unet.py', () => {
     // Reference: torch_unet.py docstring, "Defaults S=32, C=1, base=32, B=32 -> 471,265 parameters".
     const model = buildReferenceUNet();
     expect(model.countParams()).toBe(471_265);
