@@ -8,6 +8,9 @@ import { describeDegradations, getDegradation } from '../degradations/index.js';
 import { benchMetrics } from '../bench/metrics-speed.js';
 import { UNET_PRESETS } from '../model/unet.js';
 import { writePreview } from './preview.js';
+import { readSuiteFile } from '../results/read.js';
+import type { StateCounts } from '../reports/index.js';
+import { schedulerShard } from '../runner/scheduler.js';
 import { expandSuite, loadSuite, parseShard, shardRuns, validateSuite, type Suite } from '../runner/suite.js';
 import { degradationBenchSuite } from '../bench/degradation.js';
 import { benchScaling, scalingSuite } from '../bench/scaling.js';
@@ -32,19 +35,41 @@ interface SuiteCommandOptions {
   allowLarge?: boolean;
 }
 
+/** How many runs the suite in a results folder expands to (its suite.json holds the definition); undefined for run-one folders. */
+async function suiteRunCount(resultsDir: string): Promise<number | undefined> {
+  const { definition } = await readSuiteFile(resultsDir);
+  try {
+    return expandSuite(validateSuite(definition, join(resultsDir, 'suite.json'), { allowLarge: true })).length;
+  } catch {
+    return undefined; // not a suite definition (run-one's folder)
+  }
+}
+
+/** "14 of 18 runs completed, 2 errored, 2 missing": what a report found against what the suite holds. */
+function runsFound(counts: StateCounts, total: number | undefined): string {
+  const found = Object.values(counts).reduce((a, b) => a + b, 0);
+  // Missing: the suite's runs with no folder yet, and those started but not finished.
+  const missing = (total === undefined ? 0 : Math.max(0, total - found)) + counts.unfinished;
+  const parts = [`${counts.completed} of ${total ?? found} runs completed`,
+    ...(['diverged', 'errored', 'skipped'] as const).filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`),
+    ...(missing ? [`${missing} missing`] : [])];
+  return parts.join(', ');
+}
+
 /** Runs a validated suite (or one shard of it) with progress, Ctrl-C handling and a summary. */
 async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals: GlobalOptions, out: (line: string) => void): Promise<void> {
   const maxWorkers = 4 * availableParallelism();
   if (opts.workers > maxWorkers) {
     throw new UserError(`--workers ${opts.workers} is more than 4 per core on this ${availableParallelism()}-core machine; use at most ${maxWorkers} (each worker is a thread training one run).`);
   }
+  // '' is a bad shard, not "all"; `auto` asks the scheduler (Slurm array task, Kubernetes index).
+  const shard = opts.shard === undefined ? undefined : opts.shard === 'auto' ? schedulerShard() : parseShard(opts.shard);
   // Workers pick their engine themselves; resolving `auto` here says once which it will be.
   const backend = globals.backend === 'auto' ? await resolveAuto(out) : globals.backend;
-  const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined; // '' is a bad shard, not "all"
   const all = expandSuite(suite);
   const runs = shard ? shardRuns(all, shard) : all;
   const resultsDir = opts.results ?? join('results', suite.name);
-  out(`suite ${suite.name}: ${runs.length} of ${all.length} runs, ${opts.workers} workers, backend ${backend} → ${resultsDir}`);
+  out(`suite ${suite.name}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, ${opts.workers} workers, backend ${backend} → ${resultsDir}`);
   // SIGINT (Ctrl-C) and SIGTERM (what Slurm and Kubernetes send before SIGKILL) stop every run
   // within a step, each writing a checkpoint; a second signal quits at once. Exit codes 130/143.
   const stop = new AbortController();
@@ -71,9 +96,14 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
     process.exitCode = exitCode || 130;
     return;
   }
-  const reportDir = join('reports', basename(resolve(resultsDir)));
-  const report = await writeReport(resultsDir, reportDir);
-  out(`report: ${report.charts.length} charts → ${join(reportDir, 'index.html')}`);
+  if (shard) {
+    // Shards share one results folder; the report is built once, from all of them.
+    out(`shard ${shard.index}/${shard.count} done; once every shard has finished: coldbench report ${resultsDir}`);
+  } else {
+    const reportDir = join('reports', basename(resolve(resultsDir)));
+    const report = await writeReport(resultsDir, reportDir);
+    out(`report: ${report.charts.length} charts → ${join(reportDir, 'index.html')}`);
+  }
   if (counts.errored) {
     // The report still covers the runs that finished; scripts learn from the exit code that some did not.
     out(`${counts.errored} run(s) errored; their result.json holds the message. Fix the cause and rerun: finished runs are skipped.`);
@@ -169,7 +199,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .description('run an experiment suite over worker threads; finished runs are skipped, unfinished ones resume')
     .argument('<suite.json>', 'suite file, e.g. experiments/smoke.json')
     .option('--workers <n>', 'worker threads (default: CPU cores)', positiveInt, availableParallelism())
-    .option('--shard <i/n>', 'run only shard i of n (for Slurm/Kubernetes array jobs)')
+    .option('--shard <i/n|auto>', 'run only shard i of n; auto: the Slurm array task or Kubernetes Indexed Job index (no report: build it with coldbench report once all shards finished)')
     .option('--results <dir>', 'results folder (default: results/<suite name>)')
     .option('--allow-large', 'run a suite beyond the documented limits (runs, seeds, steps, batch, samples)')
     .option('--no-progress', 'plain lines instead of progress bars')
@@ -187,7 +217,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       const outDir = opts.out ?? join('reports', basename(resolve(resultsDir)));
       if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir} is a file; pass a folder for the report.`);
       const report = await writeReport(resultsDir, outDir);
-      out(`report: ${report.runs} runs, ${report.charts.length} charts → ${join(outDir, 'index.html')}`);
+      out(`report: ${runsFound(report.counts, await suiteRunCount(resultsDir))}, ${report.charts.length} charts → ${join(outDir, 'index.html')}`);
     });
 
   program
