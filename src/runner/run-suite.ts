@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { claimRun } from './claim.js';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
@@ -40,7 +41,8 @@ export interface SuiteRunOptions {
 
 export interface SuiteRunSummary {
   /** Runs by how this invocation left them (`done` = finished in an earlier invocation). */
-  readonly counts: Record<RunState | 'stopped' | 'done', number>;
+  /** `busy`: claimed by another task sharing the results folder, left to it. */
+  readonly counts: Record<RunState | 'stopped' | 'done' | 'busy', number>;
   /**
    * Wall-clock seconds preparing (every worker's engine started, the feature networks trained or
    * read from the cache), then running the runs.
@@ -57,6 +59,15 @@ function workerFile(): string {
   const file = here.endsWith('.ts') ? resolve(dirname(here), '../../dist/worker/entry.js') : resolve(dirname(here), '../worker/entry.js');
   if (!existsSync(file)) throw new UserError(`Missing ${file}; build coldbench with 'npm run build' (npm ci does it).`);
   return file;
+}
+
+/** The state in `<dir>/result.json`, if the run has one. */
+async function resultState(dir: string): Promise<RunState | undefined> {
+  try {
+    return (JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as { state: RunState }).state;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Creates the results folder or checks that an existing one is this suite's (never another's). */
@@ -93,7 +104,7 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
   const file = workerFile();
   await claimResultsDir(options.resultsDir, { format: RESULTS_FORMAT, suite: suite.name, definition: suite.definition });
   const saved = new Map((await readSuiteResults(options.resultsDir)).runs.map((r) => [r.config.id, r.result?.state]));
-  const counts: SuiteRunSummary['counts'] = { completed: 0, diverged: 0, errored: 0, skipped: 0, stopped: 0, done: 0 };
+  const counts: SuiteRunSummary['counts'] = { completed: 0, diverged: 0, errored: 0, skipped: 0, stopped: 0, done: 0, busy: 0 };
   const pending = runs.filter((run) => {
     const state = saved.get(run.id);
     if (state && FINAL.includes(state)) counts.done += 1;
@@ -123,6 +134,20 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
     const versions = packageVersions();
     const commit = gitCommit();
     const execute = async (run: PlannedRun) => {
+      const dir = join(options.resultsDir, run.id);
+      const claimed = await claimRun(dir);
+      if ('heldBy' in claimed) {
+        counts.busy += 1;
+        progress.finish(run.key, 'busy');
+        progress.log(`${'busy'.padEnd(9)} ${run.key} (claimed by ${claimed.heldBy})`);
+        return;
+      }
+      // Finished meanwhile by a task that held the claim before us: nothing to do.
+      if (FINAL.includes(await resultState(dir) as RunState)) {
+        await claimed.claim.release();
+        counts.done += 1;
+        return;
+      }
       const { port1, port2 } = new MessageChannel();
       ports.add(port1);
       port1.on('message', (m: StepMessage) => progress.step(run.key, m.step, m.loss, run.spec.train.steps));
@@ -144,6 +169,7 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
       } finally {
         ports.delete(port1);
         port1.close();
+        await claimed.claim.release();
       }
     };
     // `workers` lanes pull runs one at a time, so a stop request reaches runs not yet started.
