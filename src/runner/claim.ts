@@ -2,6 +2,7 @@ import { readFileSync, statSync, utimesSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { isAlive } from '../util/process.js';
 
 /**
  * A run folder's claim, so that two tasks sharing a results folder (a requeued Slurm task, a
@@ -22,14 +23,7 @@ export interface Claim {
 function stale(path: string): boolean {
   try {
     const owner = JSON.parse(readFileSync(path, 'utf8')) as { host: string; pid: number };
-    if (owner.host === hostname()) {
-      try {
-        process.kill(owner.pid, 0);
-        return false;
-      } catch (error) {
-        return (error as NodeJS.ErrnoException).code !== 'EPERM';
-      }
-    }
+    if (owner.host === hostname()) return !isAlive(owner.pid);
     return Date.now() - statSync(path).mtimeMs > STALE_MS;
   } catch {
     return true; // unreadable or half-written: its writer died mid-write

@@ -11,6 +11,10 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+const release = async (c: Awaited<ReturnType<typeof claimRun>>) => {
+  if ('claim' in c) await c.claim.release();
+};
+
 describe('claimRun', () => {
   it('lets one holder at a time claim a run folder, and frees it on release', async () => {
     const run = join(dir, 'a');
@@ -25,14 +29,14 @@ describe('claimRun', () => {
 
   it("takes over a dead owner's claim: a gone process here, a silent one elsewhere", async () => {
     const here = join(dir, 'b');
-    await claimRun(here).then((c) => 'claim' in c && c.claim.release());
+    await release(await claimRun(here));
     await writeFile(join(here, 'claim.json'), JSON.stringify({ host: hostname(), pid: 2 ** 22 + 7 })); // no such process
     const taken = await claimRun(here);
     expect('claim' in taken).toBe(true);
     if ('claim' in taken) await taken.claim.release();
 
     const elsewhere = join(dir, 'c');
-    await claimRun(elsewhere).then((c) => 'claim' in c && c.claim.release());
+    await release(await claimRun(elsewhere));
     const path = join(elsewhere, 'claim.json');
     await writeFile(path, JSON.stringify({ host: 'node-17', pid: 1234 }));
     expect(await claimRun(elsewhere)).toEqual({ heldBy: 'node-17:1234' }); // touched just now: alive

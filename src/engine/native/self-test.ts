@@ -5,6 +5,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../util/fs.js';
+import { isAlive } from '../../util/process.js';
 import type { NativeAddon } from './addon.js';
 
 /**
@@ -107,15 +108,10 @@ export interface SelfTestOptions {
   readonly log?: (line: string) => void;
 }
 
-/** True while the process that wrote `lock` (its pid) is alive. */
+/** True while the process that wrote `lock` (its pid) is alive; an unreadable lock has no owner. */
 async function lockHeld(lock: string): Promise<boolean> {
-  try {
-    process.kill(Number(await readFile(lock, 'utf8')), 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive but another user's; ESRCH (or an unreadable lock): its owner is gone.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  const pid = Number(await readFile(lock, 'utf8').catch(() => ''));
+  return pid > 0 && isAlive(pid);
 }
 
 /**
