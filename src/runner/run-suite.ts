@@ -83,7 +83,8 @@ async function claimResultsDir(dir: string, suite: SuiteFile): Promise<void> {
     }
     return;
   }
-  if (existsSync(dir) && (await readdir(dir)).length > 0) {
+  // Another task may be claiming the same new folder right now: its temp file is no obstacle.
+  if (existsSync(dir) && (await readdir(dir)).some((f) => !/^\..+\.tmp$/.test(f))) {
     throw new UserError(`${dir} exists and is not a coldbench results folder; pass --results <empty or new dir>.`);
   }
   try {

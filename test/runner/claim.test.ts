@@ -59,7 +59,7 @@ describe('two tasks on one results folder at once', () => {
     await writeFile(join(dir, 'suite.json'), JSON.stringify(suite));
     const bin = resolve('bin/coldbench.js');
     const task = () => promisify(execFile)('node', [bin, '--backend', 'wasm', 'run', 'suite.json', '--results', 'shared', '--workers', '1', '--no-progress'], { cwd: dir });
-    const outputs = await Promise.all([task(), task()]);
+    const outputs = await Promise.all([task(), task()]); // both also claim the new results folder at once
     const completed = outputs.flatMap((o) => o.stderr.split('\n').filter((l) => l.startsWith('completed ')));
     // Three runs, each trained by exactly one of the two processes; the other left it (busy) or found it done.
     expect(completed).toHaveLength(3);
