@@ -91,7 +91,8 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   });
-  out(`suite ${suite.name}: ${Object.entries(counts).filter(([, n]) => n).map(([state, n]) => `${n} ${state}`).join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const tally = Object.entries(counts).filter(([, n]) => n).map(([state, n]) => `${n} ${state}`);
+  out(`suite ${suite.name}: ${tally.length > 0 ? tally.join(', ') : 'no runs'} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (counts.stopped || exitCode) {
     process.exitCode = exitCode || 130;
     return;
@@ -153,8 +154,10 @@ function print(rows: object[] | object, json: boolean): void {
 export function buildProgram(out: (line: string) => void = (line) => console.error(line)): Command {
   const program = new Command('coldbench')
     .description('Benchmark harness for Cold Diffusion: train TF.js U-Nets to invert degradations and compare them.')
-    .addOption(new Option('--backend <name>', 'TF.js backend, picked once per process').choices(BACKEND_CHOICES).default('auto'))
-    .addOption(new Option('--threads <n>', 'oneDNN threads per process or suite worker on the native engine').argParser(positiveInt).default(1))
+    .addOption(new Option('--backend <name>', 'TF.js backend, picked once per process').choices(BACKEND_CHOICES).default('auto').env('COLDBENCH_BACKEND'))
+    .addOption(
+      new Option('--threads <n>', 'oneDNN threads per process or suite worker on the native engine').argParser(positiveInt).default(1).env('COLDBENCH_THREADS'),
+    )
     // Parse errors are thrown (CommanderError), and src/cli/index.ts prints them as one line with exit
     // code 2 like every other user error; subcommands inherit both settings.
     .exitOverride()

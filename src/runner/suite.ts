@@ -294,8 +294,14 @@ export function parseShard(text: string): { index: number; count: number } {
   return { index, count };
 }
 
-/** Shard i of n: runs chosen by a hash of their id, so shards are disjoint, cover the suite and ignore order. */
+/**
+ * Shard i of n: the runs sorted by id and dealt round-robin, so shards are disjoint, cover the
+ * suite, ignore order and differ in size by at most one (a hash of the id put 2, 0 and 1 of 3 runs
+ * on three Slurm tasks). A suite that grows between tasks may move a run to another shard; the run
+ * folder's claim (runner/claim.ts) still keeps it from training twice.
+ */
 export function shardRuns(runs: readonly PlannedRun[], shard: { index: number; count: number }): PlannedRun[] {
-  const bucket = (id: string) => createHash('sha256').update(id).digest().readUInt32BE(0) % shard.count;
-  return runs.filter((run) => bucket(run.id) === shard.index - 1);
+  const byId = [...runs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const mine = new Set(byId.filter((_, at) => at % shard.count === shard.index - 1));
+  return runs.filter((run) => mine.has(run));
 }

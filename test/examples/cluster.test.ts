@@ -3,11 +3,19 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 import { parse } from 'yaml';
 
 const run = promisify(execFile);
 
 describe('examples/kubernetes/suite-job.yaml', () => {
+  it("is a valid batch/v1 Job under Kubernetes' own OpenAPI schema (kubernetes-models)", async () => {
+    const job = parse(await readFile('examples/kubernetes/suite-job.yaml', 'utf8'));
+    expect(() => new Job(job).validate()).not.toThrow();
+    // The validator does reject a broken Job: a string where the schema wants an integer.
+    expect(() => new Job({ ...job, spec: { ...job.spec, completions: String(job.spec.completions) } }).validate()).toThrow('data/spec/completions must be integer');
+  });
+
   it('is an Indexed Job whose shard count matches its completions, running coldbench --shard auto', async () => {
     const job = parse(await readFile('examples/kubernetes/suite-job.yaml', 'utf8'));
     expect(job).toMatchObject({ apiVersion: 'batch/v1', kind: 'Job', spec: { completionMode: 'Indexed' } });
@@ -39,7 +47,7 @@ describe('examples/slurm/run-suite.sbatch', () => {
     for (const id of ['0', '1']) await run('bash', ['examples/slurm/run-suite.sbatch', 'experiments/smoke.json'], { env: { ...env, SLURM_ARRAY_TASK_ID: id } });
     const lines = (await readFile(calls, 'utf8')).trim().split('\n');
     expect(lines).toEqual([
-      "sbatch --dependency=afterany:77 --job-name=coldbench-report --cpus-per-task=1 --output=coldbench-report-%j.out --wrap npx coldbench report 'results/smoke'",
+      "sbatch --parsable --dependency=afterany:77 --job-name=coldbench-report --cpus-per-task=1 --output=coldbench-report-%j.out --wrap npx coldbench report 'results/smoke' --out 'reports/smoke'",
       'npx coldbench run experiments/smoke.json --shard auto --results results/smoke --workers 2 --no-progress',
       'npx coldbench run experiments/smoke.json --shard auto --results results/smoke --workers 2 --no-progress',
     ]);
