@@ -62,6 +62,8 @@ export const errors = {
     setTwice: (other: string) => `also set in ${other}; set it in one place`,
     sameRuns: (other: string, key: string) => `repeats run ${key} of ${other}; make the entries differ`,
     measuresNothing: 'restoration and generation are both off, so the runs would measure nothing; turn one on',
+    notRun: (what: string, value: unknown, list: string, values: readonly unknown[]) =>
+      `${what} ${JSON.stringify(value)} is not among ${list} (${values.map((v) => JSON.stringify(v)).join(', ')}), so this comparison would have nothing to judge; add it there or declare one that runs`,
     tooManyRuns: (count: number, max: number) => `expands to ${count.toLocaleString('en')} runs, more than the ${max.toLocaleString('en')} one suite may hold; split it, shrink its grids and seeds, or pass --allow-large`,
     overLimit: (value: number, max: number) => `${value.toLocaleString('en')} is above the limit of ${max.toLocaleString('en')}; fix a typo, or pass --allow-large to run it anyway`,
     sizeNotOffered: (dataset: string, size: number, sizes: readonly number[]) => `size ${size} is not offered by '${dataset}' (sizes: ${sizes.join(', ')})`,

@@ -12,16 +12,21 @@ export interface FeatureStats {
   readonly sigma: Float64Array;
 }
 
-/** μ and Σ (unbiased, N − 1) of [N, d] features, accumulated in float64 (two-pass: centre, then outer products). */
-export function featureStats(features: Features): FeatureStats {
-  const { data, n, dim: d } = featureMatrix(features, 'fid');
+/**
+ * μ and Σ (unbiased, N − 1) of [N, d] features, accumulated in float64 (two-pass: centre, then
+ * outer products); of the rows `rows` (a bootstrap resample, repeats allowed) when given.
+ */
+export function featureStats(features: Features, rows?: ArrayLike<number>): FeatureStats {
+  const { data, n: all, dim: d } = featureMatrix(features, 'fid');
+  const n = rows?.length ?? all;
+  const at = (i: number) => (rows ? rows[i] : i) * d;
   const mu = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) mu[k] += data[i * d + k];
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) mu[k] += data[at(i) + k];
   mu.forEach((v, k) => (mu[k] = v / n));
   const sigma = new Float64Array(d * d);
   const row = new Float64Array(d);
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < d; k++) row[k] = data[i * d + k] - mu[k];
+    for (let k = 0; k < d; k++) row[k] = data[at(i) + k] - mu[k];
     for (let p = 0; p < d; p++) {
       const rp = row[p];
       for (let q = p; q < d; q++) sigma[p * d + q] += rp * row[q];
@@ -40,14 +45,50 @@ export function featureStats(features: Features): FeatureStats {
  * Negative eigenvalues (rounding of a singular Σ) are clipped to 0.
  */
 export function traceSqrtProduct(sigma1: ArrayLike<number>, sigma2: ArrayLike<number>, d: number): number {
-  const e = symmetricEigen(sigma1, d);
-  const s = new Float64Array(d * d); // S = V diag(√λ) Vᵀ
+  return traceSqrtSandwich(psdSqrt(sigma1, d), sigma2, d);
+}
+
+/** S = Σ^½ = V diag(√λ) Vᵀ of a symmetric PSD matrix (negative rounding eigenvalues clipped to 0). */
+function psdSqrt(sigma: ArrayLike<number>, d: number): Float64Array {
+  const e = symmetricEigen(sigma, d);
+  const s = new Float64Array(d * d);
   e.values.forEach((lambda, k) => {
     const r = Math.sqrt(Math.max(lambda, 0));
     for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) s[i * d + j] += r * e.vectors[i * d + k] * e.vectors[j * d + k];
   });
-  const m = mul(mul(s, sigma2, d), s, d);
+  return s;
+}
+
+/** Σ √λ_i of S Σ S: Tr((S²Σ)^½). */
+function traceSqrtSandwich(s: Float64Array, sigma: ArrayLike<number>, d: number): number {
+  const m = mul(mul(s, sigma, d), s, d);
   return symmetricEigen(m, d, false).values.reduce((acc, l) => acc + Math.sqrt(Math.max(l, 0)), 0);
+}
+
+/** A fixed reference for many Fréchet distances: its μ, Tr Σ and Σ^½ computed once. */
+export interface FrechetReference {
+  readonly mu: Float64Array;
+  readonly traceSigma: number;
+  readonly root: Float64Array;
+}
+
+export function frechetReference(stats: FeatureStats): FrechetReference {
+  const d = stats.mu.length;
+  let traceSigma = 0;
+  for (let k = 0; k < d; k++) traceSigma += stats.sigma[k * d + k];
+  return { mu: stats.mu, traceSigma, root: psdSqrt(stats.sigma, d) };
+}
+
+/**
+ * frechetFromStats(μ, Σ, reference) with the reference's square root reused: Tr((ΣΣr)^½) =
+ * Tr((RΣR)^½), R = Σr^½ (ΣΣr = ΣR·R and R·ΣR share their spectrum), so a bootstrap replicate costs
+ * one eigenvalue solve instead of a full decomposition and a solve.
+ */
+export function frechetToReference(stats: Pick<FeatureStats, 'mu' | 'sigma'>, reference: FrechetReference): number {
+  const d = stats.mu.length;
+  let dist = reference.traceSigma;
+  for (let k = 0; k < d; k++) dist += (stats.mu[k] - reference.mu[k]) ** 2 + stats.sigma[k * d + k];
+  return dist - 2 * traceSqrtSandwich(reference.root, stats.sigma, d);
 }
 
 /** Row-major d×d product in float64. */

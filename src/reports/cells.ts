@@ -1,16 +1,14 @@
 import type { Family } from '../degradations/types.js';
 import type { MetricName } from '../metrics/index.js';
 import type { ReportRow } from './rows.js';
-import { best, mean, sampleStd } from './stats.js';
+import { estimate, seedValues, type IntervalMethod } from './intervals.js';
+import { sampleStd } from './stats.js';
 
 /** The family whose degradation is Gaussian noise: the "hot" baseline every cold one is compared with. */
 export const HOT_FAMILY: Family = 'noise';
 
 /** Display order of samplers; unknown ones follow, alphabetically. */
 const SAMPLER_ORDER = ['degraded', 'direct', 'alg1', 'alg2', 'ddim', 'ddpm'];
-
-/** The sampler the paper generates with (Algorithm 2, TACoS), preferred wherever one sampler is shown. */
-const PREFERRED_SAMPLER = 'alg2';
 
 /** One variant × mode × sampler × δ × metric, averaged over seeds. */
 export interface Cell {
@@ -31,9 +29,10 @@ export interface Cell {
   readonly max: number;
   /** Seeds averaged. */
   readonly n: number;
-  /** Error bar: mean ∓ std over seeds; null with one seed. */
+  /** The 95% interval of the mean (see intervals.ts); null where none can be made. */
   readonly lo: number | null;
   readonly hi: number | null;
+  readonly method: IntervalMethod | null;
 }
 
 /** Sorts samplers into display order. */
@@ -52,13 +51,12 @@ export function toCells(rows: readonly ReportRow[]): Cell[] {
   }
   const cells = [...groups.values()].map((g): Cell => {
     const values = g.map((r) => r.value);
-    const [m, s] = [mean(values), sampleStd(values)];
-    const spread = Number.isFinite(s) ? s : null;
+    const s = sampleStd(values);
+    const { mean, lo, hi, method } = estimate(seedValues(g));
     const { variant, name, degradation, family, dataset, mode, sampler, delta, metric } = g[0];
     return {
-      variant, name, degradation, family, dataset, mode, sampler, delta, metric, mean: m, std: spread,
-      min: Math.min(...values), max: Math.max(...values), n: values.length,
-      lo: spread === null ? null : m - spread, hi: spread === null ? null : m + spread,
+      variant, name, degradation, family, dataset, mode, sampler, delta, metric, mean, std: Number.isFinite(s) ? s : null,
+      min: Math.min(...values), max: Math.max(...values), n: values.length, lo, hi, method,
     };
   });
   const order = samplerOrder(cells.map((c) => c.sampler));
@@ -79,29 +77,9 @@ export function variants(cells: readonly Cell[]): Cell[] {
   return [...seen.values()];
 }
 
-/** Algorithm 2 where the mode has it, else the last sampler in display order (never `degraded` unless alone). */
-export function preferredSampler(cells: readonly Cell[], mode: Cell['mode']): string | undefined {
-  const samplers = samplerOrder(pick(cells, { mode }).map((c) => c.sampler));
-  return samplers.includes(PREFERRED_SAMPLER) ? PREFERRED_SAMPLER : samplers.at(-1);
-}
-
-/** Per variant, the generation cell of `metric` with the best mean over samplers and δ (direction from the registry). */
-export function bestGeneration(cells: readonly Cell[], metric: MetricName = 'fid'): Cell[] {
-  const all = pick(cells, { mode: 'generation', metric });
-  return variants(all).flatMap((v) => best(metric, pick(all, { variant: v.variant }), (c) => c.mean) ?? []);
-}
-
-/** Per variant, the δ at which the preferred sampler's generation FID-like is best: where samplers are compared. */
-export function operatingDeltas(cells: readonly Cell[]): Map<string, number> {
-  const sampler = preferredSampler(cells, 'generation');
-  const picked = bestGeneration(pick(cells, { sampler }), 'fid');
-  return new Map(picked.map((c) => [c.variant, c.delta ?? 0]));
-}
-
-/** Generation cells at each variant's operating δ, plus all restoration cells. */
-export function atOperatingDelta(cells: readonly Cell[]): Cell[] {
-  const deltas = operatingDeltas(cells);
-  return cells.filter((c) => c.mode === 'restoration' || (deltas.has(c.variant) && c.delta === deltas.get(c.variant)));
+/** The rows (one per seed) of one variant × mode × sampler × δ × metric: an arm of a comparison. */
+export function armRows(rows: readonly ReportRow[], where: Pick<ReportRow, 'variant' | 'mode' | 'sampler' | 'delta' | 'metric'>): ReportRow[] {
+  return rows.filter((r) => r.variant === where.variant && r.mode === where.mode && r.sampler === where.sampler && r.delta === where.delta && r.metric === where.metric && Number.isFinite(r.value));
 }
 
 /** "a, b and c" (at most `max` items, then "and k more"). */

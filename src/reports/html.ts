@@ -43,7 +43,6 @@ h1 { margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd
 .files, .note { color: #666; font-size: 0.9em; }
 table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; } th { background: #f0f0f0; } td.name, th.name { text-align: left; }
-td.best { font-weight: bold; background: #e8f4e8; }
 .state-errored, .state-diverged { color: #b00; }
 .grid { display: grid; grid-template-columns: auto auto; column-gap: 0.6em; align-items: start; margin: 0.4em 0 1.4em; }
 .labels { display: grid; row-gap: ${GRID_GAP}px; font-size: 0.8em; text-align: right; }
@@ -81,7 +80,7 @@ function tableSection(t: RestorationTable): string {
   const head1 = `<tr><th class="name" rowspan="2">degradation (family)</th>${t.metrics.map((m) => `<th colspan="${t.samplers.length}">${escapeHtml(getMetric(m).label)}</th>`).join('')}</tr>`;
   const head2 = `<tr>${t.metrics.map(() => t.samplers.map((s) => `<th>${escapeHtml(s)}</th>`).join('')).join('')}</tr>`;
   const body = t.rows.map((r) => `<tr><td class="name">${escapeHtml(r.name)} (${escapeHtml(r.family)}, ${escapeHtml(r.dataset)})</td>${r.groups.map((g) =>
-    g.cells.map((c) => `<td${c.best ? ' class="best"' : ''}>${escapeHtml(cellText(c))}</td>`).join('')).join('')}</tr>`).join('\n');
+    g.cells.map((c) => `<td>${escapeHtml(cellText(c))}</td>`).join('')).join('')}</tr>`).join('\n');
   return `<h2 id="table">Restoration table</h2><table>${head1}${head2}${body}</table><p class="caption">${escapeHtml(t.caption)}</p><p class="files">Also as <a href="restoration-table.md">restoration-table.md</a>.</p>`;
 }
 

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
+import { comparisonsOf } from '../results/comparisons.js';
 import { readSuiteResults, type SavedRun } from '../results/read.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { resultsCsv, runDetail, runsCsv } from './csv.js';
 import { reportHtml, type SampleGrid } from './html.js';
-import { buildQ1 } from './q1-gaussian-noise.js';
+import { buildQ1, buildQ1Exploratory } from './q1-gaussian-noise.js';
 import { buildQ2 } from './q2-randomness.js';
 import { buildQ3 } from './q3-gaussianity.js';
 import { buildQ4 } from './q4-samplers.js';
@@ -17,7 +18,7 @@ import type { Chart } from './spec.js';
 import { buildRestorationTable, tableMarkdown } from './table.js';
 
 /** The report's charts, one builder per question, in page order. */
-export const CHARTS: readonly ((data: ReportData) => Chart)[] = [buildQ1, buildQ2, buildQ3, buildQ4, buildQ5];
+export const CHARTS: readonly ((data: ReportData) => Chart)[] = [buildQ1, buildQ2, buildQ3, buildQ4, buildQ5, buildQ1Exploratory];
 
 /** What `writeReport` wrote. */
 export interface ReportSummary {
@@ -68,7 +69,7 @@ async function copySamples(runs: readonly SavedRun[], write: (name: string, data
 export async function writeReport(resultsDir: string, outDir: string): Promise<ReportSummary> {
   const { suite, runs } = await readSuiteResults(resultsDir);
   const counts = countStates(runs);
-  const data = toReportData(suite.suite, runs);
+  const data = toReportData(suite.suite, runs, comparisonsOf(suite.definition));
   const files: string[] = [];
   const write = async (name: string, content: string | Uint8Array) => {
     await writeFileAtomic(join(outDir, name), content);

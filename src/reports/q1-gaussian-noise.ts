@@ -1,49 +1,57 @@
-import { getMetric, isBetter } from '../metrics/index.js';
-import { HOT_FAMILY, bestGeneration, list, toCells, variants, where, type Cell } from './cells.js';
+import type { Comparisons } from '../results/comparisons.js';
+import { armRows, HOT_FAMILY, list, pick, samplerOrder, toCells, variants, where, type Cell } from './cells.js';
 import { fidFloor, floorNote } from './floor.js';
+import { comparisonText, difference, intervalText, methodText } from './intervals.js';
 import type { ReportData } from './rows.js';
-import { barLayers, clippedNote, colour, fenced, makeChart, metricTitle, SPREAD, type Chart } from './spec.js';
-import { best, fmt } from './stats.js';
+import { barLayers, clippedNote, colour, fenced, groupedBars, makeChart, metricTitle, SPREAD, type Chart } from './spec.js';
+import { fmt } from './stats.js';
 
 const QUESTION = 'Q1. Does generation need Gaussian noise?';
 
-function describe(c: Cell): string {
-  return `${c.name} ${fmt(c.mean)} (${where(c)}${c.n > 1 ? `, ± ${fmt(c.std)} over ${c.n} seeds` : ''})`;
+/** The arm a variant is judged at: the hot one for the noise family, the cold one for the rest. */
+const armOf = (c: Pick<Cell, 'family'>, q1: Comparisons['q1']) => (c.family === HOT_FAMILY ? q1.hot : q1.cold);
+
+/** "hot: ddim at δ = 0; cold: alg2 at δ = 0.002". */
+export function q1Arms(q1: Comparisons['q1']): string {
+  return `hot: ${q1.hot.sampler} at δ = ${q1.hot.delta}; cold: ${q1.cold.sampler} at δ = ${q1.cold.delta}`;
 }
 
-/** The caption: best cold vs best hot generation FID-like, how many cold ones beat hot, what is missing. */
-function caption(picked: readonly Cell[], restorationOnly: readonly string[]): string {
-  const hot = best('fid', picked.filter((c) => c.family === HOT_FAMILY), (c) => c.mean);
-  const cold = picked.filter((c) => c.family !== HOT_FAMILY);
-  const bestCold = best('fid', cold, (c) => c.mean);
-  const parts: string[] = [];
-  if (bestCold && hot) {
-    const beating = cold.filter((c) => isBetter(getMetric('fid'), c.mean, hot.mean)).map((c) => c.name);
-    parts.push(`Best cold generation FID-like: ${describe(bestCold)} vs hot ${describe(hot)}.`);
-    parts.push(`${beating.length} of ${cold.length} cold degradations beat the hot baseline${beating.length ? ` (${list(beating)})` : ''}.`);
-  } else if (bestCold) {
-    parts.push(`Best cold generation FID-like: ${describe(bestCold)}. No generation result for the hot baseline (family '${HOT_FAMILY}', e.g. gaussian), so the question stays open: add it to the suite.`);
-  } else if (hot) {
-    parts.push(`Hot baseline: ${describe(hot)}. No cold degradation generated, so there is nothing to compare: add one with a generation prior (blur-generation, pixelate, animorph).`);
+/** The caption: each cold degradation against each hot baseline at the pre-registered arms, with the interval of the difference. */
+function caption(data: ReportData, judged: readonly Cell[], missing: readonly string[], restorationOnly: readonly string[]): string {
+  const { q1 } = data.comparisons;
+  const parts = [`Pre-registered arms (suite comparisons.q1): ${q1Arms(q1)}.`];
+  const hot = judged.filter((c) => c.family === HOT_FAMILY);
+  const cold = judged.filter((c) => c.family !== HOT_FAMILY);
+  const rowsOf = (c: Cell) => armRows(data.rows, { ...c, metric: 'fid' });
+  if (hot.length && cold.length) {
+    for (const h of hot) for (const c of cold) parts.push(`${comparisonText('fid', c.name, h.name, difference(rowsOf(c), rowsOf(h)))}.`);
+  } else if (cold.length) {
+    parts.push(`No hot baseline (family '${HOT_FAMILY}', e.g. gaussian) generated with ${q1.hot.sampler} at δ = ${q1.hot.delta}, so the question stays open: add it to the suite.`);
+  } else if (hot.length) {
+    parts.push(`No cold degradation generated with ${q1.cold.sampler} at δ = ${q1.cold.delta}, so there is nothing to compare: add one with a generation prior (blur-generation, pixelate, animorph).`);
   } else {
-    parts.push('No generation results: the suite has no run that generated (sampling.generation off, or only restoration-only degradations).');
+    parts.push('No generation results at the pre-registered arms.');
   }
-  if (picked.length) parts.push(`Each bar is the best sampler and δ by mean FID-like over seeds${picked.some((c) => c.n > 1) ? `; error bars are ${SPREAD}` : ''}.`);
+  if (judged.length) parts.push(`Bars: ${SPREAD}; ${list(judged.map((c) => `${c.name} ${fmt(c.mean)} ${intervalText(c)}`))} (${methodText({ method: judged[0].method, seeds: judged[0].n })}).`);
+  if (missing.length) parts.push(`Generated, but not at its pre-registered arm: ${list(missing)}.`);
   if (restorationOnly.length) parts.push(`Restoration-only (no prior): ${list(restorationOnly)}.`);
   return parts.join(' ');
 }
 
-/** Generation FID-like per degradation at its best sampler and δ, hot Gaussian first, coloured by family. */
+/** Generation FID-like per degradation at its pre-registered arm (hot first), with 95% intervals and the real-vs-real floor. */
 export function buildQ1(data: ReportData): Chart {
   const cells = toCells(data.rows);
-  const picked = bestGeneration(cells, 'fid');
-  const generated = new Set(picked.map((c) => c.variant));
+  const generation = pick(cells, { mode: 'generation', metric: 'fid' });
+  const { q1 } = data.comparisons;
+  const judged = generation.filter((c) => c.sampler === armOf(c, q1).sampler && c.delta === armOf(c, q1).delta);
+  const generated = new Set(generation.map((c) => c.variant));
+  const missing = variants(generation).filter((c) => !judged.some((j) => j.variant === c.variant)).map((c) => c.name);
   const restorationOnly = variants(cells).filter((c) => !generated.has(c.variant)).map((c) => c.name);
   const families = [...new Set(variants(cells).map((c) => c.family))].sort();
-  const values = fenced(picked.map((c) => ({ ...c, choice: where(c), top: c.hi ?? c.mean })), () => 'all');
+  const values = fenced(judged.map((c) => ({ ...c, choice: where(c), top: c.hi ?? c.mean })), () => 'all');
   const x = { field: 'name', type: 'nominal', title: null, sort: null };
   const floor = fidFloor(data);
-  return makeChart('q1-gaussian-noise', QUESTION, caption(picked, restorationOnly) + floorNote(data) + clippedNote(values), {
+  return makeChart('q1-gaussian-noise', QUESTION, caption(data, judged, missing, restorationOnly) + floorNote(data) + clippedNote(values), {
     data: { values },
     width: { step: 48 },
     height: 220,
@@ -54,4 +62,17 @@ export function buildQ1(data: ReportData): Chart {
       ...(floor ? [{ data: { values: [{ floor: floor.mean }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { field: 'floor', type: 'quantitative' } } }] : []),
     ],
   });
+}
+
+/** Every sampler and δ of generation FID-like: exploratory, labelled so, never the answer. */
+export function buildQ1Exploratory(data: ReportData): Chart {
+  const cells = pick(toCells(data.rows), { mode: 'generation', metric: 'fid' });
+  const deltas = [...new Set(cells.map((c) => c.delta ?? 0))].sort((a, b) => a - b);
+  const panel = (delta: number) => `δ = ${delta}`;
+  const values = fenced(cells.map((c) => ({ ...c, panel: panel(c.delta ?? 0) })), (v) => v.panel);
+  const caption = cells.length
+    ? `Exploratory, not pre-registered: generation FID-like of every sampler at every δ the suite ran. Reading the best bar here as Q1's answer would pick a setting on the evaluation data; Q1 above judges the declared arms (${q1Arms(data.comparisons.q1)}). Bars: ${SPREAD}.${floorNote(data)}${clippedNote(values)}`
+    : 'No generation results.';
+  const spec = groupedBars(values, { samplers: samplerOrder(cells.map((c) => c.sampler)), panels: deltas.map(panel), columns: 1 });
+  return makeChart('q1-exploratory', 'Exploratory: every sampler and δ (generation FID-like)', caption, spec);
 }

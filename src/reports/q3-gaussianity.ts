@@ -1,4 +1,4 @@
-import { bestGeneration, list, pick, preferredSampler, sentence, toCells, variants, type Cell } from './cells.js';
+import { HOT_FAMILY, list, pick, sentence, toCells, variants, type Cell } from './cells.js';
 import type { ReportData } from './rows.js';
 import { colour, makeChart, metricTitle, type Chart } from './spec.js';
 import { fmt, mean, spearman } from './stats.js';
@@ -43,10 +43,13 @@ function rho(points: readonly Point[], panel: string): string {
 export function buildQ3(data: ReportData): Chart {
   const cells = toCells(data.rows);
   const a2 = nonGaussianity(data);
-  const restorationSampler = preferredSampler(cells, 'restoration');
+  // The pre-registered arms: Q5's iterative sampler in restoration, Q1's hot and cold arms in generation.
+  const { q1, q5 } = data.comparisons;
+  const arm = (c: Cell) => (c.family === HOT_FAMILY ? q1.hot : q1.cold);
   const panels: [string, Cell[]][] = [
-    [`restoration, ${restorationSampler ?? 'none'}`, pick(cells, { mode: 'restoration', sampler: restorationSampler, metric: 'fid' })],
-    ['generation, best sampler and δ', bestGeneration(cells, 'fid')],
+    [`restoration, ${q5.iterative}`, pick(cells, { mode: 'restoration', sampler: q5.iterative, metric: 'fid' })],
+    [`generation, ${q1.cold.sampler} δ=${q1.cold.delta} (hot: ${q1.hot.sampler} δ=${q1.hot.delta})`,
+      pick(cells, { mode: 'generation', metric: 'fid' }).filter((c) => c.sampler === arm(c).sampler && c.delta === arm(c).delta)],
   ];
   const points = panels.map(([panel, picked]) => [panel, picked.flatMap((c): Point[] =>
     a2.has(c.variant) ? [{ name: c.name, family: c.family, dataset: c.dataset, panel, a2: a2.get(c.variant)!, fid: c.mean }] : [])] as const);

@@ -1,9 +1,10 @@
-import { floorNote } from './floor.js';
 import type { MetricName } from '../metrics/index.js';
-import { atOperatingDelta, list, pick, preferredSampler, samplerOrder, sentence, toCells, variants, type Cell } from './cells.js';
+import { floorNote } from './floor.js';
+import { armRows, list, pick, samplerOrder, sentence, toCells, variants, type Cell } from './cells.js';
+import { difference, verdict } from './intervals.js';
 import type { ReportData } from './rows.js';
 import { clippedNote, fenced, groupedBars, makeChart, metricTitle, panelTitle, SPREAD, type Chart } from './spec.js';
-import { best, fmt } from './stats.js';
+import { fmt } from './stats.js';
 
 const QUESTION = 'Q4. Algorithm 1 vs Algorithm 2 vs direct';
 
@@ -14,28 +15,38 @@ const PANELS: readonly { mode: Cell['mode']; metric: MetricName }[] = [
   { mode: 'generation', metric: 'fid' },
 ];
 
-/** "restoration FID-like: best sampler per degradation alg2 ×3 (blur 12.1, …), direct ×1 (…)". */
-function winners(cells: readonly Cell[], mode: Cell['mode'], metric: MetricName): string {
+/**
+ * "Restoration FID-like, alg2 against alg1: better for blur (Δ −3.1 [−5.0, −1.2]), worse for none,
+ * not distinguishable for pixelate": each sampler against the pre-registered reference, per
+ * degradation, by whether the 95% interval of the paired difference excludes 0.
+ */
+function against(data: ReportData, cells: readonly Cell[], mode: Cell['mode'], metric: MetricName, reference: string): string {
   const panel = pick(cells, { mode, metric });
-  const wins = new Map<string, string[]>();
-  for (const v of variants(panel)) {
-    const w = best(metric, pick(panel, { variant: v.variant }), (c) => c.mean);
-    if (w) wins.set(w.sampler, [...(wins.get(w.sampler) ?? []), `${w.name} ${fmt(w.mean)}`]);
-  }
-  if (!wins.size) return `${sentence(mode)} ${metricTitle(metric)}: no results.`;
-  const ranked = samplerOrder(wins.keys()).sort((a, b) => wins.get(b)!.length - wins.get(a)!.length);
-  return `${sentence(mode)} ${metricTitle(metric)}, best sampler per degradation: ${ranked.map((s) => `${s} ×${wins.get(s)!.length} (${list(wins.get(s)!)})`).join('; ')}.`;
+  const others = samplerOrder(panel.map((c) => c.sampler)).filter((s) => s !== reference && s !== 'degraded');
+  const sentences = others.flatMap((other) => {
+    const found = { a: [] as string[], b: [] as string[], neither: [] as string[] };
+    for (const v of variants(panel)) {
+      const [ref] = pick(panel, { variant: v.variant, sampler: reference });
+      const [alt] = pick(panel, { variant: v.variant, sampler: other });
+      if (!ref || !alt) continue;
+      const d = difference(armRows(data.rows, ref), armRows(data.rows, alt));
+      found[verdict(metric, d)].push(`${v.name} (Δ ${fmt(d.mean)}${d.lo === null ? '' : ` [${fmt(d.lo)}, ${fmt(d.hi)}]`})`);
+    }
+    const total = found.a.length + found.b.length + found.neither.length;
+    return total ? [`${reference} against ${other}: better for ${list(found.a) || 'none'}; worse for ${list(found.b) || 'none'}; not distinguishable for ${list(found.neither) || 'none'}`] : [];
+  });
+  return sentences.length ? `${sentence(mode)} ${metricTitle(metric)}: ${sentences.join('; ')}.` : `${sentence(mode)} ${metricTitle(metric)}: no sampler to compare with ${reference}.`;
 }
 
-/** FID-like and SSIM per degradation × sampler (the degraded input as the baseline), grouped bars in restoration and generation panels. */
+/** FID-like and SSIM per degradation × sampler (the degraded input as the baseline), generation at the pre-registered δ; each sampler judged against the reference sampler. */
 export function buildQ4(data: ReportData): Chart {
-  const all = toCells(data.rows);
-  const cells = atOperatingDelta(all).filter((c) => PANELS.some((p) => p.mode === c.mode && p.metric === c.metric));
+  const { reference, delta } = data.comparisons.q4;
+  const cells = toCells(data.rows).filter((c) => (c.mode === 'restoration' || c.delta === delta) && PANELS.some((p) => p.mode === c.mode && p.metric === c.metric));
   const values = fenced(cells.map((c) => ({ ...c, panel: panelTitle(c.mode, c.metric) })), (v) => v.panel);
-  const sampler = preferredSampler(all, 'generation');
-  const note = cells.some((c) => c.mode === 'generation') ? ` Generation is shown at each degradation's δ with the best ${sampler} FID-like.` : '';
-  const spread = cells.some((c) => c.n > 1) ? ` Error bars: ${SPREAD}.` : '';
-  const caption = cells.length ? `${PANELS.map((p) => winners(cells, p.mode, p.metric)).join(' ')}${note}${spread}${floorNote(data)}${clippedNote(values)}` : 'No restoration or generation results to compare samplers on.';
+  const head = `Pre-registered (suite comparisons.q4): every sampler against ${reference}, generation at δ = ${delta}; Δ = ${reference} − other with its 95% interval.`;
+  const caption = cells.length
+    ? `${head} ${PANELS.map((p) => against(data, cells, p.mode, p.metric, reference)).join(' ')} Bars: ${SPREAD}.${floorNote(data)}${clippedNote(values)}`
+    : `${head} No restoration results, and no generation at δ = ${delta}, to compare samplers on.`;
   const spec = groupedBars(values, { samplers: samplerOrder(cells.map((c) => c.sampler)), panels: PANELS.map((p) => panelTitle(p.mode, p.metric)), columns: 1 });
   return makeChart('q4-samplers', QUESTION, caption, spec);
 }

@@ -1,5 +1,6 @@
 import type { Family } from '../degradations/types.js';
 import { getMetric, type MetricName } from '../metrics/index.js';
+import { comparisonsOf, type Comparisons } from '../results/comparisons.js';
 import type { SavedRun } from '../results/read.js';
 import type { RunState } from '../results/types.js';
 import type { Floor } from '../worker/evaluate.js';
@@ -34,6 +35,8 @@ export interface ReportRow {
   readonly value: number;
   /** Spread the metric reports itself (KID over subsets), else null. */
   readonly std: number | null;
+  /** Bootstrap replicates over the evaluation images (see MetricRow.boot), else null. */
+  readonly boot: readonly number[] | null;
 }
 
 /** Residual Gaussianity of one completed run at one t. */
@@ -57,6 +60,8 @@ export interface ReportData {
   readonly notRestoration: readonly string[];
   /** The real-vs-real floor each completed run recorded (none in results from before it existed). */
   readonly floors: readonly Floor[];
+  /** The suite's pre-registered comparisons (the paper's defaults where it declares none). */
+  readonly comparisons: Comparisons;
 }
 
 /** Below this share of x0 left in x_T, restoring from x_T is generation (Gaussian and animorph at T). */
@@ -98,7 +103,7 @@ function seedOf(run: SavedRun): number {
 }
 
 /** Tidy rows of every completed run's metrics and Gaussianity, in run-key then file order. */
-export function toReportData(suite: string, runs: readonly SavedRun[]): ReportData {
+export function toReportData(suite: string, runs: readonly SavedRun[], comparisons: Comparisons = comparisonsOf({})): ReportData {
   const names = shortNames([...new Set(runs.map((r) => variantOf(r.config.key)))].sort());
   const rows: ReportRow[] = [];
   const gaussianity: GaussianityReportRow[] = [];
@@ -119,14 +124,14 @@ export function toReportData(suite: string, runs: readonly SavedRun[]): ReportDa
       rows.push({
         suite, key, id, dataset: run.config.spec.dataset, stochastic: deg.stochastic, ...common,
         mode: m.mode, sampler: m.sampler, delta: m.delta, metric: m.metric, label: getMetric(m.metric).label,
-        value: m.value ?? NaN, std: m.std ?? null,
+        value: m.value ?? NaN, std: m.std ?? null, boot: m.boot ?? null,
       });
     }
     for (const g of result.gaussianity) {
       gaussianity.push({ ...common, t: g.t, skewness: g.skewness ?? NaN, excessKurtosis: g.excessKurtosis ?? NaN, andersonDarling: g.andersonDarling ?? NaN });
     }
   }
-  return { rows, gaussianity, notRestoration: [...notRestoration].sort(), floors };
+  return { rows, gaussianity, notRestoration: [...notRestoration].sort(), floors, comparisons };
 }
 
 /** How many runs are in each state. */

@@ -47,7 +47,7 @@ export function panelTitle(mode: Cell['mode'], metric: MetricName): string {
 }
 
 /** What error bars show, for captions. */
-export const SPREAD = 'mean ± std over seeds';
+export const SPREAD = 'mean and 95% interval (t over seeds where there are 3 or more, else a bootstrap over the evaluation images)';
 
 /** Axis title of a value averaged over seeds. */
 export const MEAN = 'mean over seeds';
@@ -55,7 +55,7 @@ export const MEAN = 'mean over seeds';
 /** Field encodings every chart's tooltip carries. */
 export const TOOLTIP = [
   { field: 'name', title: 'degradation' }, { field: 'sampler' }, { field: 'delta', title: 'δ' },
-  { field: 'mean', format: '.4g' }, { field: 'std', format: '.3g' }, { field: 'n', title: 'seeds' },
+  { field: 'mean', format: '.4g' }, { field: 'lo', title: '95% low', format: '.4g' }, { field: 'hi', title: '95% high', format: '.4g' }, { field: 'n', title: 'seeds' },
 ];
 
 /** A colour channel over a fixed domain, so every chart of a report colours the same way. */
@@ -63,7 +63,7 @@ export function colour(field: string, domain: readonly string[], title: string):
   return { field, type: 'nominal', title, scale: { domain: [...domain], scheme: field === 'sampler' ? 'set2' : 'tableau10' } };
 }
 
-/** A rule from `lo` to `hi` (mean ∓ std over seeds), drawn where there are several seeds. */
+/** A rule from `lo` to `hi` (the 95% interval), drawn where there is one. */
 export function errorBar(encoding: Record<string, unknown>, lo = 'lo', hi = 'hi'): Record<string, unknown> {
   return { mark: { type: 'rule', color: '#333' }, encoding: { ...encoding, y: { field: lo, type: 'quantitative' }, y2: { field: hi } } };
 }

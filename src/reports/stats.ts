@@ -1,5 +1,3 @@
-import { getMetric, isBetter } from '../metrics/index.js';
-
 /** Arithmetic mean; NaN for no values. */
 export function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : NaN;
@@ -40,17 +38,6 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
 /** Spearman's rank correlation ρ: Pearson's r of the (tie-averaged) ranks. */
 export function spearman(x: readonly number[], y: readonly number[]): number {
   return pearson(ranks(x), ranks(y));
-}
-
-/** The item whose value is best under the metric's registered direction; first wins ties; non-finite values never win. */
-export function best<T>(metric: string, items: readonly T[], value: (item: T) => number): T | undefined {
-  const descriptor = getMetric(metric);
-  let winner: T | undefined;
-  for (const item of items) {
-    if (!Number.isFinite(value(item))) continue;
-    if (winner === undefined || isBetter(descriptor, value(item), value(winner))) winner = item;
-  }
-  return winner;
 }
 
 /** A number for a caption: about 3 significant digits, no exponent for usual magnitudes. */

@@ -1,11 +1,10 @@
 import { floorNote } from './floor.js';
-import { getMetric, isBetter, type MetricName } from '../metrics/index.js';
-import { pick, samplerOrder, toCells, variants } from './cells.js';
+import { getMetric, type MetricName } from '../metrics/index.js';
+import { armRows, pick, samplerOrder, toCells, variants } from './cells.js';
+import { difference, verdict } from './intervals.js';
 import type { ReportData } from './rows.js';
-import { best, fmt } from './stats.js';
+import { fmt } from './stats.js';
 
-/** Columns of the paper's restoration tables (REFERENCE.md §4): the input, one shot, Algorithm 2. */
-const SAMPLERS = ['degraded', 'direct', 'alg2'];
 const METRICS: readonly MetricName[] = ['fid', 'ssim', 'psnr'];
 
 /** One number of the table. */
@@ -13,9 +12,9 @@ export interface TableCell {
   readonly sampler: string;
   /** Mean over seeds; NaN when not measured. */
   readonly mean: number;
-  readonly std: number | null;
-  /** Best of its row's metric group, by the metric's registered direction. */
-  readonly best: boolean;
+  /** Its 95% interval (intervals.ts), null where none can be made. */
+  readonly lo: number | null;
+  readonly hi: number | null;
 }
 
 /** One degradation: a group of sampler columns per metric. */
@@ -34,42 +33,51 @@ export interface RestorationTable {
   readonly caption: string;
 }
 
-/** `12.3 ± 0.4`, or `12.3` with one seed, or `–` when missing. */
+/** `12.3 [11.1, 13.5]`, or `12.3` without an interval, or `–` when missing. */
 export function cellText(c: TableCell): string {
-  return Number.isFinite(c.mean) ? `${fmt(c.mean)}${c.std === null ? '' : ` ± ${fmt(c.std)}`}` : '–';
+  return Number.isFinite(c.mean) ? `${fmt(c.mean)}${c.lo === null || c.hi === null ? '' : ` [${fmt(c.lo)}, ${fmt(c.hi)}]`}` : '–';
 }
 
-/** Restoration FID-like, SSIM and PSNR per degradation: degraded input, direct, Algorithm 2; mean (± std) over seeds, best per row and metric marked. */
+/**
+ * Restoration FID-like, SSIM and PSNR per degradation: degraded input, one shot, the iterative
+ * sampler (suite comparisons.q5); mean over seeds with its 95% interval. No cell is marked best:
+ * the caption judges the pre-registered pair by the interval of its paired difference.
+ */
 export function buildRestorationTable(data: ReportData): RestorationTable {
+  const { iterative, oneShot } = data.comparisons.q5;
+  const shown = ['degraded', oneShot, iterative];
   const cells = pick(toCells(data.rows), { mode: 'restoration' });
-  const samplers = samplerOrder(cells.map((c) => c.sampler)).filter((s) => SAMPLERS.includes(s));
+  const samplers = samplerOrder(cells.map((c) => c.sampler)).filter((s) => shown.includes(s));
   const rows = variants(cells).map((v): TableRow => ({
     name: v.name, family: v.family, dataset: v.dataset,
-    groups: METRICS.map((metric) => {
-      const found = samplers.map((sampler) => pick(cells, { variant: v.variant, metric, sampler })[0]);
-      const winner = best(metric, found.filter((c) => c !== undefined), (c) => c.mean);
-      return { metric, cells: found.map((c, i) => ({ sampler: samplers[i], mean: c?.mean ?? NaN, std: c?.std ?? null, best: c !== undefined && c === winner })) };
-    }),
+    groups: METRICS.map((metric) => ({
+      metric,
+      cells: samplers.map((sampler) => {
+        const c = pick(cells, { variant: v.variant, metric, sampler })[0];
+        return { sampler, mean: c?.mean ?? NaN, lo: c?.lo ?? null, hi: c?.hi ?? null };
+      }),
+    })),
   }));
-  const wins = METRICS.map((metric, g) => {
-    const pairs = rows.map((r) => r.groups[g].cells).map((cs) => [cs.find((c) => c.sampler === 'alg2'), cs.find((c) => c.sampler === 'direct')] as const)
-      .filter(([a, d]) => a && d && Number.isFinite(a.mean) && Number.isFinite(d.mean));
-    return `${getMetric(metric).label} ${pairs.filter(([a, d]) => isBetter(getMetric(metric), a!.mean, d!.mean)).length} of ${pairs.length}`;
+  const verdicts = METRICS.map((metric) => {
+    const tally = { a: 0, b: 0, neither: 0 };
+    for (const v of variants(cells)) {
+      const [a, b] = [iterative, oneShot].map((sampler) => armRows(data.rows, { variant: v.variant, mode: 'restoration', sampler, delta: null, metric }));
+      if (a.length && b.length) tally[verdict(metric, difference(a, b))]++;
+    }
+    return `${getMetric(metric).label}: better for ${tally.a}, worse for ${tally.b}, not distinguishable for ${tally.neither}`;
   });
   const left = data.notRestoration.length
     ? ` Left out: ${data.notRestoration.join(', ')}, whose x_T keeps < 1% of x0 (restoring it is generation).`
     : '';
   const caption = (rows.length
-    ? `Restoration from x_T, mean over seeds (± sample std where several). Bold: best in its row and metric, by the metric's registered direction. Algorithm 2 beats direct on ${wins.join(', ')} degradations.`
+    ? `Restoration from x_T: mean over seeds [95% interval]. ${iterative} against ${oneShot} (pre-registered, suite comparisons.q5), by the 95% interval of the paired difference per degradation: ${verdicts.join('; ')}.`
     : 'No restoration results.') + left + (rows.length ? floorNote(data) : '');
   return { samplers, metrics: METRICS, rows, caption };
 }
 
-/** The table as GitHub Markdown, best values in bold. */
+/** The table as GitHub Markdown. */
 export function tableMarkdown(t: RestorationTable): string {
   const head = ['degradation (family)', ...t.metrics.flatMap((m) => t.samplers.map((s) => `${getMetric(m).label} ${s}`))];
-  const lines = [head, head.map(() => '---'), ...t.rows.map((r) => [
-    `${r.name} (${r.family})`, ...r.groups.flatMap((g) => g.cells.map((c) => (c.best ? `**${cellText(c)}**` : cellText(c)))),
-  ])];
+  const lines = [head, head.map(() => '---'), ...t.rows.map((r) => [`${r.name} (${r.family})`, ...r.groups.flatMap((g) => g.cells.map(cellText))])];
   return `${lines.map((l) => `| ${l.join(' | ')} |`).join('\n')}\n\n${t.caption}\n`;
 }

@@ -8,6 +8,7 @@ import { UserError, errors } from '../errors.js';
 import { UNET_PRESETS } from '../model/unet.js';
 import { RESULTS_FORMAT } from '../results/types.js';
 import { SAMPLERS } from '../sampling/samplers.js';
+import { comparisonsSchema } from '../results/comparisons.js';
 import { FEATURE_NET_DEFAULTS, type FeatureNetSpec } from '../train/feature-net.js';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../train/train.js';
 import { seedFrom } from '../util/rng.js';
@@ -95,6 +96,8 @@ export const suiteSchema = z.object({
   seeds: z.array(z.number().int().nonnegative()).min(1),
   grid: gridSchema.default({}),
   degradations: z.array(degradationSchema).min(1),
+  /** Pre-registered comparisons: which sampler and δ each question's arms are judged at. */
+  comparisons: comparisonsSchema.prefault({}),
 }).strict();
 export type Suite = z.output<typeof suiteSchema>;
 export type SuiteDegradation = Suite['degradations'][number];
@@ -148,6 +151,32 @@ export async function loadSuite(path: string, options: ValidateOptions = {}): Pr
   return validateSuite(json.value, path, options);
 }
 
+/** Where a comparison names a sampler or a δ, as paths under `comparisons`. */
+const COMPARISON_FIELDS: readonly [readonly string[], 'sampler' | 'δ'][] = [
+  [['q1', 'hot', 'sampler'], 'sampler'], [['q1', 'hot', 'delta'], 'δ'], [['q1', 'cold', 'sampler'], 'sampler'], [['q1', 'cold', 'delta'], 'δ'],
+  [['q2', 'sampler'], 'sampler'], [['q2', 'cold'], 'δ'], [['q2', 'broken'], 'δ'],
+  [['q4', 'reference'], 'sampler'], [['q4', 'delta'], 'δ'], [['q5', 'iterative'], 'sampler'], [['q5', 'oneShot'], 'sampler'],
+];
+
+/**
+ * What a suite declares in `comparisons` must judge something it runs: each sampler it names
+ * among sampling.samplers, each δ among sampling.deltas. The defaults (the paper's arms) are not
+ * held to this, written out or not (a saved suite.json holds them written out): the report says
+ * which declared arm a suite did not run.
+ */
+function checkComparisons(suite: Suite, fail: (path: Path, problem: string) => never): void {
+  const samplers: readonly unknown[] = suite.sampling.samplers ?? SAMPLING_DEFAULTS.samplers;
+  const deltas: readonly unknown[] = suite.sampling.deltas ?? SAMPLING_DEFAULTS.deltas;
+  const defaults = comparisonsSchema.parse({});
+  const at = (root: unknown, path: readonly string[]) => path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], root);
+  for (const [path, kind] of COMPARISON_FIELDS) {
+    const value = at(suite.comparisons, path);
+    if (value === at(defaults, path)) continue;
+    const [list, name] = kind === 'sampler' ? [samplers, 'sampling.samplers'] : [deltas, 'sampling.deltas'];
+    if (!list.includes(value)) fail(['comparisons', ...path], errors.suite.notRun(kind, value, name, list));
+  }
+}
+
 /** Validates a parsed suite: the schema, then names, sizes, parameters and run uniqueness; `source` prefixes errors. */
 export interface ValidateOptions {
   /** Lift LIMITS (but the name's): `coldbench run --allow-large`. */
@@ -199,6 +228,7 @@ export function validateSuite(json: unknown, source: string, options: ValidateOp
   noRepeats(suite.sampling.samplers ?? [], ['sampling', 'samplers']);
   noRepeats(suite.sampling.deltas ?? [], ['sampling', 'deltas']);
   noRepeats(suite.seeds, ['seeds']);
+  checkComparisons(suite, fail);
   for (const [path, values] of Object.entries(suite.grid) as [string, unknown[]][]) {
     const [section, field] = path.split('.') as [Section, string];
     if (Object.hasOwn(suite[section], field)) fail(['grid', path], errors.suite.setTwice(`${section}.${field}`));

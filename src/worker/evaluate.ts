@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { frechetFromStats, featureStats, kid, diversity, sharpness, meanPixelScores, ssim, type FeatureStats, type MetricName } from '../metrics/index.js';
+import {
+  bootstrapIndices, diversity, featureStats, frechetFromStats, frechetReference, frechetToReference, kid, laplacianEnergy, laplacianEnergyPerImage,
+  pixelScores, resampledDiversity, resampledMeans, ssimPerImage, type FeatureStats, type FrechetReference, type MetricName,
+} from '../metrics/index.js';
 import { toEightBit } from '../metrics/images.js';
 import type { SamplerName } from '../sampling/samplers.js';
 import type { FeatureNet } from '../train/feature-net.js';
@@ -16,6 +19,11 @@ export interface MetricRow {
   readonly value: number;
   /** Spread where the metric has one (KID over subsets). */
   readonly std?: number;
+  /**
+   * Bootstrap replicates over the sample set's images (Reference.resamples; 6 significant digits):
+   * the metric recomputed on each resample. Every metric but KID has them.
+   */
+  readonly boot?: number[];
 }
 
 /** Features of `images` as saved 8-bit images would give them (clamped and quantised). */
@@ -34,13 +42,31 @@ function embedEightBit(net: FeatureNet, images: tf.Tensor4D): tf.Tensor2D {
 export interface Reference {
   readonly images: tf.Tensor4D;
   readonly stats: FeatureStats;
+  readonly frechet: FrechetReference;
   readonly features: tf.Tensor2D;
   readonly net: FeatureNet;
+  /** Laplacian energy of `images`: sharpness's denominator. */
+  readonly energy: number;
+  /** Bootstrap resamples of a sample set's positions (see bootstrapIndices), one list per repetition. */
+  readonly resamples: readonly Int32Array[];
 }
 
-export function makeReference(images: tf.Tensor4D, all: tf.Tensor4D, net: FeatureNet): Reference {
+/** The reference of a repetition; `rng` (from its evaluation seed) draws the bootstrap resamples. */
+export function makeReference(images: tf.Tensor4D, all: tf.Tensor4D, net: FeatureNet, rng: Rng): Reference {
   const features = embedEightBit(net, all);
-  return { images, features, stats: featureStats(features), net };
+  const stats = featureStats(features);
+  return {
+    images, features, stats, frechet: frechetReference(stats), net, energy: laplacianEnergy(images),
+    resamples: bootstrapIndices(images.shape[0], rng),
+  };
+}
+
+/** Replicates as stored: 6 significant digits (the interval needs no more; result.json stays small). */
+const stored = (values: number[]) => values.map((v) => Number(v.toPrecision(6)));
+function mean(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i];
+  return total / values.length;
 }
 
 /** A number drawn several times: its mean and sample standard deviation. */
@@ -100,26 +126,31 @@ export function evaluate(
   truth?: tf.Tensor4D,
 ): MetricRow[] {
   const features = embedEightBit(reference.net, samples);
+  const resamples = samples.shape[0] === reference.images.shape[0] ? reference.resamples : [];
   const kidResult = kid(features, reference.features, { rng: new Rng(seedFrom('kid', where.mode, where.sampler, String(where.delta))) });
   const rows: MetricRow[] = [];
+  const matrix = { data: features.dataSync(), dim: features.shape[1] };
   if (frechetDefined(samples.shape[0], reference)) {
-    const stats = featureStats(features);
-    rows.push({ ...where, metric: 'fid', value: frechetFromStats(stats.mu, stats.sigma, reference.stats.mu, reference.stats.sigma) });
+    const stats = featureStats(matrix);
+    const boot = resamples.map((rows) => frechetToReference(featureStats(matrix, rows), reference.frechet));
+    rows.push({ ...where, metric: 'fid', value: frechetFromStats(stats.mu, stats.sigma, reference.stats.mu, reference.stats.sigma), boot: stored(boot) });
   }
+  const energy = laplacianEnergyPerImage(samples);
   rows.push(
     { ...where, metric: 'kid', value: kidResult.mean, std: kidResult.std },
-    { ...where, metric: 'diversity', value: diversity(features) },
-    { ...where, metric: 'sharpness', value: sharpness(samples, reference.images) },
+    { ...where, metric: 'diversity', value: diversity(features), boot: stored(resampledDiversity(matrix, resamples)) },
+    { ...where, metric: 'sharpness', value: mean(energy) / reference.energy, boot: stored(resampledMeans(energy, resamples).map((e) => e / reference.energy)) },
   );
   features.dispose();
   if (truth) {
-    const pixel = meanPixelScores(samples, truth);
-    rows.push(
-      { ...where, metric: 'l1', value: pixel.l1 },
-      { ...where, metric: 'rmse', value: pixel.rmse },
-      { ...where, metric: 'psnr', value: pixel.psnr },
-      { ...where, metric: 'ssim', value: ssim(samples, truth) },
-    );
+    const pixel = pixelScores(samples, truth);
+    const perImage = { l1: pixel.l1, rmse: pixel.rmse, psnr: pixel.psnr, ssim: ssimPerImage(samples, truth) };
+    for (const metric of ['l1', 'rmse', 'psnr', 'ssim'] as const) {
+      const values = perImage[metric];
+      // PSNR is +∞ for an exact copy: no interval around an infinite mean.
+      const boot = values.every(Number.isFinite) ? stored(resampledMeans(values, resamples)) : undefined;
+      rows.push({ ...where, metric, value: mean(values), ...(boot && { boot }) });
+    }
   }
   return rows;
 }

@@ -185,7 +185,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     const evaluation = new Rng(spec.evaluationSeed);
     const x0 = batchTensor(data.test, evaluation.fork('eval-images').permutation(data.test.n).slice(0, count));
     const allTest = batchTensor(data.test, Int32Array.from({ length: data.test.n }, (_, i) => i));
-    const reference: Reference = makeReference(x0, allTest, net);
+    const reference: Reference = makeReference(x0, allTest, net, evaluation.fork('bootstrap'));
     allTest.dispose();
     const noise = drawNoise(deg, x0.shape, params, evaluation.fork('eval-noise'), heldOutAssets);
     tensors.push(x0, reference.features, ...Object.values(noise));

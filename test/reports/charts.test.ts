@@ -11,14 +11,15 @@ import { buildQ5 } from '../../src/reports/q5-sharpness.js';
 import { compileSpec } from '../../src/reports/render.js';
 import { toReportData, type ReportData } from '../../src/reports/rows.js';
 import { buildRestorationTable, cellText, tableMarkdown } from '../../src/reports/table.js';
-import { syntheticResults } from './fixture.js';
+import { comparisonsOf } from '../../src/results/comparisons.js';
+import { COMPARISONS, syntheticResults } from './fixture.js';
 
 let dir: string;
 let data: ReportData;
 
 beforeAll(async () => {
   dir = await syntheticResults();
-  data = toReportData('synthetic', (await readSuiteResults(dir)).runs);
+  data = toReportData('synthetic', (await readSuiteResults(dir)).runs, comparisonsOf({ comparisons: COMPARISONS }));
 });
 afterAll(() => rm(dirname(dir), { recursive: true, force: true }));
 
@@ -26,7 +27,7 @@ afterAll(() => rm(dirname(dir), { recursive: true, force: true }));
 const values = (spec: object) => (spec as { data: { values: Record<string, unknown>[] } }).data.values;
 
 describe('every chart', () => {
-  const empty: ReportData = { rows: [], gaussianity: [], notRestoration: [], floors: [] };
+  const empty: ReportData = { rows: [], gaussianity: [], notRestoration: [], floors: [], comparisons: comparisonsOf({}) };
   it.each(CHARTS.map((build) => [build.name, build]))('%s compiles with vega-lite without warnings, on data and on no data', (_name, build) => {
     for (const d of [data, empty]) {
       const chart = build(d);
@@ -62,90 +63,103 @@ describe('the real-vs-real floor', () => {
   });
 });
 
-describe('captions state the findings in numbers', () => {
-  it('Q1: best cold vs hot generation FID-like, with the spread over seeds', () => {
+/** Bootstrap half-width of the fixture's 2-seed means: 1.96 × k (fixture BOOT_K). */
+const Z = 1.959963984540054;
+
+describe('captions state the pre-registered findings with 95% intervals', () => {
+  const boot = 'bootstrap over evaluation images, 2 seeds (training-seed spread not included)';
+
+  it('Q1: each cold degradation against the hot baseline, at the declared arms only', () => {
     const chart = buildQ1(data);
-    expect(chart.caption).toContain('Best cold generation FID-like: blur 41.2 (alg2, δ=0.05, ± 1.41 over 2 seeds) vs hot gaussian 35.0 (alg2, δ=0, ± 1.41 over 2 seeds).');
-    expect(chart.caption).toContain('0 of 2 cold degradations beat the hot baseline.');
+    expect(chart.caption).toContain('Pre-registered arms (suite comparisons.q1): hot: alg2 at δ = 0; cold: alg2 at δ = 0.05.');
+    // blur alg2 δ=0.05 is 41.2, gaussian alg2 δ=0 is 35 in both seeds' mean; both alg2 (k = 1), so
+    // the paired replicates differ by exactly 6.2: an interval of width 0.
+    expect(chart.caption).toContain(`gaussian beats blur on FID-like (blur − gaussian: Δ = 6.20, 95% CI [6.20, 6.20]; ${boot}).`);
+    expect(chart.caption).toContain('gaussian beats pixelate on FID-like (pixelate − gaussian: Δ = 20.0');
     expect(chart.caption).toContain('Restoration-only (no prior): inpaint.');
+    // Pixelate's best bar would be δ = 0 (50); the declared arm is δ = 0.05 (55): no best-of.
     expect(values(chart.spec).map((v) => [v.name, v.mean, v.sampler, v.delta])).toEqual([
-      ['gaussian', 35, 'alg2', 0], ['blur', 41.2, 'alg2', 0.05], ['pixelate', 50, 'alg2', 0],
+      ['gaussian', 35, 'alg2', 0], ['blur', 41.2, 'alg2', 0.05], ['pixelate', 55, 'alg2', 0.05],
     ]);
-    expect(values(chart.spec)[0].std).toBeCloseTo(Math.SQRT2, 12);
+    expect(values(chart.spec)[0].lo).toBeCloseTo(35 - Z, 9); // k = 1 for alg2
+    expect(values(chart.spec)[0].hi).toBeCloseTo(35 + Z, 9);
   });
 
-  it('Q2: FID-like and diversity from δ = 0 to the largest δ', () => {
+  it('Q2: the declared broken-symmetry δ against δ = 0, on FID-like and diversity', () => {
     const { caption } = buildQ2(data);
-    expect(caption).toContain('With alg2, raising the start noise from δ = 0 (cold, perfect symmetry) to δ = 0.05');
-    expect(caption).toContain('improves FID-like for 1 of 2 cold degradations (blur 60.0 → 41.2 and pixelate 50.0 → 55.0)');
-    expect(caption).toContain('Diversity for 1 of 2 cold degradations (blur 1.00 → 5.00 and pixelate 3.00 → 2.00)');
-    expect(caption).toContain('Hot gaussian: FID-like 35.0 → 35.0.');
+    expect(caption).toContain('Pre-registered (suite comparisons.q2): alg2 at δ = 0.05 (broken symmetry) against δ = 0 (perfect symmetry).');
+    expect(caption).toContain('blur δ=0.05 beats δ=0 on FID-like (blur δ=0.05 − δ=0: Δ = -18.8, 95% CI [-18.8, -18.8]');
+    expect(caption).toContain('blur δ=0.05 beats δ=0 on Diversity (blur δ=0.05 − δ=0: Δ = 4.00');
+    expect(caption).toContain('δ=0 beats pixelate δ=0.05 on FID-like (pixelate δ=0.05 − δ=0: Δ = 5.00');
   });
 
-  it('Q3: Spearman ρ of mean A² against FID-like, per panel', () => {
+  it('Q3: Spearman ρ of mean A² against FID-like, per panel, at the declared arms', () => {
     const chart = buildQ3(data);
     // Reference: restoration alg2 FID-like 50, 60, 70, 80 against A² 1, 10, 100, 1000: perfectly ordered.
     expect(chart.caption).toContain('Restoration, alg2: Spearman ρ(A², FID-like) = 1.00 over 4 degradations.');
-    // Reference: generation FID-like 35, 50, 41.2 against A² 1, 10, 100: the 3-point case of stats.test.ts, ρ = 0.5.
-    expect(chart.caption).toContain('Generation, best sampler and δ: Spearman ρ(A², FID-like) = 0.50 over 3 degradations.');
+    // Reference: generation FID-like 35, 55, 41.2 (gaussian, pixelate, blur) against A² 1, 10, 100: ranks 1,3,2 → ρ = 0.5.
+    expect(chart.caption).toContain('Spearman ρ(A², FID-like) = 0.50 over 3 degradations.');
     expect(chart.caption).toContain('Most Gaussian residual: gaussian (A² 1.00); least: inpaint (A² 1000).');
     expect(values(chart.spec)).toHaveLength(7);
   });
 
-  it('Q4: the best sampler per degradation and panel', () => {
+  it('Q4: every sampler against the reference, by the interval of the paired difference', () => {
     const { caption } = buildQ4(data);
-    expect(caption).toContain('Restoration FID-like (lower is better), best sampler per degradation: alg2 ×4 (gaussian 50.0, blur 70.0, inpaint 80.0 and pixelate 60.0).');
-    expect(caption).toContain('Restoration SSIM (higher is better), best sampler per degradation: direct ×4');
-    expect(caption).toContain('Generation FID-like (lower is better), best sampler per degradation: alg2 ×3');
+    expect(caption).toContain('Pre-registered (suite comparisons.q4): every sampler against alg2, generation at δ = 0.05');
+    // FID-like alg2 − direct = −10 with replicate std |1 − 2| = 1: [−11.96, −8.04], alg2 better.
+    expect(caption).toContain('Restoration FID-like (lower is better): alg2 against direct: better for gaussian (Δ -10.0 [-12.0, -8.04])');
+    // SSIM alg2 − direct = −0.1 with std 1: the interval holds 0.
+    expect(caption).toContain('Restoration SSIM (higher is better): alg2 against direct: better for none; worse for none; not distinguishable for gaussian');
+    expect(caption).toContain('Generation FID-like (lower is better): alg2 against direct: better for gaussian');
   });
 
-  it('Q5: iterative vs one-shot sharpness (target from the registry) and FID-like', () => {
+  it('Q5: the iterative sampler against one shot, sharpness judged by its distance from the target', () => {
     const chart = buildQ5(data);
-    expect(chart.caption).toContain('Restoration: alg2 vs direct, Sharpness better for 4 of 4 (gaussian 0.900 vs 0.400');
-    expect(chart.caption).toContain('FID-like better for 4 of 4');
-    expect(chart.caption).toContain('Generation: alg2 vs direct, Sharpness better for 3 of 3');
+    expect(chart.caption).toContain('Pre-registered (suite comparisons.q5): alg2 against direct.');
+    expect(chart.caption).toContain('on Sharpness (distance from 1)');
+    expect(chart.caption).toContain('Generation (δ = 0.05):');
     expect(chart.caption).toContain(`dashed line: ${METRICS.sharpness.target}`);
     expect(values(chart.spec).filter((v) => v.metric === 'sharpness').every((v) => v.target === METRICS.sharpness.target)).toBe(true);
   });
 });
 
-describe('metric direction comes from the registry', () => {
-  it('Q1 picks the minimum FID-like, and the maximum once the registry says higher is better', () => {
-    const fid = METRICS.fid as { higherIsBetter: boolean | null };
-    expect(buildQ1(data).caption).toContain('Best cold generation FID-like: blur 41.2');
-    fid.higherIsBetter = true;
-    try {
-      // Reference: the largest cold mean is blur direct at δ=0, 60 + 20 = 80.
-      expect(buildQ1(data).caption).toContain('Best cold generation FID-like: blur 80.0 (direct, δ=0,');
-    } finally {
-      fid.higherIsBetter = false;
-    }
-  });
-
-  it('the restoration table marks the min FID-like and the max SSIM and PSNR', () => {
+describe('the restoration table', () => {
+  it('gives each mean its interval, marks no best cell, and judges the declared pair', () => {
     const table = buildRestorationTable(data);
     expect(table.samplers).toEqual(['degraded', 'direct', 'alg2']);
     expect(table.rows.map((r) => r.name)).toEqual(['gaussian', 'blur', 'inpaint', 'pixelate']);
-    const [fid, ssim, psnr] = table.rows[0].groups;
-    expect(fid.cells.filter((c) => c.best).map((c) => c.sampler)).toEqual(['alg2']);
-    expect(ssim.cells.filter((c) => c.best).map((c) => c.sampler)).toEqual(['direct']);
-    expect(psnr.cells.filter((c) => c.best).map((c) => c.sampler)).toEqual(['direct']);
-    expect(cellText(fid.cells[2])).toBe('50.0 ± 1.41');
-    expect(table.caption).toContain('Algorithm 2 beats direct on FID-like 4 of 4, SSIM 0 of 4, PSNR 0 of 4 degradations.');
-    expect(tableMarkdown(table)).toContain('| gaussian (noise) | 100 ± 1.41 | 60.0 ± 1.41 | **50.0 ± 1.41** | 0.300 ± 0 | **0.700 ± 0** | 0.600 ± 0 |');
+    const [fid] = table.rows[0].groups;
+    expect(cellText(fid.cells[2])).toBe(`50.0 [${(50 - Z).toFixed(1)}, ${(50 + Z).toFixed(1)}]`);
+    expect(table.caption).toContain('alg2 against direct (pre-registered, suite comparisons.q5)');
+    expect(table.caption).toContain('FID-like: better for 4, worse for 0, not distinguishable for 0; SSIM: better for 0, worse for 0, not distinguishable for 4');
+    expect(tableMarkdown(table)).toContain('| gaussian (noise) | 100 [92.2, 108] | 60.0 [56.1, 63.9] | 50.0 [48.0, 52.0] |');
+    expect(tableMarkdown(table)).not.toContain('**');
+  });
+});
+
+describe('the exploratory panel', () => {
+  it('shows every sampler and δ, labelled as not pre-registered', () => {
+    const chart = CHARTS.at(-1)!(data);
+    expect(chart.name).toBe('q1-exploratory');
+    expect(chart.caption).toContain('Exploratory, not pre-registered');
+    expect(values(chart.spec)).toHaveLength(3 * 3 * 2); // gaussian, blur, pixelate × 3 samplers × 2 δ
   });
 });
 
 describe('captions say what is missing', () => {
-  const without = (keep: (r: ReportData['rows'][number]) => boolean): ReportData => ({ rows: data.rows.filter(keep), gaussianity: data.gaussianity, notRestoration: [], floors: [] });
+  const without = (keep: (r: ReportData['rows'][number]) => boolean): ReportData => ({ ...data, rows: data.rows.filter(keep), notRestoration: [], floors: [] });
 
   it('Q1 without the hot baseline, and with no generation at all', () => {
-    expect(buildQ1(without((r) => r.family !== 'noise')).caption).toContain('No generation result for the hot baseline');
-    expect(buildQ1(without((r) => r.mode === 'restoration')).caption).toContain('No generation results');
+    expect(buildQ1(without((r) => r.family !== 'noise')).caption).toContain("No hot baseline (family 'noise', e.g. gaussian) generated with alg2 at δ = 0");
+    expect(buildQ1(without((r) => r.mode === 'restoration')).caption).toContain('No generation results at the pre-registered arms.');
+  });
+
+  it('Q1 names what generated but not at its declared arm', () => {
+    expect(buildQ1(without((r) => !(r.degradation === 'blur' && r.delta === 0.05))).caption).toContain('Generated, but not at its pre-registered arm: blur.');
   });
 
   it('Q2 with a single δ', () => {
-    expect(buildQ2(without((r) => r.delta !== 0.05)).caption).toContain('Generation ran only at δ = 0; add both 0');
+    expect(buildQ2(without((r) => r.delta !== 0.05)).caption).toContain('The suite generated only at δ = 0; add 0 and 0.05 to sampling.deltas');
   });
 
   it('Q3 with fewer than 3 degradations', () => {

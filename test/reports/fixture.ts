@@ -45,7 +45,21 @@ export const RESTORATION = {
 } as const;
 const GEN_SHARPNESS = { direct: 0.3, alg1: 0.5, alg2: 0.8 } as const;
 
-interface Row { mode: string; sampler: string; delta: number | null; metric: string; value: number | null; std?: number }
+interface Row { mode: string; sampler: string; delta: number | null; metric: string; value: number | null; std?: number; boot?: number[] }
+
+/**
+ * Bootstrap replicates of every row but KID: value + k·(−1, 0, 1), k by sampler, so a mean's
+ * bootstrap std is k and two samplers' paired difference has std |k_a − k_b| (0 within one sampler).
+ */
+export const BOOT_K: Record<string, number> = { degraded: 4, direct: 2, alg1: 3, alg2: 1 };
+const withBoot = (r: Row): Row => (r.metric === 'kid' || r.value === null ? r : { ...r, boot: [-1, 0, 1].map((o) => r.value! + BOOT_K[r.sampler] * o) });
+
+/** The fixture suite's pre-registered comparisons: the samplers and δ it ran. */
+export const COMPARISONS = {
+  q1: { hot: { sampler: 'alg2', delta: 0 }, cold: { sampler: 'alg2', delta: 0.05 } },
+  q2: { sampler: 'alg2', cold: 0, broken: 0.05 },
+  q4: { reference: 'alg2', delta: 0.05 },
+};
 
 function metricRows(name: Name, seed: number): Row[] {
   const d = DEGRADATIONS[name];
@@ -77,7 +91,7 @@ function metricRows(name: Name, seed: number): Row[] {
       }
     }
   }
-  return rows;
+  return rows.map(withBoot);
 }
 
 /** Rows of a completed run in results.csv: restoration 4 samplers × 8 metrics, generation 3 samplers × 2 δ × 4 metrics. */
@@ -112,7 +126,7 @@ export async function syntheticResults(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'coldbench-report-'));
   const dir = join(root, 'synthetic');
   await mkdir(dir);
-  await writeFile(join(dir, 'suite.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'synthetic', definition: { name: 'synthetic', description: 'Hand-made numbers for the report tests.' } }));
+  await writeFile(join(dir, 'suite.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'synthetic', definition: { name: 'synthetic', description: 'Hand-made numbers for the report tests.', comparisons: COMPARISONS } }));
   for (const name of Object.keys(DEGRADATIONS) as Name[]) {
     for (const seed of SEEDS) {
       const gaussianity = [

@@ -44,7 +44,7 @@ describe('toReportData', () => {
     expect(row).toEqual({
       suite: 'synthetic', key: 'blur[seed=1,steps=5]', variant: 'blur[steps=5]', name: 'blur', id: 'cc1000000000', dataset: 'digits',
       degradation: 'blur', family: 'blur', stochastic: false, seed: 1, mode: 'generation', sampler: 'alg2', delta: 0.05,
-      metric: 'fid', label: 'FID-like', value: 41.2 + 0 + 1, std: null,
+      metric: 'fid', label: 'FID-like', value: 41.2 + 0 + 1, std: null, boot: [41.2, 42.2, 43.2], // fixture: value + k·(−1, 0, 1), k = 1 for alg2
     });
     const kid = data.rows.find((r) => r.degradation === 'gaussian' && r.metric === 'kid' && r.mode === 'restoration');
     expect(kid).toMatchObject({ label: 'KID', std: 0.5, delta: null, stochastic: true, family: 'noise' });

@@ -1,4 +1,4 @@
-import { best, fmt, quantile, ranks, spearman, upperFence } from '../../src/reports/stats.js';
+import { fmt, quantile, ranks, spearman, upperFence } from '../../src/reports/stats.js';
 
 describe('spearman', () => {
   it('is 1 for perfectly ordered data and −1 for reversed', () => {
@@ -21,18 +21,6 @@ describe('spearman', () => {
     expect(spearman([1, 1, 1], [1, 2, 3])).toBeNaN();
     expect(spearman([1], [2])).toBeNaN();
   });
-});
-
-describe('best (direction from the metric registry)', () => {
-  const values = [0.2, 1.3, 0.9, NaN, 0.4];
-  it('picks the minimum for a lower-is-better metric', () => expect(best('fid', values, (v) => v)).toBe(0.2));
-  it('picks the maximum for a higher-is-better metric', () => expect(best('ssim', values, (v) => v)).toBe(1.3));
-  it('picks the value closest to the target for sharpness (target 1)', () => expect(best('sharpness', values, (v) => v)).toBe(0.9));
-  it('never picks a non-finite value and keeps the first of a tie', () => {
-    expect(best('fid', [NaN, Infinity], (v) => v)).toBeUndefined();
-    expect(best('fid', [{ v: 1, i: 0 }, { v: 1, i: 1 }], (x) => x.v)?.i).toBe(0);
-  });
-  it('refuses an unknown metric with a suggestion', () => expect(() => best('fidd', [1], (v) => v)).toThrow("Did you mean 'fid'?"));
 });
 
 describe('fmt, quantile, upperFence', () => {

@@ -10,7 +10,7 @@ import { RESULTS_FORMAT } from '../../src/results/types.js';
 import { CSV_COLUMNS, RUNS_COLUMNS, writeReport, type ReportSummary } from '../../src/reports/index.js';
 import { CSV_ROWS, ERROR, parseCsv, syntheticResults } from './fixture.js';
 
-const CHART_NAMES = ['q1-gaussian-noise', 'q2-randomness', 'q3-gaussianity', 'q4-samplers', 'q5-sharpness'];
+const CHART_NAMES = ['q1-gaussian-noise', 'q2-randomness', 'q3-gaussianity', 'q4-samplers', 'q5-sharpness', 'q1-exploratory'];
 
 /** Every file under `dir`, by relative path. */
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
@@ -94,8 +94,9 @@ describe('writeReport', () => {
     expect(html).toContain(ERROR);
     expect(html).toContain('Hand-made numbers for the report tests.');
     for (const name of CHART_NAMES) expect(html).toContain(`<img src="${name}.svg"`);
-    expect(html).toContain('Best cold generation FID-like: blur 41.2');
-    expect(html).toContain('<td class="best">50.0 ± 1.41</td>');
+    expect(html).toContain('gaussian beats blur on FID-like (blur − gaussian: Δ = 6.20');
+    expect(html).toContain('<td>50.0 [48.0, 52.0]</td>'); // alg2 restoration FID-like, bootstrap 50 ± 1.96 (fixture k = 1)
+    expect(html).not.toContain('class="best"'); // no cell is picked as best on the evaluation data
     expect(html).toContain('src="samples/blur-cc0000000000-restoration.png"');
     expect(html).toContain('<span>x0 (real)</span><span>x_T (degraded)</span><span>direct</span><span>alg1</span><span>alg2</span>');
   });

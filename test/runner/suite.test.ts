@@ -72,7 +72,11 @@ describe('expandSuite', () => {
 describe('validateSuite', () => {
   it('rejects each kind of bad input with one located line and exit code 2', () => {
     const cases: [() => unknown, string][] = [
-      [bad({ extra: 1 }), 'mini.json: extra: unknown key (known: name, description, dataset, model, train, sampling, features, seeds, grid, degradations)'],
+      [bad({ extra: 1 }), 'mini.json: extra: unknown key (known: name, description, dataset, model, train, sampling, features, seeds, grid, degradations, comparisons)'],
+      // Pre-registered comparisons must judge what the suite runs (default samplers direct, alg1, alg2; δ 0, 0.002).
+      [bad({ comparisons: { q1: { cold: { sampler: 'ddpm', delta: 0 } } } }), 'mini.json: comparisons.q1.cold.sampler: sampler "ddpm" is not among sampling.samplers ("direct", "alg1", "alg2"), so this comparison would have nothing to judge; add it there or declare one that runs'],
+      [bad({ comparisons: { q4: { delta: 0.05 } } }), 'mini.json: comparisons.q4.delta: δ 0.05 is not among sampling.deltas (0, 0.002), so this comparison would have nothing to judge; add it there or declare one that runs'],
+      [bad({ comparisons: { q3: {} } }), 'mini.json: comparisons.q3: unknown key (known: q1, q2, q4, q5)'],
       [bad({ train: { lrr: 1 } }), 'mini.json: train.lrr: unknown key (known: steps, batch, lr, loss, emaHorizon, emaStart, emaEvery, clipNorm, checkpointEvery)'],
       [blurWith({ grid: { sigmaa: [1] } }), 'mini.json: degradations[0].grid.sigmaa: unknown key (known: steps, radius, sigma, growth, circular)'],
       [bad({ degradations: [{ name: 'blur', param: {} }] }), 'mini.json: degradations[0].param: unknown key (known: name, dataset, params, grid)'],

@@ -89,6 +89,23 @@ describe('one run: train, sample, measure', () => {
     expect(floor.std).toBeGreaterThan(0);
   });
 
+  it('carries bootstrap replicates for every metric but KID, centred on the value', () => {
+    if (result.state !== 'completed') throw new Error(`run ${result.state}`);
+    for (const row of result.metrics) {
+      if (row.metric === 'kid') {
+        expect(row.boot).toBeUndefined();
+        continue;
+      }
+      expect(row.boot).toHaveLength(100); // BOOTSTRAP_DRAWS
+      const mean = row.boot!.reduce((s, x) => s + x, 0) / row.boot!.length;
+      const se = Math.sqrt(row.boot!.reduce((s, x) => s + (x - mean) ** 2, 0) / 99);
+      // Per-image means: the mean of 100 replicates is within 4 of its standard errors (se/10) of the
+      // value. (FID-like and diversity replicates are biased by the repeated images a resample holds.)
+      if (['l1', 'rmse', 'psnr', 'ssim', 'sharpness'].includes(row.metric)) expect(Math.abs(mean - row.value)).toBeLessThan(0.4 * se + 1e-9);
+      expect(se).toBeGreaterThan(0);
+    }
+  });
+
   it('gives no Fréchet number where the sample set is not larger than the feature dimension', async () => {
     const small: RunSpec = { ...spec, key: 'blur[small]', train: { ...spec.train, steps: 20 }, sampling: { ...spec.sampling, count: 40, samplers: ['direct'] } };
     const out = await runOne(small, { dir: join(dir, 'small'), featureCache: join(dir, 'features') });
