@@ -50,6 +50,9 @@ export interface GaussianityReportRow {
   readonly skewness: number;
   readonly excessKurtosis: number;
   readonly andersonDarling: number;
+  /** FID-like and L1 of the one-shot restoration from x_t (NaN where not measured). */
+  readonly restorationFid: number;
+  readonly restorationL1: number;
 }
 
 /** Everything the charts are built from. */
@@ -128,7 +131,10 @@ export function toReportData(suite: string, runs: readonly SavedRun[], compariso
       });
     }
     for (const g of result.gaussianity) {
-      gaussianity.push({ ...common, t: g.t, skewness: g.skewness ?? NaN, excessKurtosis: g.excessKurtosis ?? NaN, andersonDarling: g.andersonDarling ?? NaN });
+      gaussianity.push({
+        ...common, t: g.t, skewness: g.skewness ?? NaN, excessKurtosis: g.excessKurtosis ?? NaN, andersonDarling: g.andersonDarling ?? NaN,
+        restorationFid: g.restoration?.fid ?? NaN, restorationL1: g.restoration?.l1 ?? NaN,
+      });
     }
   }
   return { rows, gaussianity, notRestoration: [...notRestoration].sort(), floors, comparisons };

@@ -21,9 +21,15 @@ import { Rng, seedFrom } from '../util/rng.js';
 import { evaluate, makeReference, realFloor, type Floor, type MetricRow, type Reference } from './evaluate.js';
 import type { RunSpec } from './spec.js';
 
-/** Gaussianity of the residual x_t − x0 at one step (report Q3's x-axis). */
+/**
+ * One severity t of a degradation (report Q3): how Gaussian its residual is, and how well the
+ * one-shot R(x_t, t) restores from there. The residual is x_t − x0, and for mix degradations
+ * x_t − √ᾱ_t·x0, their noise term alone (x_t − x0 would add −(1 − √ᾱ_t)·x0, a digit's shape).
+ */
 export interface GaussianityRow extends Gaussianity {
   readonly t: number;
+  /** FID-like (null where the sample set is too small for one) and L1 of R(x_t, t) against x0; absent without restoration. */
+  readonly restoration?: { readonly fid: number | null; readonly l1: number };
 }
 
 /** What the samples were compared with. */
@@ -134,15 +140,42 @@ function sampleChunked(name: SamplerName, restore: Restorer, deg: Degradation, p
   return x0;
 }
 
-/** Residual statistics of D(x0, t) − x0 at evenly spaced t in 1..T. */
-function gaussianity(deg: Degradation, params: ParamValues, x0: tf.Tensor4D, noise: Noise, count: number, rng: Rng): GaussianityRow[] {
+/** R(x, t) over `x` in chunks of 128 images. */
+function restoreChunked(restore: Restorer, x: tf.Tensor4D, t: number): tf.Tensor4D {
+  const parts: tf.Tensor4D[] = [];
+  for (let start = 0; start < x.shape[0]; start += 128) {
+    parts.push(tf.tidy(() => restore(tf.slice(x, start, Math.min(128, x.shape[0] - start)), t)));
+  }
+  const out = tf.concat(parts, 0);
+  tf.dispose(parts);
+  return out;
+}
+
+/**
+ * Residual statistics (see GaussianityRow) at evenly spaced t in 1..T and, given `restoration`,
+ * the one-shot restoration's FID-like and L1 at each of them.
+ */
+export function gaussianity(
+  deg: Degradation, params: ParamValues, x0: tf.Tensor4D, noise: Noise, count: number, rng: Rng,
+  restoration?: { restore: Restorer; reference: Reference },
+): GaussianityRow[] {
   const T = params.steps as number;
+  const alphaBar = deg.alphaBar?.(params);
   const steps = [...new Set(Array.from({ length: count }, (_, i) => Math.max(1, Math.round(((i + 1) * T) / count))))];
   return steps.map((t) => {
-    const residual = tf.tidy(() => tf.sub(degrade(deg, x0, t, params, noise), x0));
+    const xt = degrade(deg, x0, t, params, noise);
+    const residual = tf.tidy(() => tf.sub(xt, alphaBar ? tf.mul(x0, Math.sqrt(alphaBar[t])) : x0));
     const stats = residualGaussianity(residual, rng.fork(t));
     residual.dispose();
-    return { t, ...stats };
+    let scores: GaussianityRow['restoration'];
+    if (restoration) {
+      const x0hat = restoreChunked(restoration.restore, xt, t);
+      const rows = evaluate(x0hat, restoration.reference, { mode: 'restoration', sampler: 'direct', delta: null }, x0);
+      x0hat.dispose();
+      scores = { fid: rows.find((r) => r.metric === 'fid')?.value ?? null, l1: rows.find((r) => r.metric === 'l1')!.value };
+    }
+    xt.dispose();
+    return { t, ...stats, ...(scores && { restoration: scores }) };
   });
 }
 
@@ -233,7 +266,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
 
     return {
       state: 'completed', metrics, losses: outcome.losses,
-      gaussianity: gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity')),
+      gaussianity: gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity'), spec.sampling.restoration ? { restore, reference } : undefined),
       featureNet: { hash: net.hash, weights: net.weights, objective: net.objective, testAccuracy: net.testAccuracy },
       evaluation: { images: count, referenceImages: data.test.n, floor, starts, x0ShareAtT: x0ShareAtT(deg, params) }, rawRestoration,
     };

@@ -93,14 +93,15 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
     expect(caption).toContain('δ=0 beats pixelate δ=0.05 on FID-like (pixelate δ=0.05 − δ=0: Δ = 5.00');
   });
 
-  it('Q3: Spearman ρ of mean A² against FID-like, per panel, at the declared arms', () => {
+  it('Q3: Spearman ρ with its interval, over severities in restoration and over degradations in generation', () => {
     const chart = buildQ3(data);
-    // Reference: restoration alg2 FID-like 50, 60, 70, 80 against A² 1, 10, 100, 1000: perfectly ordered.
-    expect(chart.caption).toContain('Restoration, alg2: Spearman ρ(A², FID-like) = 1.00 over 4 degradations.');
-    // Reference: generation FID-like 35, 55, 41.2 (gaussian, pixelate, blur) against A² 1, 10, 100: ranks 1,3,2 → ρ = 0.5.
-    expect(chart.caption).toContain('Spearman ρ(A², FID-like) = 0.50 over 3 degradations.');
-    expect(chart.caption).toContain('Most Gaussian residual: gaussian (A² 1.00); least: inpaint (A² 1000).');
-    expect(values(chart.spec)).toHaveLength(7);
+    // Reference (by hand): 8 severities, A² ranks 1.5,1.5,3.5,3.5,5.5,5.5,7.5,7.5 against FID-like
+    // 10,50 | 20,60 | 30,70 | 40,80 (ranks 1,5,2,6,3,7,4,8): ρ = 20/√(40·42) = 0.48795; Bonett–Wright
+    // interval tanh(atanh ρ ± 1.96·√((1 + ρ²/2)/5)) = [−0.375, 0.898].
+    expect(chart.caption).toContain('Restoration from x_t, one shot (FID-like): Spearman ρ(A², FID-like) = 0.49 (95% CI [-0.37, 0.90]) over 8 severities.');
+    // Generation FID-like 35, 55, 41.2 (gaussian, pixelate, blur) against A² 1, 10, 100: ranks 1,3,2 → ρ = 0.5; 3 points, no interval.
+    expect(chart.caption).toContain('Generation at the declared arms (FID-like): Spearman ρ(A², FID-like) = 0.50 (no interval below 4 points) over 3 degradations.');
+    expect(values(chart.spec)).toHaveLength(8 + 3);
   });
 
   it('Q4: every sampler against the reference, by the interval of the paired difference', () => {
@@ -164,6 +165,6 @@ describe('captions say what is missing', () => {
 
   it('Q3 with fewer than 3 degradations', () => {
     const caption = buildQ3(without((r) => r.degradation === 'blur' || r.degradation === 'gaussian')).caption;
-    expect(caption).toContain('Restoration, alg2: 2 degradations with both numbers; ρ needs at least 3.');
+    expect(caption).toContain('Generation at the declared arms (FID-like): 2 points with both numbers; ρ needs at least 3.');
   });
 });

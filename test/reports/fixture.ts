@@ -131,8 +131,11 @@ export async function syntheticResults(): Promise<string> {
     for (const seed of SEEDS) {
       const gaussianity = [
         { t: 0, skewness: null, excessKurtosis: null, andersonDarling: null, n: 100 },
-        { t: 1, skewness: 0, excessKurtosis: 0, andersonDarling: DEGRADATIONS[name].a2, n: 100 },
-        { t: 5, skewness: 0, excessKurtosis: 0, andersonDarling: DEGRADATIONS[name].a2, n: 100 },
+        // One-shot restoration from x_t: FID-like = the degradation's offset + 10·t, L1 = 0.01·t.
+        ...[1, 5].map((t) => ({
+          t, skewness: 0, excessKurtosis: 0, andersonDarling: DEGRADATIONS[name].a2, n: 100,
+          restoration: { fid: DEGRADATIONS[name].restorationOffset + 10 * t, l1: 0.01 * t },
+        })),
       ];
       await writeRun(dir, name, seed, { state: 'completed', metrics: metricRows(name, seed), gaussianity, featureNet: { hash: 'abc', objective: 'labels', testAccuracy: 0.9 }, finalLoss: 0.1 });
     }

@@ -7,7 +7,12 @@ import { FEATURE_NET_DEFAULTS } from '../../src/train/feature-net.js';
 import { loadDataset } from '../../src/data/index.js';
 import { getDegradation, resolveParams } from '../../src/degradations/index.js';
 import { cosineAlphaBar } from '../../src/degradations/schedules.js';
-import { runOne, x0ShareAtT, type RunResult } from '../../src/worker/run.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { residualGaussianity } from '../../src/analysis/gaussianity.js';
+import { batchTensor } from '../../src/data/batch.js';
+import { degrade, drawNoise } from '../../src/degradations/degrade.js';
+import { Rng } from '../../src/util/rng.js';
+import { gaussianity, runOne, x0ShareAtT, type RunResult } from '../../src/worker/run.js';
 import { SAMPLING_DEFAULTS, type RunSpec } from '../../src/worker/spec.js';
 import { useWasmEngine } from '../helpers/engine.js';
 
@@ -139,6 +144,27 @@ describe('one run: train, sample, measure', () => {
     expect(x0ShareAtT(gaussian, resolveParams(gaussian))).toBeLessThan(3e-4);
     expect(x0ShareAtT(getDegradation('blur'), resolveParams(getDegradation('blur')))).toBeNull();
     if (result.state === 'completed') expect(result.evaluation.x0ShareAtT).toBeNull(); // the blur run
+  });
+
+  it('measures the residual of a mix degradation without its x0 term, and one-shot restoration at each severity', async () => {
+    // Gaussian on real digits at t = T = 50 (cosine schedule): x_t − √ᾱ_t·x0 is √(1 − ᾱ_t)·ε, a
+    // normal sample, so its A² is small (scipy's 5% critical value is 0.787); x_t − x0 adds
+    // −(1 − √ᾱ_t)·x0, the digits' bimodal pixels, and is far from normal.
+    const gaussian = getDegradation('gaussian');
+    const params = resolveParams(gaussian, { steps: 50 });
+    const data = await loadDataset('digits', { size: 32 });
+    const x0 = batchTensor(data.test, Int32Array.from({ length: 64 }, (_, i) => i));
+    const noise = drawNoise(gaussian, x0.shape, params, new Rng(1));
+    const [row] = gaussianity(gaussian, params, x0, noise, 1, new Rng(2));
+    expect(row.t).toBe(50);
+    expect(row.andersonDarling).toBeLessThan(0.787);
+    const naive = residualGaussianity(tf.sub(degrade(gaussian, x0, 50, params, noise), x0) as tf.Tensor4D, new Rng(2).fork(50));
+    expect(naive.andersonDarling).toBeGreaterThan(5);
+    // The run's own rows carry R(x_t, t)'s restoration scores at each severity.
+    if (result.state !== 'completed') throw new Error(`run ${result.state}`);
+    expect(result.gaussianity.every((g) => g.restoration !== undefined && Number.isFinite(g.restoration.l1))).toBe(true);
+    // Milder blur restores better: L1 at t = 1 below L1 at t = T.
+    expect(result.gaussianity[0].restoration!.l1).toBeLessThan(result.gaussianity.at(-1)!.restoration!.l1);
   });
 
   it('saves sample grids and a checkpoint', () => {
