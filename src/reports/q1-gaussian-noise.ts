@@ -1,6 +1,6 @@
 import type { Comparisons } from '../results/comparisons.js';
 import { armRows, HOT_FAMILY, list, pick, samplerOrder, toCells, variants, where, type Cell } from './cells.js';
-import { fidFloor, floorNote } from './floor.js';
+import { fidFloor, floorNote, unjudged } from './floor.js';
 import { comparisonText, difference, intervalText, methodText } from './intervals.js';
 import type { ReportData } from './rows.js';
 import { barLayers, clippedNote, colour, fenced, groupedBars, makeChart, metricTitle, SPREAD, type Chart } from './spec.js';
@@ -24,7 +24,7 @@ function caption(data: ReportData, judged: readonly Cell[], missing: readonly st
   const cold = judged.filter((c) => c.family !== HOT_FAMILY);
   const rowsOf = (c: Cell) => armRows(data.rows, { ...c, metric: 'fid' });
   if (hot.length && cold.length) {
-    for (const h of hot) for (const c of cold) parts.push(`${comparisonText('fid', c.name, h.name, difference(rowsOf(c), rowsOf(h)))}.`);
+    for (const h of hot) for (const c of cold) parts.push(`${comparisonText('fid', c.name, h.name, difference(rowsOf(c), rowsOf(h)), unjudged(data, 'fid'))}.`);
   } else if (cold.length) {
     parts.push(`No hot baseline (family '${HOT_FAMILY}', e.g. gaussian) generated with ${q1.hot.sampler} at δ = ${q1.hot.delta}, so the question stays open: add it to the suite.`);
   } else if (hot.length) {

@@ -1,5 +1,6 @@
 import type { MetricName } from '../metrics/index.js';
 import { armRows, HOT_FAMILY, pick, toCells, variants, type Cell } from './cells.js';
+import { unjudged } from './floor.js';
 import { comparisonText, difference } from './intervals.js';
 import type { ReportData } from './rows.js';
 import { colour, errorBar, makeChart, MEAN, metricTitle, SPREAD, TOOLTIP, type Chart } from './spec.js';
@@ -17,7 +18,7 @@ function caption(data: ReportData, cells: readonly Cell[]): string {
   const lines = variants(cells.filter((c) => c.family !== HOT_FAMILY)).flatMap((v) => METRICS.flatMap((metric) => {
     const at = (delta: number) => armRows(data.rows, { variant: v.variant, mode: 'generation', sampler, delta, metric });
     const [a, b] = [at(broken), at(cold)];
-    return a.length && b.length ? [`${comparisonText(metric, `${v.name} δ=${broken}`, `δ=${cold}`, difference(a, b))}.`] : [];
+    return a.length && b.length ? [`${comparisonText(metric, `${v.name} δ=${broken}`, `δ=${cold}`, difference(a, b), unjudged(data, metric))}.`] : [];
   }));
   // Every prior draws x_T at random (a GMM fitted to D(x0, T), a held-out animal, Gaussian noise):
   // δ = 0 is the paper's "no added noise", not one start repeated; the caption says so.

@@ -44,7 +44,7 @@ function rho(points: readonly Point[], panel: string, what: string, unit: string
   const r = spearmanInterval(points.map((p) => p.a2), points.map((p) => p.quality));
   const interval = r.lo === null ? (points.length < 4 ? ' (no interval below 4 points)' : '') : ` (95% CI [${r.lo.toFixed(2)}, ${r.hi!.toFixed(2)}])`;
   const datasets = [...new Set(points.map((p) => p.dataset))].sort();
-  const mixed = datasets.length > 1 ? ` (mixes datasets ${list(datasets)}, whose FID-like values are not comparable)` : '';
+  const mixed = datasets.length > 1 ? ` (mixes datasets ${list(datasets)}, whose ${what} values are not comparable)` : '';
   return `${sentence(panel)}: Spearman ρ(A², ${what}) = ${Number.isFinite(r.rho) ? r.rho.toFixed(2) : 'undefined (a constant side)'}${interval} over ${points.length} ${unit}${mixed}.`;
 }
 

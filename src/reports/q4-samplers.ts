@@ -1,5 +1,5 @@
 import type { MetricName } from '../metrics/index.js';
-import { floorNote } from './floor.js';
+import { floorNote, unjudged } from './floor.js';
 import { armRows, list, pick, samplerOrder, sentence, toCells, variants, type Cell } from './cells.js';
 import { difference, verdict } from './intervals.js';
 import type { ReportData } from './rows.js';
@@ -24,14 +24,16 @@ function against(data: ReportData, cells: readonly Cell[], mode: Cell['mode'], m
   const panel = pick(cells, { mode, metric });
   const others = samplerOrder(panel.map((c) => c.sampler)).filter((s) => s !== reference && s !== 'degraded');
   const sentences = others.flatMap((other) => {
-    const found = { a: [] as string[], b: [] as string[], neither: [] as string[] };
+    const reason = unjudged(data, metric);
+    const found = { a: [] as string[], b: [] as string[], neither: [] as string[], unjudged: [] as string[] };
     for (const v of variants(panel)) {
       const [ref] = pick(panel, { variant: v.variant, sampler: reference });
       const [alt] = pick(panel, { variant: v.variant, sampler: other });
       if (!ref || !alt) continue;
       const d = difference(armRows(data.rows, ref), armRows(data.rows, alt));
-      found[verdict(metric, d)].push(`${v.name} (Δ ${fmt(d.mean)}${d.lo === null ? '' : ` [${fmt(d.lo)}, ${fmt(d.hi)}]`})`);
+      found[reason ? 'unjudged' : verdict(metric, d)].push(`${v.name} (Δ ${fmt(d.mean)}${d.lo === null ? '' : ` [${fmt(d.lo)}, ${fmt(d.hi)}]`})`);
     }
+    if (found.unjudged.length) return [`${reference} against ${other}, not judged at ${reason}: ${list(found.unjudged)}`];
     const total = found.a.length + found.b.length + found.neither.length;
     return total ? [`${reference} against ${other}: better for ${list(found.a) || 'none'}; worse for ${list(found.b) || 'none'}; not distinguishable for ${list(found.neither) || 'none'}`] : [];
   });

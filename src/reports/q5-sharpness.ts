@@ -1,5 +1,6 @@
 import { getMetric, type MetricName } from '../metrics/index.js';
 import { armRows, pick, samplerOrder, sentence, toCells, variants, type Cell } from './cells.js';
+import { unjudged } from './floor.js';
 import { comparisonText, difference } from './intervals.js';
 import type { ReportData } from './rows.js';
 import { clippedNote, fenced, groupedBars, makeChart, panelTitle, SPREAD, type Chart } from './spec.js';
@@ -18,7 +19,7 @@ export function buildQ5(data: ReportData): Chart {
   const findings = MODES.flatMap((mode) => {
     const parts = METRICS.flatMap((metric) => variants(pick(cells, { mode, metric })).flatMap((v) => {
       const [a, b] = [iterative, oneShot].map((sampler) => pick(cells, { mode, metric, variant: v.variant, sampler })[0]);
-      return a && b ? [comparisonText(metric, `${v.name} ${iterative}`, oneShot, difference(armRows(data.rows, a), armRows(data.rows, b)))] : [];
+      return a && b ? [comparisonText(metric, `${v.name} ${iterative}`, oneShot, difference(armRows(data.rows, a), armRows(data.rows, b)), unjudged(data, metric))] : [];
     }));
     return parts.length ? [`${sentence(mode)}${mode === 'generation' ? ` (δ = ${delta})` : ''}: ${parts.join('; ')}.`] : [];
   });

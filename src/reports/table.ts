@@ -1,4 +1,4 @@
-import { floorNote } from './floor.js';
+import { floorNote, unjudged } from './floor.js';
 import { getMetric, type MetricName } from '../metrics/index.js';
 import { armRows, pick, samplerOrder, toCells, variants } from './cells.js';
 import { difference, verdict } from './intervals.js';
@@ -59,6 +59,8 @@ export function buildRestorationTable(data: ReportData): RestorationTable {
     })),
   }));
   const verdicts = METRICS.map((metric) => {
+    const reason = unjudged(data, metric);
+    if (reason) return `${getMetric(metric).label}: not judged at ${reason}`;
     const tally = { a: 0, b: 0, neither: 0 };
     for (const v of variants(cells)) {
       const [a, b] = [iterative, oneShot].map((sampler) => armRows(data.rows, { variant: v.variant, mode: 'restoration', sampler, delta: null, metric }));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  bootstrapIndices, diversity, featureStats, frechetFromStats, frechetReference, frechetToReference, kid, laplacianEnergy, laplacianEnergyPerImage,
+  bootstrapIndices, diversity, featureStats, frechetFromStats, frechetReference, frechetReplicates, kid, laplacianEnergy, laplacianEnergyPerImage,
   pixelScores, resampledDiversity, resampledMeans, ssimPerImage, type FeatureStats, type FrechetReference, type MetricName,
 } from '../metrics/index.js';
 import { toEightBit } from '../metrics/images.js';
@@ -115,6 +115,18 @@ export function realFloor(other: (indices: Int32Array) => tf.Tensor4D, otherCoun
   return { n, ...(fids.length > 0 && { fid: spread(fids) }), kid: spread(kids) };
 }
 
+/** FID-like (null where undefined at this N) and mean L1 of restored images: what Q3 needs per severity, without the rest. */
+export function restorationScores(samples: tf.Tensor4D, reference: Reference, truth: tf.Tensor4D): { fid: number | null; l1: number } {
+  let fid: number | null = null;
+  if (frechetDefined(samples.shape[0], reference)) {
+    const features = embedEightBit(reference.net, samples);
+    const stats = featureStats(features);
+    features.dispose();
+    fid = frechetFromStats(stats.mu, stats.sigma, reference.stats.mu, reference.stats.sigma);
+  }
+  return { fid, l1: mean(pixelScores(samples, truth).l1) };
+}
+
 /**
  * All metrics of a sample set: distribution metrics (FID-like, KID, diversity, sharpness) against
  * the reference, and, where `truth` is given (restoration), per-image L1/RMSE/PSNR/SSIM.
@@ -132,7 +144,7 @@ export function evaluate(
   const matrix = { data: features.dataSync(), dim: features.shape[1] };
   if (frechetDefined(samples.shape[0], reference)) {
     const stats = featureStats(matrix);
-    const boot = resamples.map((rows) => frechetToReference(featureStats(matrix, rows), reference.frechet));
+    const boot = frechetReplicates(matrix, resamples, reference.frechet);
     rows.push({ ...where, metric: 'fid', value: frechetFromStats(stats.mu, stats.sigma, reference.stats.mu, reference.stats.sigma), boot: stored(boot) });
   }
   const energy = laplacianEnergyPerImage(samples);

@@ -18,7 +18,7 @@ import { train } from '../train/train.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { gridToPng } from '../util/image.js';
 import { Rng, seedFrom } from '../util/rng.js';
-import { evaluate, makeReference, realFloor, type Floor, type MetricRow, type Reference } from './evaluate.js';
+import { evaluate, makeReference, realFloor, restorationScores, type Floor, type MetricRow, type Reference } from './evaluate.js';
 import type { RunSpec } from './spec.js';
 
 /**
@@ -170,9 +170,8 @@ export function gaussianity(
     let scores: GaussianityRow['restoration'];
     if (restoration) {
       const x0hat = restoreChunked(restoration.restore, xt, t);
-      const rows = evaluate(x0hat, restoration.reference, { mode: 'restoration', sampler: 'direct', delta: null }, x0);
+      scores = restorationScores(x0hat, restoration.reference, x0);
       x0hat.dispose();
-      scores = { fid: rows.find((r) => r.metric === 'fid')?.value ?? null, l1: rows.find((r) => r.metric === 'l1')!.value };
     }
     xt.dispose();
     return { t, ...stats, ...(scores && { restoration: scores }) };

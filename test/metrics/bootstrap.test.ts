@@ -1,6 +1,6 @@
 import { bootstrapIndices, resampledDiversity, resampledMeans } from '../../src/metrics/bootstrap.js';
 import { diversity } from '../../src/metrics/diversity.js';
-import { featureStats, frechetFromStats, frechetReference, frechetToReference } from '../../src/metrics/frechet.js';
+import { featureStats, frechetFromStats, frechetReference, frechetReplicates, frechetToReference } from '../../src/metrics/frechet.js';
 import { Rng } from '../../src/util/rng.js';
 
 const features = (n: number, d: number, seed: number, shift = 0) => ({ data: new Rng(seed).normals(n * d, shift, 1), dim: d });
@@ -43,6 +43,14 @@ describe('frechetToReference', () => {
   it('equals frechetFromStats with the reference square root reused', () => {
     const [a, b] = [featureStats(features(300, 16, 1, 0.3)), featureStats(features(500, 16, 2))];
     expect(frechetToReference(a, frechetReference(b))).toBeCloseTo(frechetFromStats(a.mu, a.sigma, b.mu, b.sigma), 9);
+  });
+
+  it('gives the same replicates through ml-matrix (frechetReplicates) as through the Jacobi solver', () => {
+    const f = features(120, 16, 8, 0.2);
+    const reference = frechetReference(featureStats(features(400, 16, 9)));
+    const resamples = bootstrapIndices(120, new Rng(10), 5);
+    const fast = frechetReplicates(f, resamples, reference);
+    resamples.forEach((rows, b) => expect(fast[b]).toBeCloseTo(frechetToReference(featureStats(f, rows), reference), 8));
   });
 
   it('scores a resample as the materialised resampled features', () => {

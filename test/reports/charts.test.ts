@@ -59,6 +59,13 @@ describe('the real-vs-real floor', () => {
 
   it('marks FID-like values at N < 512 as plumbing only', () => {
     expect(buildQ1({ ...data, floors: floors(64) }).caption).toContain('N = 64 < 512: these FID-like values check the plumbing only and cannot rank configurations.');
+    // …and judges no FID-like comparison there, while SSIM and diversity are still judged.
+    const small = { ...data, floors: floors(64) };
+    expect(buildQ1(small).caption).toContain('blur vs gaussian on FID-like: not judged at N = 64 < 512 (Δ = 6.20');
+    expect(buildQ4(small).caption).toContain('Restoration FID-like (lower is better): alg2 against direct, not judged at N = 64 < 512: gaussian (Δ -10.0');
+    expect(buildQ4(small).caption).toContain('Restoration SSIM (higher is better): alg2 against direct: better for none');
+    expect(buildRestorationTable(small).caption).toContain('FID-like: not judged at N = 64 < 512; SSIM: better for 0');
+    expect(buildQ2(small).caption).toContain('blur δ=0.05 beats δ=0 on Diversity');
     expect(buildQ1(data).caption).not.toContain('floor'); // results without a floor: nothing claimed
   });
 });
