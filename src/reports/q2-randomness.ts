@@ -15,14 +15,18 @@ function caption(data: ReportData, cells: readonly Cell[]): string {
   if (!cells.length) return `${head} No generation results with ${sampler}, so cold and broken-symmetry starts cannot be compared.`;
   const deltas = new Set(cells.map((c) => c.delta));
   if (!deltas.has(cold) || !deltas.has(broken)) return `${head} The suite generated only at δ = ${[...deltas].sort().join(', ')}; add ${cold} and ${broken} to sampling.deltas to answer this.`;
-  const lines = variants(cells.filter((c) => c.family !== HOT_FAMILY)).flatMap((v) => METRICS.flatMap((metric) => {
+  const lines = (group: readonly Cell[]) => variants(group).flatMap((v) => METRICS.flatMap((metric) => {
     const at = (delta: number) => armRows(data.rows, { variant: v.variant, mode: 'generation', sampler, delta, metric });
     const [a, b] = [at(broken), at(cold)];
     return a.length && b.length ? [`${comparisonText(metric, `${v.name} δ=${broken}`, `δ=${cold}`, difference(a, b), unjudged(data, metric))}.`] : [];
   }));
-  // Every prior draws x_T at random (a GMM fitted to D(x0, T), a held-out animal, Gaussian noise):
-  // δ = 0 is the paper's "no added noise", not one start repeated; the caption says so.
-  return `${head} ${lines.join(' ') || 'No cold degradation has both δ.'} The priors draw x_T at random (a Gaussian mixture fitted to degraded training images, a held-out animal), so δ = 0 means no noise added to that draw, not a single start. Bars: ${SPREAD}.`;
+  // The question is the paper's for starts that hold nothing random but a colour (blur generation's
+  // flat x_T): there δ = 0 is deterministic sampling. Starts that are random images already (noise,
+  // a held-out animal, pixelate's 4×4 grid) are shown apart.
+  const coldCells = cells.filter((c) => c.family !== HOT_FAMILY);
+  const flat = lines(coldCells.filter((c) => data.flatStarts.includes(c.variant)));
+  const random = lines(coldCells.filter((c) => !data.flatStarts.includes(c.variant)));
+  return `${head} Flat-colour starts (the deterministic-prior case): ${flat.join(' ') || 'none in this suite.'} Starts that are random images already (shown apart, dashed): ${random.join(' ') || 'none.'} Bars: ${SPREAD}.`;
 }
 
 /** Generation FID-like and diversity against the start noise δ, one line per degradation, with the pre-registered sampler. */
@@ -30,7 +34,7 @@ export function buildQ2(data: ReportData): Chart {
   const { sampler } = data.comparisons.q2;
   const cells = pick(toCells(data.rows), { mode: 'generation', sampler }).filter((c) => METRICS.includes(c.metric));
   const names = variants(cells).map((c) => c.name);
-  const values = cells.map((c) => ({ ...c, panel: metricTitle(c.metric) }));
+  const values = cells.map((c) => ({ ...c, panel: metricTitle(c.metric), start: data.flatStarts.includes(c.variant) ? 'flat colour' : 'random image' }));
   const x = { field: 'delta', type: 'ordinal', title: 'start noise δ (0 = cold)', axis: { labelAngle: 0 } };
   const y = { field: 'mean', type: 'quantitative', title: MEAN, scale: { zero: false } };
   const color = colour('name', names, 'degradation');
@@ -40,7 +44,7 @@ export function buildQ2(data: ReportData): Chart {
     spec: {
       width: 220, height: 200,
       layer: [
-        { mark: { type: 'line', point: true }, encoding: { x, y, color, tooltip: TOOLTIP } },
+        { mark: { type: 'line', point: true }, encoding: { x, y, color, strokeDash: { field: 'start', type: 'nominal', title: 'start', sort: ['flat colour', 'random image'] }, tooltip: TOOLTIP } },
         errorBar({ x, color }),
       ],
     },

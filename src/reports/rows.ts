@@ -63,6 +63,8 @@ export interface ReportData {
   readonly notRestoration: readonly string[];
   /** The real-vs-real floor each completed run recorded (none in results from before it existed). */
   readonly floors: readonly Floor[];
+  /** Variants whose generation start is a flat colour (StartPrior.flat): Q2's deterministic-prior case. */
+  readonly flatStarts: readonly string[];
   /** The suite's pre-registered comparisons (the paper's defaults where it declares none). */
   readonly comparisons: Comparisons;
 }
@@ -112,6 +114,7 @@ export function toReportData(suite: string, runs: readonly SavedRun[], compariso
   const gaussianity: GaussianityReportRow[] = [];
   const notRestoration = new Set<string>();
   const floors: Floor[] = [];
+  const flatStarts = new Set<string>();
   for (const run of runs) {
     const result = run.result;
     if (result?.state !== 'completed') continue;
@@ -122,6 +125,7 @@ export function toReportData(suite: string, runs: readonly SavedRun[], compariso
     const generationOnly = share !== undefined && share !== null && share < MIN_RESTORATION_SHARE;
     if (generationOnly) notRestoration.add(common.name);
     if (result.evaluation?.floor) floors.push(result.evaluation.floor);
+    if (result.evaluation?.prior?.flat) flatStarts.add(variant);
     for (const m of result.metrics) {
       if (generationOnly && m.mode === 'restoration') continue;
       rows.push({
@@ -137,7 +141,7 @@ export function toReportData(suite: string, runs: readonly SavedRun[], compariso
       });
     }
   }
-  return { rows, gaussianity, notRestoration: [...notRestoration].sort(), floors, comparisons };
+  return { rows, gaussianity, notRestoration: [...notRestoration].sort(), floors, flatStarts: [...flatStarts].sort(), comparisons };
 }
 
 /** How many runs are in each state. */

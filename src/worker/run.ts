@@ -42,12 +42,27 @@ export interface Evaluation {
   readonly floor: Floor;
   /** Per generation δ: how many of the sample set's starts x_T were distinct images. */
   readonly starts: GenerationStarts[];
+  /** The generation prior's kind and, for a Gaussian mixture, its dimension; null without generation. */
+  readonly prior: StartPrior | null;
   /**
    * For mix degradations, the share of x0 left in x_T, √ᾱ_T (gaussian at T = 200: 2.4e-4); null
    * for the others, whose x_T is a function of x0 alone. Below 1% "restoration" is generation,
    * and reports leave it out of their restoration tables and charts.
    */
   readonly x0ShareAtT: number | null;
+}
+
+/** What a generation start is drawn from (report Q2 shows the two cases apart). */
+export interface StartPrior {
+  readonly kind: 'noise' | 'asset' | 'gmm';
+  /** Numbers a start is drawn as: the mixture's dimension for 'gmm', else null (a whole image or an asset). */
+  readonly dims: number | null;
+  /**
+   * Whether x_T is a flat image whose only freedom is its colour (a mixture over at most C channel
+   * means, blur generation's): the deterministic-prior case the paper's δ question is about.
+   * Otherwise the start is a random image already (noise, an animal, pixelate's 4×4 grid).
+   */
+  readonly flat: boolean;
 }
 
 /** √ᾱ_T of a mix degradation (see Evaluation.x0ShareAtT), or null. */
@@ -225,6 +240,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     const metrics: MetricRow[] = [];
     const rawRestoration: MetricRow[] = [];
     const starts: GenerationStarts[] = [];
+    let startPrior: StartPrior | null = null;
     const grid = (t: tf.Tensor4D) => tf.slice(t, 0, Math.min(spec.sampling.gridImages, count));
 
     if (spec.sampling.restoration) {
@@ -248,6 +264,8 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
 
     if (spec.sampling.generation && canGenerate(deg)) {
       const prior = fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets: heldOutAssets });
+      const dims = prior.gmm?.model.dim ?? null;
+      startPrior = { kind: prior.kind, dims, flat: dims !== null && dims <= channels };
       for (const delta of spec.sampling.deltas) {
         const start = prior.draw(count, rng.fork(`start-${delta}`), { delta });
         starts.push({ delta, distinct: distinctImages(start.xT), of: count, alg2KeepsNoise: delta });
@@ -267,7 +285,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       state: 'completed', metrics, losses: outcome.losses,
       gaussianity: gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity'), spec.sampling.restoration ? { restore, reference } : undefined),
       featureNet: { hash: net.hash, weights: net.weights, objective: net.objective, testAccuracy: net.testAccuracy },
-      evaluation: { images: count, referenceImages: data.test.n, floor, starts, x0ShareAtT: x0ShareAtT(deg, params) }, rawRestoration,
+      evaluation: { images: count, referenceImages: data.test.n, floor, starts, prior: startPrior, x0ShareAtT: x0ShareAtT(deg, params) }, rawRestoration,
     };
   } finally {
     tf.dispose(tensors);

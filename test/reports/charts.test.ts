@@ -27,7 +27,7 @@ afterAll(() => rm(dirname(dir), { recursive: true, force: true }));
 const values = (spec: object) => (spec as { data: { values: Record<string, unknown>[] } }).data.values;
 
 describe('every chart', () => {
-  const empty: ReportData = { rows: [], gaussianity: [], notRestoration: [], floors: [], comparisons: comparisonsOf({}) };
+  const empty: ReportData = { rows: [], gaussianity: [], notRestoration: [], floors: [], flatStarts: [], comparisons: comparisonsOf({}) };
   it.each(CHARTS.map((build) => [build.name, build]))('%s compiles with vega-lite without warnings, on data and on no data', (_name, build) => {
     for (const d of [data, empty]) {
       const chart = build(d);
@@ -98,6 +98,9 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
     expect(caption).toContain('blur δ=0.05 beats δ=0 on FID-like (blur δ=0.05 − δ=0: Δ = -18.8, 95% CI [-18.8, -18.8]');
     expect(caption).toContain('blur δ=0.05 beats δ=0 on Diversity (blur δ=0.05 − δ=0: Δ = 4.00');
     expect(caption).toContain('δ=0 beats pixelate δ=0.05 on FID-like (pixelate δ=0.05 − δ=0: Δ = 5.00');
+    // Blur's flat-colour start is the headline; pixelate's random 4×4 grid is shown apart.
+    expect(caption.indexOf('Flat-colour starts (the deterministic-prior case): blur δ=0.05 beats')).toBeGreaterThan(0);
+    expect(caption.indexOf('Starts that are random images already (shown apart, dashed): δ=0 beats pixelate')).toBeGreaterThan(caption.indexOf('Flat-colour'));
   });
 
   it('Q3: Spearman ρ with its interval, over severities in restoration and over degradations in generation', () => {

@@ -137,7 +137,12 @@ export async function syntheticResults(): Promise<string> {
           restoration: { fid: DEGRADATIONS[name].restorationOffset + 10 * t, l1: 0.01 * t },
         })),
       ];
-      await writeRun(dir, name, seed, { state: 'completed', metrics: metricRows(name, seed), gaussianity, featureNet: { hash: 'abc', objective: 'labels', testAccuracy: 0.9 }, finalLoss: 0.1 });
+      // Blur's generation start is a flat colour (a 1-d mixture over the mean); pixelate's a 16-d draw.
+      const prior = { gaussian: { kind: 'noise', dims: null, flat: false }, blur: { kind: 'gmm', dims: 1, flat: true }, pixelate: { kind: 'gmm', dims: 16, flat: false }, inpaint: null }[name];
+      await writeRun(dir, name, seed, {
+        state: 'completed', metrics: metricRows(name, seed), gaussianity, featureNet: { hash: 'abc', objective: 'labels', testAccuracy: 0.9 }, finalLoss: 0.1,
+        evaluation: { prior },
+      });
     }
   }
   await writeRun(dir, 'snow', 0, { state: 'errored', error: ERROR });

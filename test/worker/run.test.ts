@@ -86,6 +86,9 @@ describe('one run: train, sample, measure', () => {
     // GMM starts are continuous draws: every start distinct, at δ = 0 too.
     expect(generated.evaluation.starts).toEqual([{ delta: 0, distinct: 80, of: 80, alg2KeepsNoise: 0 }, { delta: 0.05, distinct: 80, of: 80, alg2KeepsNoise: 0.05 }]);
     expect(result.evaluation.starts).toEqual([]);
+    // Pixelate's start is a draw of a 16-d mixture (its 4×4 grid), a random image; the blur run generates nothing.
+    expect(generated.evaluation.prior).toEqual({ kind: 'gmm', dims: 16, flat: false });
+    expect(result.evaluation.prior).toBeNull();
     // Real digits against real digits at N = 80: well above 0 (REFERENCE §5: 31 ± 10 at N = 64,
     // 17 ± 5 at N = 128), and below what a 300-step model's samples give.
     const floor = result.evaluation.floor.fid!;
