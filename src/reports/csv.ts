@@ -39,7 +39,19 @@ export const RUNS_COLUMNS = {
   degradation: 'degradation name',
   state: 'completed, diverged, errored, skipped, or unfinished (no result.json yet)',
   detail: 'the error (errored), the step and loss (diverged) or the reason (skipped); empty otherwise',
+  seconds: 'wall time of the attempt that wrote the result, s',
+  train_s: 'of which training (this attempt), s; empty without timings',
+  sample_s: 'of which sampling, every sampler, mode and δ, s',
+  metrics_s: 'of which metrics of the sample sets (with their bootstrap replicates), s',
+  other_s: 'the rest: feature net, reference, floor, prior, raw-weights restoration, Gaussianity, s',
 } as const;
+
+/** Seconds of the phases whose name starts with `prefix`. */
+function phaseSeconds(run: SavedRun, prefix: string): number | '' {
+  const result = run.result;
+  if (result?.state !== 'completed' || !result.timings) return '';
+  return result.timings.filter((t) => t.phase.startsWith(prefix)).reduce((s, t) => s + t.ms, 0) / 1000;
+}
 
 const cast = { boolean: (v: boolean) => String(v), number: (v: number) => String(v) };
 
@@ -65,11 +77,20 @@ export function runDetail(run: SavedRun): string {
   return '';
 }
 
+/** A completed run's time in training, sampling, metrics and the rest. */
+function split(run: SavedRun): Record<'train_s' | 'sample_s' | 'metrics_s' | 'other_s', number | ''> {
+  const [train, sample, metrics] = [phaseSeconds(run, 'train'), phaseSeconds(run, 'sample '), phaseSeconds(run, 'metrics ')];
+  const all = phaseSeconds(run, '');
+  const other = all === '' ? '' : Number((all - Number(train) - Number(sample) - Number(metrics)).toFixed(3));
+  return { train_s: train, sample_s: sample, metrics_s: metrics, other_s: other };
+}
+
 /** `runs.csv` text (columns: RUNS_COLUMNS). */
 export function runsCsv(runs: readonly SavedRun[]): string {
   const records = runs.map((run) => ({
     key: run.config.key, variant: variantOf(run.config.key), id: run.config.id, degradation: run.config.degradation.name,
-    state: run.result?.state ?? 'unfinished', detail: runDetail(run),
+    state: run.result?.state ?? 'unfinished', detail: runDetail(run), seconds: run.result ? run.result.durationMs / 1000 : '',
+    ...split(run),
   }));
   return stringify(records, { header: true, columns: Object.keys(RUNS_COLUMNS), cast });
 }

@@ -1,5 +1,5 @@
 import type { Family } from '../degradations/types.js';
-import type { Evaluation, GaussianityRow } from '../worker/run.js';
+import type { Evaluation, GaussianityRow, Timing } from '../worker/run.js';
 import type { MetricRow } from '../worker/evaluate.js';
 import type { RunSpec } from '../worker/spec.js';
 
@@ -66,6 +66,8 @@ export type ResultFile = ResultBase &
         readonly rawRestoration: MetricRow[];
         /** Last training loss. */
         readonly finalLoss: number;
+        /** Where this attempt's time went, phase by phase (absent in results from before it was recorded). */
+        readonly timings?: Timing[];
       }
     | { readonly state: 'diverged'; readonly step: number; readonly loss: number }
     | { readonly state: 'errored'; readonly error: string }

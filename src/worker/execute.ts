@@ -65,7 +65,7 @@ export async function executeRun(task: RunTask, options: ExecuteOptions = {}): P
     if (outcome.state === 'stopped') return 'stopped';
     const durationMs = Math.round(performance.now() - start);
     result = outcome.state === 'completed'
-      ? { ...base, durationMs, state: 'completed', metrics: outcome.metrics, gaussianity: outcome.gaussianity, featureNet: outcome.featureNet, evaluation: outcome.evaluation, rawRestoration: outcome.rawRestoration, finalLoss: outcome.losses.at(-1) ?? NaN }
+      ? { ...base, durationMs, state: 'completed', metrics: outcome.metrics, gaussianity: outcome.gaussianity, featureNet: outcome.featureNet, evaluation: outcome.evaluation, rawRestoration: outcome.rawRestoration, timings: outcome.timings, finalLoss: outcome.losses.at(-1) ?? NaN }
       : { ...base, durationMs, state: 'diverged', step: outcome.step, loss: outcome.loss };
   } catch (error) {
     result = { ...base, durationMs: Math.round(performance.now() - start), state: 'errored', error: error instanceof Error ? error.message : String(error) };

@@ -98,6 +98,21 @@ function distinctImages(images: tf.Tensor4D): number {
   return seen.size;
 }
 
+/** Wall time of one phase of a run: `train`, `features`, `reference`, `floor`, `prior`, `sample <mode> <sampler>[ δ]`, `metrics …`, `raw`, `gaussianity`. */
+export interface Timing {
+  readonly phase: string;
+  readonly ms: number;
+}
+
+/** Runs `work` and appends its wall time to `timings` under `phase`. */
+function timed<T>(timings: Timing[], phase: string, work: () => T): T {
+  const start = performance.now();
+  const out = work();
+  if (out instanceof Promise) return out.finally(() => timings.push({ phase, ms: Math.round(performance.now() - start) })) as T;
+  timings.push({ phase, ms: Math.round(performance.now() - start) });
+  return out;
+}
+
 /** The outcome of one run (STYLE.md §5: a tagged union). */
 export type RunResult =
   | {
@@ -110,6 +125,8 @@ export type RunResult =
       /** Restoration metrics of `direct` with the raw last weights instead of the EMA's (empty without restoration). */
       readonly rawRestoration: MetricRow[];
       readonly losses: number[];
+      /** Where the run's time went, phase by phase, in ms (this attempt; training resumed from a checkpoint counts its own part only). */
+      readonly timings: Timing[];
     }
   | { readonly state: 'diverged'; readonly step: number; readonly loss: number; readonly losses: number[] }
   | { readonly state: 'stopped'; readonly step: number; readonly losses: number[] };
@@ -216,27 +233,28 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
   const tensors: tf.Tensor[] = [...Object.values(assets), ...Object.values(heldOutAssets)];
   let net: FeatureNet | undefined;
   let ema: tfl.LayersModel | undefined, raw: tfl.LayersModel | undefined;
+  const timings: Timing[] = [];
   try {
-    const outcome = await train({
+    const outcome = await timed(timings, 'train', () => train({
       dir: options.dir, seed: spec.seed, model, train: spec.train, degradation: deg, params, data: data.train, assets,
       onStep: options.onStep, signal: options.signal,
-    });
+    }));
     if (outcome.state !== 'completed') return outcome;
     ({ ema, raw } = outcome);
     const restore = restorer(ema, model.timeDim);
     const samplers = spec.sampling.samplers.filter((name) => appliesTo(name, deg)); // ddim: mix degradations only
 
-    net = await featureNet(data, spec.features, options.featureCache);
+    net = await timed(timings, 'features', () => featureNet(data, spec.features, options.featureCache));
     const count = Math.min(spec.sampling.count, data.test.n);
     // Images, ε and floor from the repetition's evaluation seed: every configuration sees the same.
     const evaluation = new Rng(spec.evaluationSeed);
     const x0 = batchTensor(data.test, evaluation.fork('eval-images').permutation(data.test.n).slice(0, count));
     const allTest = batchTensor(data.test, Int32Array.from({ length: data.test.n }, (_, i) => i));
-    const reference: Reference = makeReference(x0, allTest, net, evaluation.fork('bootstrap'));
+    const reference: Reference = timed(timings, 'reference', () => makeReference(x0, allTest, net!, evaluation.fork('bootstrap')));
     allTest.dispose();
     const noise = drawNoise(deg, x0.shape, params, evaluation.fork('eval-noise'), heldOutAssets);
     tensors.push(x0, reference.features, ...Object.values(noise));
-    const floor = realFloor((indices) => batchTensor(data.train, indices), data.train.n, count, reference, evaluation.fork('floor'));
+    const floor = timed(timings, 'floor', () => realFloor((indices) => batchTensor(data.train, indices), data.train.n, count, reference, evaluation.fork('floor')));
     const metrics: MetricRow[] = [];
     const rawRestoration: MetricRow[] = [];
     const starts: GenerationStarts[] = [];
@@ -246,24 +264,27 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     if (spec.sampling.restoration) {
       const xT = restorationStart(deg, params, x0, noise);
       tensors.push(xT);
-      metrics.push(...evaluate(xT, reference, { mode: 'restoration', sampler: 'degraded', delta: null }, x0));
+      metrics.push(...timed(timings, 'metrics restoration degraded', () => evaluate(xT, reference, { mode: 'restoration', sampler: 'degraded', delta: null }, x0)));
       const rows = [grid(x0), grid(xT)];
       for (const name of samplers) {
-        const x0hat = sampleChunked(name, restore, deg, params, noise, xT, rng.fork(`restoration-${name}`));
-        metrics.push(...evaluate(x0hat, reference, { mode: 'restoration', sampler: name, delta: null }, x0));
+        const x0hat = timed(timings, `sample restoration ${name}`, () => sampleChunked(name, restore, deg, params, noise, xT, rng.fork(`restoration-${name}`)));
+        metrics.push(...timed(timings, `metrics restoration ${name}`, () => evaluate(x0hat, reference, { mode: 'restoration', sampler: name, delta: null }, x0)));
         rows.push(grid(x0hat));
         x0hat.dispose();
       }
       await writeFileAtomic(join(options.dir, 'samples', 'restoration.png'), await gridToPng(rows, { scale: 2 }));
       tf.dispose(rows);
       // The raw (non-EMA) weights, one-shot: does the EMA help or lag?
-      const rawX0 = sampleChunked('direct', restorer(raw, model.timeDim), deg, params, noise, xT, rng.fork('raw'));
-      rawRestoration.push(...evaluate(rawX0, reference, { mode: 'restoration', sampler: 'direct', delta: null }, x0));
-      rawX0.dispose();
+      rawRestoration.push(...timed(timings, 'raw', () => {
+        const rawX0 = sampleChunked('direct', restorer(raw!, model.timeDim), deg, params, noise, xT, rng.fork('raw'));
+        const rows = evaluate(rawX0, reference, { mode: 'restoration', sampler: 'direct', delta: null }, x0);
+        rawX0.dispose();
+        return rows;
+      }));
     }
 
     if (spec.sampling.generation && canGenerate(deg)) {
-      const prior = fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets: heldOutAssets });
+      const prior = timed(timings, 'prior', () => fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets: heldOutAssets }));
       const dims = prior.gmm?.model.dim ?? null;
       startPrior = { kind: prior.kind, dims, flat: dims !== null && dims <= channels };
       for (const delta of spec.sampling.deltas) {
@@ -271,8 +292,8 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
         starts.push({ delta, distinct: distinctImages(start.xT), of: count, alg2KeepsNoise: delta });
         const rows = [grid(start.xT)];
         for (const name of samplers) {
-          const x0hat = sampleChunked(name, restore, deg, params, start.noise, start.xT, rng.fork(`generation-${delta}-${name}`));
-          metrics.push(...evaluate(x0hat, reference, { mode: 'generation', sampler: name, delta }));
+          const x0hat = timed(timings, `sample generation ${name} δ=${delta}`, () => sampleChunked(name, restore, deg, params, start.noise, start.xT, rng.fork(`generation-${delta}-${name}`)));
+          metrics.push(...timed(timings, `metrics generation ${name} δ=${delta}`, () => evaluate(x0hat, reference, { mode: 'generation', sampler: name, delta })));
           rows.push(grid(x0hat));
           x0hat.dispose();
         }
@@ -281,9 +302,11 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       }
     }
 
+    const residuals = timed(timings, 'gaussianity', () =>
+      gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity'), spec.sampling.restoration ? { restore, reference } : undefined));
     return {
-      state: 'completed', metrics, losses: outcome.losses,
-      gaussianity: gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity'), spec.sampling.restoration ? { restore, reference } : undefined),
+      state: 'completed', metrics, losses: outcome.losses, timings,
+      gaussianity: residuals,
       featureNet: { hash: net.hash, weights: net.weights, objective: net.objective, testAccuracy: net.testAccuracy },
       evaluation: { images: count, referenceImages: data.test.n, floor, starts, prior: startPrior, x0ShareAtT: x0ShareAtT(deg, params) }, rawRestoration,
     };

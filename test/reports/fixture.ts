@@ -142,6 +142,7 @@ export async function syntheticResults(): Promise<string> {
       await writeRun(dir, name, seed, {
         state: 'completed', metrics: metricRows(name, seed), gaussianity, featureNet: { hash: 'abc', objective: 'labels', testAccuracy: 0.9 }, finalLoss: 0.1,
         evaluation: { prior },
+        timings: [{ phase: 'train', ms: 2000 }, { phase: 'features', ms: 500 }, { phase: 'sample restoration alg2', ms: 300 }, { phase: 'metrics restoration alg2', ms: 200 }],
       });
     }
   }

@@ -81,7 +81,9 @@ describe('writeReport', () => {
     const [header, ...rows] = parseCsv(files.get('runs.csv')!.toString());
     expect(header).toEqual(Object.keys(RUNS_COLUMNS));
     expect(rows).toHaveLength(10);
-    expect(rows.find((r) => r[4] === 'errored')).toEqual(['snow[seed=0,steps=5]', 'snow[steps=5]', 'ee0000000000', 'snow', 'errored', ERROR]);
+    expect(rows.find((r) => r[4] === 'errored')).toEqual(['snow[seed=0,steps=5]', 'snow[steps=5]', 'ee0000000000', 'snow', 'errored', ERROR, '0.001', '', '', '', '']);
+    // A completed run's time split from its timings (fixture: 2 s training, 0.3 s sampling, 0.2 s metrics, 0.5 s the rest).
+    expect(rows.find((r) => r[0] === 'blur[seed=0,steps=5]')!.slice(6)).toEqual(['0.001', '2', '0.3', '0.2', '0.5']);
     expect(rows.filter((r) => r[4] === 'unfinished')).toHaveLength(1);
   });
 

@@ -55,6 +55,12 @@ describe('one run: train, sample, measure', () => {
     // The raw (non-EMA) weights' one-shot restoration, beside the EMA's.
     expect(result.rawRestoration.map((r) => r.metric).sort()).toEqual(['diversity', 'fid', 'kid', 'l1', 'psnr', 'rmse', 'sharpness', 'ssim']);
     expect(result.rawRestoration.every((r) => r.sampler === 'direct' && r.mode === 'restoration')).toBe(true);
+    // Where the time went: training, then each sampler's sampling and metrics, in run order.
+    const phases = result.timings.map((t) => t.phase);
+    expect(phases.slice(0, 4)).toEqual(['train', 'features', 'reference', 'floor']);
+    expect(phases).toEqual(expect.arrayContaining(['sample restoration alg2', 'metrics restoration alg2', 'raw', 'gaussianity']));
+    expect(result.timings.every((t) => Number.isInteger(t.ms) && t.ms >= 0)).toBe(true);
+    expect(result.timings.find((t) => t.phase === 'train')!.ms).toBeGreaterThan(0);
   });
 
   it('restores: Algorithm 2 beats the degraded input on PSNR, SSIM and FID-like', () => {
