@@ -1,15 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gaussianKernel1d } from '../util/gaussian-kernel.js';
 
 /** How a 1-D filter reads past the image edge (torch's `circular`, `reflect`, zeros). */
 export type Padding = 'circular' | 'reflect' | 'zero';
 
-/** Normalised Gaussian taps ∝ exp(−k²/2σ²), k = −radius..radius (torchgeometry's get_gaussian_kernel). */
-export function gaussianKernel1d(radius: number, sigma: number): Float64Array {
-  const taps = new Float64Array(2 * radius + 1);
-  let sum = 0;
-  for (let k = -radius; k <= radius; k++) sum += taps[k + radius] = Math.exp(-(k * k) / (2 * sigma * sigma));
-  return taps.map((v) => v / sum);
-}
 
 /** Index of the pixel that padding puts at position j of a length-n axis, or −1 for a zero. */
 function source(j: number, n: number, padding: Padding): number {

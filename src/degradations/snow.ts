@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { alongHeight, alongWidth, filterMatrix, gaussianKernel1d } from './filters.js';
+import { gaussianKernel1d } from '../util/gaussian-kernel.js';
+import { alongHeight, alongWidth, filterMatrix } from './filters.js';
 import { defineDegradation, type Params } from './types.js';
 
 const params = {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { errors } from '../errors.js';
-import { gaussianKernel1d } from '../degradations/filters.js';
+import { gaussianKernel1d } from '../util/gaussian-kernel.js';
 import { checkImages, forChunks, toUnitRange } from './images.js';
 
 /** SSIM constants of Wang et al. 2004 (and skimage): 11×11 Gaussian window σ 1.5, K1 0.01, K2 0.03, data range 1. */

@@ -1,5 +1,5 @@
 import type { Family } from '../degradations/types.js';
-import type { MetricName } from '../metrics/index.js';
+import type { MetricName } from '../metrics/registry.js';
 import type { ReportRow } from './rows.js';
 import { estimate, seedValues, type IntervalMethod } from './intervals.js';
 import { sampleStd } from './stats.js';

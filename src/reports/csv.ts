@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { getMetric } from '../metrics/index.js';
+import { getMetric } from '../metrics/registry.js';
 import type { SavedRun } from '../results/read.js';
 import { variantOf, type ReportRow } from './rows.js';
 

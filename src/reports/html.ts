@@ -1,4 +1,4 @@
-import { getMetric } from '../metrics/index.js';
+import { getMetric } from '../metrics/registry.js';
 import { CSV_COLUMNS, RUNS_COLUMNS } from './csv.js';
 import type { StateCounts } from './rows.js';
 import type { Chart } from './spec.js';

@@ -1,5 +1,5 @@
 import jstat from 'jstat';
-import { getMetric, isBetter } from '../metrics/index.js';
+import { getMetric, isBetter } from '../metrics/registry.js';
 import type { ReportRow } from './rows.js';
 import { fmt, mean, sampleStd } from './stats.js';
 

@@ -1,4 +1,4 @@
-import type { MetricName } from '../metrics/index.js';
+import type { MetricName } from '../metrics/registry.js';
 import { armRows, HOT_FAMILY, pick, toCells, variants, type Cell } from './cells.js';
 import { unjudged } from './floor.js';
 import { comparisonText, difference } from './intervals.js';

@@ -1,4 +1,4 @@
-import type { MetricName } from '../metrics/index.js';
+import type { MetricName } from '../metrics/registry.js';
 import { floorNote, unjudged } from './floor.js';
 import { armRows, list, pick, samplerOrder, sentence, toCells, variants, type Cell } from './cells.js';
 import { difference, verdict } from './intervals.js';

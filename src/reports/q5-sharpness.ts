@@ -1,4 +1,4 @@
-import { getMetric, type MetricName } from '../metrics/index.js';
+import { getMetric, type MetricName } from '../metrics/registry.js';
 import { armRows, pick, samplerOrder, sentence, toCells, variants, type Cell } from './cells.js';
 import { unjudged } from './floor.js';
 import { comparisonText, difference } from './intervals.js';

@@ -1,5 +1,5 @@
 import type { Family } from '../degradations/types.js';
-import { getMetric, type MetricName } from '../metrics/index.js';
+import { getMetric, type MetricName } from '../metrics/registry.js';
 import { comparisonsOf, type Comparisons } from '../results/comparisons.js';
 import type { SavedRun } from '../results/read.js';
 import type { RunState } from '../results/types.js';

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { getMetric, type MetricName } from '../metrics/index.js';
+import { getMetric, type MetricName } from '../metrics/registry.js';
 import type { Cell } from './cells.js';
 import { fmt, upperFence } from './stats.js';
 

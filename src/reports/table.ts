@@ -1,5 +1,5 @@
 import { floorNote, unjudged } from './floor.js';
-import { getMetric, type MetricName } from '../metrics/index.js';
+import { getMetric, type MetricName } from '../metrics/registry.js';
 import { armRows, pick, samplerOrder, toCells, variants } from './cells.js';
 import { difference, verdict } from './intervals.js';
 import type { ReportData } from './rows.js';

@@ -58,7 +58,9 @@ const featuresSchema = z.object({ dim: posInt, steps: posInt, batch: posInt, lr:
 
 /** Compile-time proof that each section's schema has exactly the fields of its config type. */
 type Same<S, T> = [keyof S, keyof T] extends [keyof T, keyof S] ? (S extends T ? true : never) : never;
-const sectionsMatchTypes: [Same<z.output<typeof trainSchema>, TrainConfig>, Same<z.output<typeof samplingSchema>, SamplingSpec>, Same<z.output<typeof featuresSchema>, FeatureNetSpec>] = [true, true, true];
+const sectionsMatchTypes: [
+  Same<z.output<typeof trainSchema>, TrainConfig>, Same<z.output<typeof samplingSchema>, SamplingSpec>, Same<z.output<typeof featuresSchema>, FeatureNetSpec>,
+] = [true, true, true];
 void sectionsMatchTypes;
 
 /** Sections a suite-level grid reaches into, as `section.field`. */
@@ -110,7 +112,9 @@ export function located(path: Path): string {
 }
 
 interface SchemaNode {
-  readonly _zod: { readonly def: { readonly type: string; readonly shape?: Record<string, SchemaNode>; readonly element?: SchemaNode; readonly valueType?: SchemaNode; readonly innerType?: SchemaNode } };
+  readonly _zod: {
+    readonly def: { readonly type: string; readonly shape?: Record<string, SchemaNode>; readonly element?: SchemaNode; readonly valueType?: SchemaNode; readonly innerType?: SchemaNode };
+  };
 }
 
 /** The keys the schema allows for the object at `path`. */

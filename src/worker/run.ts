@@ -17,7 +17,7 @@ import { featureNet, type FeatureNet } from '../train/feature-net.js';
 import { train } from '../train/train.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { gridToPng } from '../util/image.js';
-import { Rng, seedFrom } from '../util/rng.js';
+import { Rng } from '../util/rng.js';
 import { evaluate, makeReference, realFloor, restorationScores, type Floor, type MetricRow, type Reference } from './evaluate.js';
 import type { RunSpec } from './spec.js';
 

@@ -1,3 +1,4 @@
+/* eslint-disable no-loss-of-precision -- reference values are mpmath's and scipy's digits verbatim; JS rounds them to the nearest double, as intended */
 import * as tf from '@tensorflow/tfjs-core';
 import { andersonDarlingNormal, logErfc, logNormalCdf, residualGaussianity } from '../../src/analysis/gaussianity.js';
 import { Rng } from '../../src/util/rng.js';

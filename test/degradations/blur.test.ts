@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { blur } from '../../src/degradations/blur.js';
 import { blurGeneration, generationSigmas } from '../../src/degradations/blur-generation.js';
-import { blurOperators, gaussianKernel1d } from '../../src/degradations/filters.js';
+import { blurOperators } from '../../src/degradations/filters.js';
+import { gaussianKernel1d } from '../../src/util/gaussian-kernel.js';
 import { resolveParams } from '../../src/degradations/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { useWasmEngine } from '../helpers/engine.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { snow, snowLevel } from '../../src/degradations/snow.js';
-import { gaussianKernel1d } from '../../src/degradations/filters.js';
+import { gaussianKernel1d } from '../../src/util/gaussian-kernel.js';
 import { resolveParams } from '../../src/degradations/index.js';
 import { useWasmEngine } from '../helpers/engine.js';
 

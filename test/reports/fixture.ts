@@ -157,14 +157,20 @@ export function parseCsv(text: string): string[][] {
   let [row, field, quoted] = [[] as string[], '', false];
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else field += ch;
+    if (quoted && ch === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (ch === '"') {
+      quoted = !quoted;
+    } else if (!quoted && ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (!quoted && ch === '\n') {
+      rows.push([...row, field]);
+      [row, field] = [[], ''];
+    } else {
+      field += ch;
+    }
   }
   if (field || row.length) rows.push([...row, field]);
   return rows;

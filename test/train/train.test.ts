@@ -22,7 +22,7 @@ const model: UNetConfig = { size: 16, channels: 1, base: 4, channelMults: [1, 2]
 const config: TrainConfig = { ...TRAIN_DEFAULTS, steps: 6, batch: 4, emaStart: 2, emaEvery: 2, checkpointEvery: 2 };
 const blur = DEGRADATIONS.blur;
 
-let dirs: string[] = [];
+const dirs: string[] = [];
 async function job(overrides: Partial<TrainJob> = {}): Promise<TrainJob> {
   const dir = await mkdtemp(join(tmpdir(), 'coldbench-train-'));
   dirs.push(dir);
