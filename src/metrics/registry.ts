@@ -24,6 +24,10 @@ export const METRICS = {
   fid: { name: 'fid', label: 'FID-like', higherIsBetter: false, doc: "Fréchet distance between Gaussians fitted to coldbench feature-net features, not Inception's (frechet.ts)." },
   kid: { name: 'kid', label: 'KID', higherIsBetter: false, doc: 'Unbiased MMD², kernel (xᵀy/d + 1)³, mean ± std over 100 subsets of m = min(N, 1000) (kid.ts).' },
   diversity: { name: 'diversity', label: 'Diversity', higherIsBetter: true, doc: 'Mean pairwise Euclidean distance between generated samples\' features (diversity.ts).' },
+  recognisable: {
+    name: 'recognisable', label: 'Recognisable', higherIsBetter: true,
+    doc: "Share of images the dataset's classifier (the digits feature net) labels with confidence > 0.9: are they digits at all? Label-trained feature nets only (evaluate.ts).",
+  },
   sharpness: { name: 'sharpness', label: 'Sharpness', higherIsBetter: null, target: 1, doc: 'Mean squared Laplacian of generated over real images; 1 = as sharp as real, < 1 blurrier (sharpness.ts).' },
 } as const satisfies Record<string, MetricDescriptor>;
 export type MetricName = keyof typeof METRICS;

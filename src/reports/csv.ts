@@ -24,7 +24,7 @@ export const CSV_COLUMNS = {
   mode: 'restoration or generation',
   sampler: 'degraded (x_T itself, restoration only), direct, alg1, alg2, ddim or ddpm (the last two: mix degradations only)',
   delta: 'generation start noise δ (0 = cold); empty in restoration',
-  metric: 'metric registry name (fid, kid, ssim, psnr, l1, rmse, diversity, sharpness)',
+  metric: 'metric registry name (fid, kid, ssim, psnr, l1, rmse, diversity, recognisable, sharpness)',
   label: 'metric label',
   direction: "which way is better, from the metric registry: higher, lower, or target=<v>",
   value: 'the measured value',

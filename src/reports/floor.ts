@@ -26,12 +26,3 @@ export function floorNote(data: ReportData): string {
   return ` Real-vs-real floor at N = ${floor.n} (other real images against the same reference): FID-like ${fmt(floor.mean)} ± ${fmt(floor.std)}; differences below it are noise.${small}`;
 }
 
-/**
- * Why a comparison on `metric` is not judged here, or undefined when it is: FID-like and KID at a
- * sample size below MIN_COMPARABLE_N, where their bias and spread swamp differences between
- * configurations (the floor note says the same).
- */
-export function unjudged(data: ReportData, metric: string): string | undefined {
-  const floor = fidFloor(data);
-  return (metric === 'fid' || metric === 'kid') && floor && floor.n < MIN_COMPARABLE_N ? `N = ${floor.n} < ${MIN_COMPARABLE_N}` : undefined;
-}

@@ -1,6 +1,7 @@
 import type { Comparisons } from '../results/comparisons.js';
 import { armRows, HOT_FAMILY, list, pick, samplerOrder, toCells, variants, where, type Cell } from './cells.js';
-import { fidFloor, floorNote, unjudged } from './floor.js';
+import { fidFloor, floorNote } from './floor.js';
+import { gateNote, unjudged } from './gate.js';
 import { comparisonText, difference, intervalText, methodText } from './intervals.js';
 import type { ReportData } from './rows.js';
 import { barLayers, clippedNote, colour, fenced, groupedBars, makeChart, metricTitle, SPREAD, type Chart } from './spec.js';
@@ -19,7 +20,7 @@ export function q1Arms(q1: Comparisons['q1']): string {
 /** The caption: each cold degradation against each hot baseline at the pre-registered arms, with the interval of the difference. */
 function caption(data: ReportData, judged: readonly Cell[], missing: readonly string[], restorationOnly: readonly string[]): string {
   const { q1 } = data.comparisons;
-  const parts = [`Pre-registered arms (suite comparisons.q1): ${q1Arms(q1)}.`];
+  const parts = [`Pre-registered arms (suite comparisons.q1): ${q1Arms(q1)}.${gateNote(data)}`];
   const hot = judged.filter((c) => c.family === HOT_FAMILY);
   const cold = judged.filter((c) => c.family !== HOT_FAMILY);
   const rowsOf = (c: Cell) => armRows(data.rows, { ...c, metric: 'fid' });

@@ -1,6 +1,6 @@
 import type { MetricName } from '../metrics/registry.js';
 import { armRows, HOT_FAMILY, pick, toCells, variants, type Cell } from './cells.js';
-import { unjudged } from './floor.js';
+import { gateNote, unjudged } from './gate.js';
 import { comparisonText, difference } from './intervals.js';
 import type { ReportData } from './rows.js';
 import { colour, errorBar, makeChart, MEAN, metricTitle, SPREAD, TOOLTIP, type Chart } from './spec.js';
@@ -11,7 +11,7 @@ const METRICS: readonly MetricName[] = ['fid', 'diversity'];
 /** The caption: per cold degradation, the declared broken-symmetry δ against perfect symmetry, on FID-like and diversity, with intervals. */
 function caption(data: ReportData, cells: readonly Cell[]): string {
   const { sampler, cold, broken } = data.comparisons.q2;
-  const head = `Pre-registered (suite comparisons.q2): ${sampler} at δ = ${broken} (broken symmetry) against δ = ${cold} (perfect symmetry).`;
+  const head = `Pre-registered (suite comparisons.q2): ${sampler} at δ = ${broken} (broken symmetry) against δ = ${cold} (perfect symmetry).${gateNote(data)}`;
   if (!cells.length) return `${head} No generation results with ${sampler}, so cold and broken-symmetry starts cannot be compared.`;
   const deltas = new Set(cells.map((c) => c.delta));
   if (!deltas.has(cold) || !deltas.has(broken)) return `${head} The suite generated only at δ = ${[...deltas].sort().join(', ')}; add ${cold} and ${broken} to sampling.deltas to answer this.`;

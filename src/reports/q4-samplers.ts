@@ -1,5 +1,6 @@
 import type { MetricName } from '../metrics/registry.js';
-import { floorNote, unjudged } from './floor.js';
+import { floorNote } from './floor.js';
+import { gateNote, unjudged } from './gate.js';
 import { armRows, list, pick, samplerOrder, sentence, toCells, variants, type Cell } from './cells.js';
 import { difference, verdict } from './intervals.js';
 import type { ReportData } from './rows.js';
@@ -45,7 +46,7 @@ export function buildQ4(data: ReportData): Chart {
   const { reference, delta } = data.comparisons.q4;
   const cells = toCells(data.rows).filter((c) => (c.mode === 'restoration' || c.delta === delta) && PANELS.some((p) => p.mode === c.mode && p.metric === c.metric));
   const values = fenced(cells.map((c) => ({ ...c, panel: panelTitle(c.mode, c.metric) })), (v) => v.panel);
-  const head = `Pre-registered (suite comparisons.q4): every sampler against ${reference}, generation at δ = ${delta}; Δ = ${reference} − other with its 95% interval.`;
+  const head = `Pre-registered (suite comparisons.q4): every sampler against ${reference}, generation at δ = ${delta}; Δ = ${reference} − other with its 95% interval.${gateNote(data)}`;
   const caption = cells.length
     ? `${head} ${PANELS.map((p) => against(data, cells, p.mode, p.metric, reference)).join(' ')} Bars: ${SPREAD}.${floorNote(data)}${clippedNote(values)}`
     : `${head} No restoration results, and no generation at δ = ${delta}, to compare samplers on.`;

@@ -1,6 +1,6 @@
 import { getMetric, type MetricName } from '../metrics/registry.js';
 import { armRows, pick, samplerOrder, sentence, toCells, variants, type Cell } from './cells.js';
-import { unjudged } from './floor.js';
+import { gateNote, unjudged } from './gate.js';
 import { comparisonText, difference } from './intervals.js';
 import type { ReportData } from './rows.js';
 import { clippedNote, fenced, groupedBars, makeChart, panelTitle, SPREAD, type Chart } from './spec.js';
@@ -24,7 +24,7 @@ export function buildQ5(data: ReportData): Chart {
     return parts.length ? [`${sentence(mode)}${mode === 'generation' ? ` (δ = ${delta})` : ''}: ${parts.join('; ')}.`] : [];
   });
   const missing = !cells.some((c) => c.sampler === oneShot) || !cells.some((c) => c.sampler === iterative) ? ` Both '${oneShot}' and '${iterative}' must be among sampling.samplers to compare them.` : '';
-  const head = `Pre-registered (suite comparisons.q5): ${iterative} against ${oneShot}.`;
+  const head = `Pre-registered (suite comparisons.q5): ${iterative} against ${oneShot}.${gateNote(data)}`;
   const caption = cells.length
     ? `${head} ${findings.join(' ') || 'No degradation has both samplers measured.'}${missing} Sharpness is the Laplacian energy relative to real images (dashed line: ${target}, as sharp as real; below is blurrier; its distance from ${target} is what is judged). Bars: ${SPREAD}.${clippedNote(values)}`
     : `${head} No sharpness or FID-like results for ${oneShot} or ${iterative}.`;

@@ -1,4 +1,5 @@
-import { floorNote, unjudged } from './floor.js';
+import { floorNote } from './floor.js';
+import { gateNote, unjudged } from './gate.js';
 import { getMetric, type MetricName } from '../metrics/registry.js';
 import { armRows, pick, samplerOrder, toCells, variants } from './cells.js';
 import { difference, verdict } from './intervals.js';
@@ -73,7 +74,7 @@ export function buildRestorationTable(data: ReportData): RestorationTable {
     : '';
   const caption = (rows.length
     ? `Restoration from x_T: mean over seeds [95% interval]. ${iterative} against ${oneShot} (pre-registered, suite comparisons.q5), by the 95% interval of the paired difference per degradation: ${verdicts.join('; ')}.`
-    : 'No restoration results.') + left + (rows.length ? floorNote(data) : '');
+    : 'No restoration results.') + left + (rows.length ? floorNote(data) + gateNote(data) : '');
   return { samplers, metrics: METRICS, rows, caption };
 }
 

@@ -19,6 +19,11 @@ export const comparisonsSchema = z.object({
   q4: z.object({ reference: z.string().min(1).default('alg2'), delta: z.number().nonnegative().default(0.002) }).strict().prefault({}),
   /** Q5, iteration against one shot: `iterative` vs `oneShot` in restoration and at Q4's δ in generation. */
   q5: z.object({ iterative: z.string().min(1).default('alg2'), oneShot: z.string().min(1).default('direct') }).strict().prefault({}),
+  /**
+   * The convergence gate (reports/gate.ts): the share of the hot baseline's samples the label
+   * classifier recognises must reach this fraction of real digits' share, or no ordering is stated.
+   */
+  gate: z.object({ recognisable: z.number().min(0).max(1).default(0.8) }).strict().prefault({}),
 }).strict();
 
 export type Comparisons = z.output<typeof comparisonsSchema>;

@@ -44,6 +44,8 @@ export interface FeatureNet {
   readonly dim: number;
   /** Features [N, dim] of images in [−1, 1] (owned by the caller). */
   embed(images: tf.Tensor4D): tf.Tensor2D;
+  /** The head's softmax [N, classes] (the dataset's labels, or the 4 rotations); owned by the caller. */
+  probabilities(images: tf.Tensor4D): tf.Tensor2D;
   dispose(): void;
 }
 
@@ -175,6 +177,7 @@ export async function featureNet(data: LoadedDataset, spec: FeatureNetSpec, cach
   return {
     hash, weights, objective, testAccuracy, dim: spec.dim,
     embed: (images) => tf.tidy(() => embedder.predict(images, { batchSize: 256 }) as tf.Tensor2D),
+    probabilities: (images) => tf.tidy(() => net.predict(images, { batchSize: 256 }) as tf.Tensor2D),
     dispose: () => net.dispose(),
   };
 }

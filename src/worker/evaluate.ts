@@ -89,6 +89,8 @@ export interface Floor {
   /** Absent where n or the reference set is not above the feature dimension (a Fréchet distance needs it). */
   readonly fid?: Spread;
   readonly kid: Spread;
+  /** Share of real images the label classifier recognises (metric `recognisable`); absent for other feature nets. */
+  readonly recognisable?: Spread;
 }
 
 /** Whether a Fréchet distance is defined: both sets larger than the feature dimension. */
@@ -100,10 +102,11 @@ const frechetDefined = (n: number, reference: Reference) => n > reference.net.di
  * meaningful beside this (REFERENCE §5: 31 ± 10 at N = 64, 4.3 ± 1.6 at N = 512 for digits).
  */
 export function realFloor(other: (indices: Int32Array) => tf.Tensor4D, otherCount: number, n: number, reference: Reference, rng: Rng, draws = 5): Floor {
-  const fids: number[] = [], kids: number[] = [];
+  const fids: number[] = [], kids: number[] = [], shares: number[] = [];
   for (let d = 0; d < draws; d++) {
     const images = other(rng.fork(`floor-${d}`).permutation(otherCount).slice(0, n));
     const features = embedEightBit(reference.net, images);
+    if (reference.net.objective === 'labels') shares.push(mean(recognised(reference.net, images)));
     images.dispose();
     if (frechetDefined(n, reference)) {
       const stats = featureStats(features);
@@ -112,7 +115,20 @@ export function realFloor(other: (indices: Int32Array) => tf.Tensor4D, otherCoun
     kids.push(kid(features, reference.features, { rng: rng.fork(`floor-kid-${d}`) }).mean);
     features.dispose();
   }
-  return { n, ...(fids.length > 0 && { fid: spread(fids) }), kid: spread(kids) };
+  return { n, ...(fids.length > 0 && { fid: spread(fids) }), kid: spread(kids), ...(shares.length > 0 && { recognisable: spread(shares) }) };
+}
+
+/** Confidence above which a classified image counts as recognisable. */
+export const RECOGNISABLE_CONFIDENCE = 0.9;
+
+/** 1 for each image (as saved, 8-bit) the label classifier assigns a class with probability > 0.9, else 0. */
+function recognised(net: FeatureNet, images: tf.Tensor4D): Float64Array {
+  const saved = toEightBit(images);
+  const top = tf.tidy(() => tf.max(net.probabilities(saved), 1));
+  saved.dispose();
+  const out = Float64Array.from(top.dataSync(), (p) => Number(p > RECOGNISABLE_CONFIDENCE));
+  top.dispose();
+  return out;
 }
 
 /** FID-like (null where undefined at this N) and mean L1 of restored images: what Q3 needs per severity, without the rest. */
@@ -148,6 +164,10 @@ export function evaluate(
     rows.push({ ...where, metric: 'fid', value: frechetFromStats(stats.mu, stats.sigma, reference.stats.mu, reference.stats.sigma), boot: stored(boot) });
   }
   const energy = laplacianEnergyPerImage(samples);
+  if (reference.net.objective === 'labels') {
+    const confident = recognised(reference.net, samples);
+    rows.push({ ...where, metric: 'recognisable', value: mean(confident), boot: stored(resampledMeans(confident, resamples)) });
+  }
   rows.push(
     { ...where, metric: 'kid', value: kidResult.mean, std: kidResult.std },
     { ...where, metric: 'diversity', value: diversity(features), boot: stored(resampledDiversity(matrix, resamples)) },

@@ -148,6 +148,27 @@ describe('the restoration table', () => {
   });
 });
 
+describe('the convergence gate', () => {
+  const withReal = (share: number): ReportData => ({
+    ...data, floors: [{ n: 512, fid: { mean: 4, std: 1, draws: 5 }, kid: { mean: 0.001, std: 0.001, draws: 5 }, recognisable: { mean: share, std: 0.01, draws: 5 } }],
+  });
+
+  it('states no ordering while the hot baseline is not recognisable', () => {
+    // Fixture: gaussian alg2 δ=0 is recognised at 0.5; real digits at 0.95 need 0.8 × 0.95 = 0.76.
+    const q1 = buildQ1(withReal(0.95));
+    expect(q1.caption).toContain("No ordering is stated: the hot baseline's samples (alg2, δ = 0) are recognisable digits at a share of 0.500 against 0.950 for real digits (gate: 0.8 × that = 0.760)");
+    expect(q1.caption).toContain('blur vs gaussian on FID-like: not judged at this budget: the hot baseline fails the convergence gate');
+    expect(buildQ4(withReal(0.95)).caption).toContain('alg2 against direct, not judged at this budget: the hot baseline fails the convergence gate');
+    expect(buildRestorationTable(withReal(0.95)).caption).toContain('SSIM: not judged at this budget');
+  });
+
+  it('lets the comparisons speak once it passes', () => {
+    const q1 = buildQ1(withReal(0.6)); // 0.5 ≥ 0.8 × 0.6 = 0.48
+    expect(q1.caption).toContain('Convergence gate passed');
+    expect(q1.caption).toContain('gaussian beats blur on FID-like');
+  });
+});
+
 describe('the exploratory panel', () => {
   it('shows every sampler and δ, labelled as not pre-registered', () => {
     const chart = CHARTS.at(-1)!(data);

@@ -45,15 +45,19 @@ describe('one run: train, sample, measure', () => {
     if (result.state !== 'completed') throw new Error(`run ${result.state}`);
     expect(result.losses).toHaveLength(300);
     const restoration = result.metrics.filter((r) => r.mode === 'restoration');
-    // degraded + 3 samplers, each with 4 distribution + 4 pixel metrics; no generation, since
-    // Deblurring has no prior for x_T.
-    expect(restoration).toHaveLength(4 * 8);
+    // degraded + 3 samplers, each with 5 distribution (recognisable: digits' label classifier) + 4
+    // pixel metrics; no generation, since Deblurring has no prior for x_T.
+    expect(restoration).toHaveLength(4 * 9);
     expect(result.metrics.filter((r) => r.mode === 'generation')).toHaveLength(0);
     for (const row of result.metrics) expect(Number.isFinite(row.value)).toBe(true);
     expect(result.gaussianity.map((g) => g.t)).toEqual([1, 2, 3, 4, 5]);
     expect(result.featureNet.objective).toBe('labels');
     // The raw (non-EMA) weights' one-shot restoration, beside the EMA's.
-    expect(result.rawRestoration.map((r) => r.metric).sort()).toEqual(['diversity', 'fid', 'kid', 'l1', 'psnr', 'rmse', 'sharpness', 'ssim']);
+    expect(result.rawRestoration.map((r) => r.metric).sort()).toEqual(['diversity', 'fid', 'kid', 'l1', 'psnr', 'recognisable', 'rmse', 'sharpness', 'ssim']);
+    for (const row of result.metrics.filter((r) => r.metric === 'recognisable')) {
+      expect(row.value).toBeGreaterThanOrEqual(0);
+      expect(row.value).toBeLessThanOrEqual(1);
+    }
     expect(result.rawRestoration.every((r) => r.sampler === 'direct' && r.mode === 'restoration')).toBe(true);
     // Where the time went: training, then each sampler's sampling and metrics, in run order.
     const phases = result.timings.map((t) => t.phase);
@@ -75,8 +79,8 @@ describe('one run: train, sample, measure', () => {
 
   it('generates from the prior at every start-noise level', () => {
     if (generated.state !== 'completed') throw new Error(`run ${generated.state}`);
-    // 2 start-noise levels × 3 samplers × 4 distribution metrics; no pixel metrics without truth.
-    expect(generated.metrics).toHaveLength(2 * 3 * 4);
+    // 2 start-noise levels × 3 samplers × 5 distribution metrics; no pixel metrics without truth.
+    expect(generated.metrics).toHaveLength(2 * 3 * 5);
     expect(new Set(generated.metrics.map((r) => r.delta))).toEqual(new Set([0, 0.05]));
     for (const name of ['generation-delta-0.png', 'generation-delta-0.05.png']) {
       expect(existsSync(join(dir, 'generation', 'samples', name))).toBe(true);

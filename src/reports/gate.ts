@@ -1,0 +1,42 @@
+import { HOT_FAMILY, pick, toCells } from './cells.js';
+import { fidFloor, MIN_COMPARABLE_N } from './floor.js';
+import type { ReportData } from './rows.js';
+import { fmt, mean } from './stats.js';
+
+/**
+ * The convergence gate: the hot baseline's samples at its declared arm must be recognisable digits
+ * at a share of at least `comparisons.gate.recognisable` × what real images reach (the floor's
+ * `recognisable`). Below it the models are too weak for any ordering to mean something about
+ * diffusion, and the report states none. Undefined when it cannot be measured (no hot baseline,
+ * or a feature net without labels).
+ */
+export function gate(data: ReportData): { passed: boolean; text: string } | undefined {
+  const real = data.floors.flatMap((f) => (f.recognisable ? [f.recognisable.mean] : []));
+  const { hot } = data.comparisons.q1;
+  const cells = pick(toCells(data.rows), { mode: 'generation', metric: 'recognisable', sampler: hot.sampler, delta: hot.delta }).filter((c) => c.family === HOT_FAMILY);
+  if (!real.length || !cells.length) return undefined;
+  const share = Math.min(...cells.map((c) => c.mean));
+  const needed = data.comparisons.gate.recognisable * mean(real);
+  const passed = share >= needed;
+  const text = `the hot baseline's samples (${hot.sampler}, δ = ${hot.delta}) are recognisable digits at a share of ${fmt(share)} against ${fmt(mean(real))} for real digits (gate: ${data.comparisons.gate.recognisable} × that = ${fmt(needed)})`;
+  return { passed, text };
+}
+
+/**
+ * Why a comparison on `metric` is not judged here, or undefined when it is: any metric when the
+ * hot baseline fails the convergence gate; FID-like and KID at a sample size below
+ * MIN_COMPARABLE_N, where their bias and spread swamp differences between configurations.
+ */
+export function unjudged(data: ReportData, metric: string): string | undefined {
+  const g = gate(data);
+  if (g && !g.passed) return 'this budget: the hot baseline fails the convergence gate';
+  const floor = fidFloor(data);
+  return (metric === 'fid' || metric === 'kid') && floor && floor.n < MIN_COMPARABLE_N ? `N = ${floor.n} < ${MIN_COMPARABLE_N}` : undefined;
+}
+
+/** The sentence every question's caption carries about the gate ('' when it cannot be measured). */
+export function gateNote(data: ReportData): string {
+  const g = gate(data);
+  if (!g) return '';
+  return g.passed ? ` Convergence gate passed: ${g.text}.` : ` No ordering is stated: ${g.text}, below the gate, so these models are too weak to compare.`;
+}
