@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Training speed of the reference U-Net on every engine, one after another on a quiet machine,
-# each followed by the PyTorch reference with the same thread count (README's engine table).
+# each followed by the PyTorch reference with the same thread count (the engine table in docs/engine.md).
 # Usage: scripts/bench-engines.sh [steps]   (cpu runs 1 timed step: it is thousands of times slower)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # The PyTorch side of `coldbench bench train --compare-torch` (its default --torch-script), kept in
-# the repository so the comparison runs from a clone alone; the README's PyTorch figures come from it.
+# the repository so the comparison runs from a clone alone; the PyTorch figures in docs/engine.md come from it.
 """Reference training-throughput anchor: the "reference" U-Net preset in PyTorch (CPU).
 
 Architecture (must match the harness's `reference` bench preset exactly):

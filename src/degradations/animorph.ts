@@ -10,7 +10,7 @@ export const animorph = defineDegradation({
   version: 1,
   stochastic: true,
   description: 'fades the image into a random animal face along the cosine schedule',
-  reference: 'Bansal et al. 2022, animorphosis; REFERENCE.md §2 Animorphosis',
+  reference: 'Bansal et al. 2022, animorphosis; docs/reference.md §2 Animorphosis',
   params: cosineParams,
   testParams: { steps: 8 },
   // |√a·x + √(1−a)·z| ≤ √a + √(1−a) ≤ √2 for x, z in [−1, 1] (equality at a = ½).

@@ -9,7 +9,7 @@ export const gaussian = defineDegradation({
   version: 1,
   stochastic: true,
   description: 'additive Gaussian noise, cosine schedule (the hot-diffusion baseline)',
-  reference: 'Bansal et al. 2022 (hot baseline), cosine ᾱ of Nichol & Dhariwal 2021 eq. 17; REFERENCE.md §2 Gaussian',
+  reference: 'Bansal et al. 2022 (hot baseline), cosine ᾱ of Nichol & Dhariwal 2021 eq. 17; docs/reference.md §2 Gaussian',
   params: cosineParams,
   testParams: { steps: 8 },
   range: null,

@@ -19,7 +19,7 @@ export const pixelate = defineDegradation({
   version: 1,
   stochastic: false,
   description: 'cumulative 2× average-pool + nearest upsample (super-resolution)',
-  reference: 'Bansal et al. 2022, super-resolution (MNIST 32 px: T = 3); REFERENCE.md §2 Pixelation',
+  reference: 'Bansal et al. 2022, super-resolution (MNIST 32 px: T = 3); docs/reference.md §2 Pixelation',
   params: { steps: { default: 3, doc: 'number of halvings T (32 px → 4 px at 3)', min: 1, max: 10, integer: true } },
   testParams: { steps: 2 },
   range: [-1, 1],

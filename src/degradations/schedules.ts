@@ -11,7 +11,7 @@ const cache = new Map<string, Float64Array>();
 
 /**
  * ᾱ_t for t = 0..T with ᾱ_0 = 1: f(t) = cos²(((t/T + s)/(1 + s))·π/2), β_t = min(1 − f(t)/f(t−1),
- * 0.999), ᾱ_t = Π(1 − β_i). Nichol & Dhariwal 2021 eq. 17, as used by Cold Diffusion (REFERENCE §2).
+ * 0.999), ᾱ_t = Π(1 − β_i). Nichol & Dhariwal 2021 eq. 17, as used by Cold Diffusion (docs/reference.md §2).
  */
 export function cosineAlphaBar(steps: number, offset = 0.008, maxBeta = 0.999): Float64Array {
   const key = `${steps}|${offset}|${maxBeta}`;

@@ -6,7 +6,7 @@ export interface FeatureNetConfig {
   readonly channels: 1 | 3;
   /** Output classes: 10 digits, or 4 rotations for the self-supervised objective. */
   readonly classes: number;
-  /** Feature dimension (REFERENCE.md §5: 64–128 keeps FID usable at small N). */
+  /** Feature dimension (docs/reference.md §5: 64–128 keeps FID usable at small N). */
   readonly dim: number;
 }
 

@@ -1,7 +1,7 @@
 import type { ReportData } from './rows.js';
 import { fmt } from './stats.js';
 
-/** Below this sample size FID-like values spread too much between draws to rank configurations (REFERENCE §5). */
+/** Below this sample size FID-like values spread too much between draws to rank configurations (docs/reference.md §5). */
 export const MIN_COMPARABLE_N = 512;
 
 /** The mean real-vs-real FID-like floor over the runs that recorded one, with its sample size; undefined when none did. */

@@ -42,7 +42,7 @@ export function canGenerate(deg: Degradation): boolean {
 }
 
 /**
- * The generation prior of `deg` (REFERENCE §3): kinds 'noise' and 'asset' draw ε and start at
+ * The generation prior of `deg` (docs/reference.md §3): kinds 'noise' and 'asset' draw ε and start at
  * x_T = D(0, T; ε), what is left of ε with nothing of x0 (√(1−ᾱ_T)·ε, ᾱ_T ≈ 6e-8 at T = 200);
  * kind 'gmm' fits a Gaussian mixture to encode(D(x0, T)) over `train` and decodes its samples.
  * Only 'gmm' reads every training batch; the others read the first one for the image shape.

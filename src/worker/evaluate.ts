@@ -99,7 +99,7 @@ const frechetDefined = (n: number, reference: Reference) => n > reference.net.di
 /**
  * The floor at sample size n: `draws` sets of n real images from `other` (the training split:
  * real, but not the reference), each scored as a sample set is. A sample set's FID-like is only
- * meaningful beside this (REFERENCE §5: 31 ± 10 at N = 64, 4.3 ± 1.6 at N = 512 for digits).
+ * meaningful beside this (docs/reference.md §5: 31 ± 10 at N = 64, 4.3 ± 1.6 at N = 512 for digits).
  */
 export function realFloor(other: (indices: Int32Array) => tf.Tensor4D, otherCount: number, n: number, reference: Reference, rng: Rng, draws = 5): Floor {
   const fids: number[] = [], kids: number[] = [], shares: number[] = [];

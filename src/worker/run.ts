@@ -212,7 +212,7 @@ export function gaussianity(
 
 /**
  * One run: train R to invert one degradation, sample with every sampler in restoration and
- * generation mode (REFERENCE.md §1, §3), and measure all metrics against held-out images.
+ * generation mode (docs/reference.md §1, §3), and measure all metrics against held-out images.
  * Writes sample grids under `<dir>/samples/` and resumes training from `<dir>/checkpoint`.
  */
 export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunResult> {

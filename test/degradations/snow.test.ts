@@ -10,7 +10,7 @@ describe('snow', () => {
   const defaults = resolveParams(snow) as Parameters<typeof snowLevel>[1];
 
   it('interpolates the CIFAR-10 levels linearly', () => {
-    // Reference: REFERENCE.md §2 Snow: threshold 1.15 → 0.7, motion σ 0.05 → 16 over T = 200.
+    // Reference: docs/reference.md §2 Snow: threshold 1.15 → 0.7, motion σ 0.05 → 16 over T = 200.
     expect(snowLevel(1, defaults)).toEqual({ threshold: 1.15, sigma: 0.05 });
     expect(snowLevel(200, defaults).threshold).toBeCloseTo(0.7, 12);
     expect(snowLevel(200, defaults).sigma).toBeCloseTo(16, 12);

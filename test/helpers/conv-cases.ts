@@ -69,7 +69,7 @@ export function expectClose(a: Float32Array, b: Float32Array): void {
 /**
  * Nearest upsampling of a [b, h, w, c] batch by whole factors [fh, fw] on the active backend, and
  * its gradient, with their analytic values: y[n, i, j] = x[n, ⌊i/fh⌋, ⌊j/fw⌋] and dx[n, i, j] =
- * Σ of the fh × fw block of dy above it (cpu's gradient is wrong for batch > 1, REFERENCE.md §6).
+ * Σ of the fh × fw block of dy above it (cpu's gradient is wrong for batch > 1, docs/reference.md §6).
  */
 export function nearestUpsample(shape: [number, number, number, number] = [3, 4, 5, 2], [fh, fw]: [number, number] = [2, 2]) {
   const [b, h, w, c] = shape;

@@ -44,7 +44,7 @@ describe.each(Object.values(DEGRADATIONS) as Degradation[])('FID-like against se
       return frechetFromStats(stats.mu, stats.sigma, reference.mu, reference.sigma);
     });
     // Reference: D(x, 0) = x, so the first distance is 0 up to float error; every later step
-    // removes more information (REFERENCE.md §5: a good feature distance rises with severity).
+    // removes more information (docs/reference.md §5: a good feature distance rises with severity).
     expect(Math.abs(fid[0])).toBeLessThan(1e-4); // float64 rounding on traces of order 10²
     for (let i = 1; i < fid.length; i++) expect(fid[i]).toBeGreaterThan(fid[i - 1]);
     tf.dispose([x0, ...Object.values(noise), ...Object.values(assets)]);

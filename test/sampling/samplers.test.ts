@@ -42,7 +42,7 @@ describe('on a linear degradation D(x, s) = x + s·e', () => {
     version: 1,
     stochastic: false,
     description: 'x + t·e (test only)',
-    reference: 'REFERENCE.md §1: if D(x, s) ≈ x + s·e, the error of R cancels',
+    reference: 'docs/reference.md §1: if D(x, s) ≈ x + s·e, the error of R cancels',
     params: { steps: { default: T, doc: 'T' } },
     testParams: {},
     range: null,
@@ -63,7 +63,7 @@ describe('on a linear degradation D(x, s) = x + s·e', () => {
   /** x0 + k·b, the answer predicted for a sampler that keeps k copies of the bias. */
   const withBias = (k: number) => tf.tidy(() => tf.add(x0, tf.mul(b, k)));
 
-  // Reference (REFERENCE §1): Alg 2's update is x_s − (x̂0 + s·e) + (x̂0 + (s−1)·e) = x_s − e for
+  // Reference (docs/reference.md §1): Alg 2's update is x_s − (x̂0 + s·e) + (x̂0 + (s−1)·e) = x_s − e for
   // any x̂0, so x_0 = x_T − T·e = x0 exactly, whatever R returns. Alg 1 sets x_{s−1} = x̂0 + (s−1)·e,
   // so with R = x0 + b it ends at x0 + b; with R(x_s, s) = x_s − s·e + b each step adds b: x0 + T·b.
   it.each([

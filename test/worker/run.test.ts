@@ -69,7 +69,7 @@ describe('one run: train, sample, measure', () => {
 
   it('restores: Algorithm 2 beats the degraded input on PSNR, SSIM and FID-like', () => {
     // Reference: Bansal et al. 2022, Table 1 (deblurring MNIST): Algorithm 2 improves on the
-    // degraded input; with an undertrained network it is the robust sampler (REFERENCE.md §1).
+    // degraded input; with an undertrained network it is the robust sampler (docs/reference.md §1).
     const value = (sampler: string, metric: string) =>
       result.state === 'completed' ? result.metrics.find((r) => r.mode === 'restoration' && r.sampler === sampler && r.metric === metric)!.value : NaN;
     expect(value('alg2', 'psnr')).toBeGreaterThan(value('degraded', 'psnr'));
@@ -99,7 +99,7 @@ describe('one run: train, sample, measure', () => {
     // Pixelate's start is a draw of a 16-d mixture (its 4×4 grid), a random image; the blur run generates nothing.
     expect(generated.evaluation.prior).toEqual({ kind: 'gmm', dims: 16, flat: false });
     expect(result.evaluation.prior).toBeNull();
-    // Real digits against real digits at N = 80: well above 0 (REFERENCE §5: 31 ± 10 at N = 64,
+    // Real digits against real digits at N = 80: well above 0 (docs/reference.md §5: 31 ± 10 at N = 64,
     // 17 ± 5 at N = 128), and below what a 300-step model's samples give.
     const floor = result.evaluation.floor.fid!;
     expect(floor.mean).toBeGreaterThan(5);

@@ -116,7 +116,7 @@ function filterByTaps(k: WasmKernels, x: Info, dy: Info, info: ConvInfo, plan: T
 
 /**
  * Any stride: dL/dw as one XNNPACK conv over the input with batch and channel axes swapped
- * (REFERENCE.md §6): dw[i,j,ci,co] = Σ_{b,p,q} xPad[b, p·s + i·d, q·s + j·d, ci] · dy[b,p,q,co], so
+ * (docs/reference.md §6): dw[i,j,ci,co] = Σ_{b,p,q} xPad[b, p·s + i·d, q·s + j·d, ci] · dy[b,p,q,co], so
  * with x as [Ci,H,W,B] and dy as a filter [oh,ow,B,Co] it is a conv of stride d and dilation s.
  * Slower than the taps where both apply (a reference step's filter gradients: 357 ms this way,
  * 277 ms as taps), likely because each image's 3×3 outputs fill only 9 of the 12 rows of XNNPACK's 4-row tiles.

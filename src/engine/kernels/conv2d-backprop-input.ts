@@ -20,7 +20,7 @@ function axisPlan(taps: number, s: number, pad: number, size: number, outSize: n
  * dL/dx for NHWC conv2d as one XNNPACK conv plus a depth-to-space (sub-pixel decomposition): the
  * s_h·s_w phases of dx are the output channels of a stride-1 conv of dy with the flipped,
  * in/out-swapped, phase-split filter. With stride 1 this is the classic conv of dy with the
- * flipped filter and padding k − 1 − pad (REFERENCE.md §6). Dilation becomes zeros between taps.
+ * flipped filter and padding k − 1 − pad (docs/reference.md §6). Dilation becomes zeros between taps.
  */
 function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { dy, filter } = inputs as Record<'dy' | 'filter', tf.TensorInfo>;

@@ -19,7 +19,7 @@ export const NATIVE_BACKEND = 'native';
  * wasm heap, where oneDNN reads and writes them in place) with oneDNN serving the kernels in
  * NATIVE_KERNELS and wasm's serving every other one. Wasm rather than the pure-JS `cpu` backend
  * carries the rest because its elementwise kernels are compiled SIMD code and its nearest-resize
- * gradient is right for batch > 1 (REFERENCE.md §6); the test suite checks every kernel the U-Net
+ * gradient is right for batch > 1 (docs/reference.md §6); the test suite checks every kernel the U-Net
  * uses against `cpu` anyway. Idempotent; leaves the active backend as it was.
  */
 export async function registerNativeBackend(addon: NativeAddon, wrap?: NativeKernelWrap): Promise<void> {

@@ -10,7 +10,7 @@ type Conv2DAttrs = Pick<tf.Conv2DAttrs, 'strides' | 'pad' | 'dataFormat' | 'dimR
 /** A native kernel: its output(s), or undefined where oneDNN does not apply (the stock kernel then runs). */
 type NativeKernel = HeapKernel<NativeAddon>;
 
-/** Activations oneDNN fuses as post-ops (REFERENCE: TF.js's fused op names); prelu stays in wasm. */
+/** Activations oneDNN fuses as post-ops (docs/reference.md §6: TF.js's fused op names); prelu stays in wasm. */
 const FUSABLE = new Set(['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu']);
 
 /** The geometry array addon.cc's conv kernels read (see `Conv` there). */

@@ -22,7 +22,7 @@ async function outputsOn(backend: string, f: (...xs: tf.Tensor[]) => tf.Tensor, 
 }
 
 describe('wasm layout kernels in JS', () => {
-  // cpu's nearest-resize gradient is wrong for batch > 1 (REFERENCE.md §6): batch 1 here, batch 3 below.
+  // cpu's nearest-resize gradient is wrong for batch > 1 (docs/reference.md §6): batch 1 here, batch 3 below.
   it.each([
     ['concat on channels', (x: tf.Tensor, y: tf.Tensor) => tf.concat([x, y], 3), [[2, 5, 6, 7], [2, 5, 6, 3]], 'concat'],
     ['concat on rows', (x: tf.Tensor, y: tf.Tensor) => tf.concat([x, y], 1), [[2, 5, 6, 7], [2, 3, 6, 7]], 'concat'],

@@ -179,7 +179,7 @@ native('native engine (oneDNN) kernels', () => {
   });
 
   it('gives the U-Net gradients of every weight that cpu gives (batch 1) and wasm gives (batch 3)', async () => {
-    // cpu's nearest-resize gradient is wrong for batch > 1 (REFERENCE.md §6), so cpu is the
+    // cpu's nearest-resize gradient is wrong for batch > 1 (docs/reference.md §6), so cpu is the
     // reference at batch 1 only; wasm's is exact and serves batch 3 (checked below against the
     // analytic gradient).
     for (const [reference, batch] of [['cpu', 1], ['wasm', 3]] as const) {
