@@ -24,7 +24,7 @@ describe('bench scaling', () => {
   });
 
   it('reports the speedup and the ideal one', () => {
-    // The first measured pair in docs/engine.md (native, 4 runs, 2 workers): 35.29 s and 19.56 s.
+    // A pair measured in an earlier session (native, 4 runs, 2 workers): 35.29 s and 19.56 s.
     const even = scalingSummary(4, { workers: 1, seconds: 35.29 }, { workers: 2, seconds: 19.56 });
     expect(even.speedup).toBeCloseTo(35.29 / 19.56, 3);
     expect(even.ideal).toBe(2);
