@@ -1,3 +1,4 @@
+import { packageVersions } from '../runner/provenance.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { BACKEND_CHOICES, initEngine, resolveAuto, retestNative, selfTestFailureLine, type BackendChoice } from '../engine/backend.js';
@@ -154,6 +155,7 @@ function print(rows: object[] | object, json: boolean): void {
 export function buildProgram(out: (line: string) => void = (line) => console.error(line)): Command {
   const program = new Command('coldbench')
     .description('Benchmark harness for Cold Diffusion: train TF.js U-Nets to invert degradations and compare them.')
+    .version(packageVersions().coldbench, '--version', 'print the coldbench version')
     .addOption(new Option('--backend <name>', 'TF.js backend, picked once per process').choices(BACKEND_CHOICES).default('auto').env('COLDBENCH_BACKEND'))
     .addOption(
       new Option('--threads <n>', 'oneDNN threads per process or suite worker on the native engine').argParser(positiveInt).default(1).env('COLDBENCH_THREADS'),
@@ -201,7 +203,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .command('run')
     .description('run an experiment suite over worker threads; finished runs are skipped, unfinished ones resume')
     .argument('<suite.json>', 'suite file, e.g. experiments/smoke.json')
-    .option('--workers <n>', 'worker threads (default: CPU cores)', positiveInt, availableParallelism())
+    .addOption(new Option('--workers <n>', 'worker threads').argParser(positiveInt).default(availableParallelism(), `${availableParallelism()}, the CPU cores`))
     .option('--shard <i/n|auto>', 'run only shard i of n; auto: the Slurm array task or Kubernetes Indexed Job index (no report: build it with coldbench report once all shards finished)')
     .option('--results <dir>', 'results folder (default: results/<suite name>)')
     .option('--allow-large', 'run a suite beyond the documented limits (runs, seeds, steps, batch, samples)')
@@ -271,7 +273,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .argument('<name>', 'degradation name')
     .option('--steps <n>', 'training steps per run', positiveInt, 150)
     .option('--samples <n>', 'images sampled per sampler', positiveInt, 64)
-    .option('--workers <n>', 'worker threads (default: CPU cores)', positiveInt, availableParallelism())
+    .addOption(new Option('--workers <n>', 'worker threads').argParser(positiveInt).default(availableParallelism(), `${availableParallelism()}, the CPU cores`))
     .option('--no-progress', 'plain lines instead of progress bars')
     .action(async (name: string, opts: { steps: number; samples: number; workers: number; progress: boolean }, cmd: Command) => {
       const definition = degradationBenchSuite(name, { steps: opts.steps, count: opts.samples });

@@ -21,6 +21,15 @@ describe('coldbench CLI', () => {
     for (const command of ['datasets', 'degradations', 'preview', 'bench']) expect(stdout).toContain(command);
   });
 
+  it('prints its version, and each option default once', async () => {
+    const { version } = JSON.parse(await (await import('node:fs/promises')).readFile('package.json', 'utf8'));
+    expect(await coldbench('--version')).toMatchObject({ code: 0, stdout: `${version}\n` });
+    const { stdout } = await coldbench('run', '--help');
+    expect(stdout.replace(/\s+/g, ' ')).toMatch(/--workers <n> worker threads \(default: \d+, the CPU cores\)/);
+    expect(stdout.replace(/\s+/g, ' ')).not.toMatch(/\(default: [^)]*\) \(default:/); // it read "(default: CPU cores) (default: 2)"
+
+  });
+
   it('lists all eight degradations as JSON', async () => {
     const { code, stdout } = await coldbench('degradations', '--json');
     expect(code).toBe(0);
