@@ -9,6 +9,27 @@ const QUESTION = "Q5. Does iteration beat one-shot restoration's blur?";
 const METRICS: readonly MetricName[] = ['sharpness', 'fid'];
 const MODES: readonly Cell['mode'][] = ['restoration', 'generation'];
 
+/** A variant key without its `train.loss=…` setting (a suite-level grid over the loss), and that loss. */
+function splitLoss(variant: string): { base: string; loss: string | undefined } {
+  const loss = /(?<=[[,])train\.loss=(l1|l2)(?=[,\]])/.exec(variant)?.[1];
+  return { base: variant.replace(/train\.loss=l[12],?/, '').replace(',]', ']'), loss };
+}
+
+/**
+ * The one-shot restoration of L2-trained against L1-trained R, where the suite has both for the
+ * same degradation (the paper's point: L1 is sharper), on sharpness and FID-like, paired by seed.
+ */
+function lossComparison(data: ReportData, cells: readonly Cell[], oneShot: string): string {
+  const byBase = new Map<string, Partial<Record<string, Cell>>>();
+  for (const c of pick(cells, { mode: 'restoration', sampler: oneShot })) {
+    const { base, loss } = splitLoss(c.variant);
+    if (loss) byBase.set(`${base}|${c.metric}`, { ...byBase.get(`${base}|${c.metric}`), [loss]: c });
+  }
+  const parts = [...byBase.values()].flatMap(({ l1, l2 }) =>
+    l1 && l2 ? [comparisonText(l1.metric, `${l2.name} (L2)`, 'L1', difference(armRows(data.rows, l2), armRows(data.rows, l1)), unjudged(data, l1.metric))] : []);
+  return parts.length ? ` One shot (${oneShot}) trained with L2 against L1: ${parts.join('; ')}.` : '';
+}
+
 /** Sharpness and FID-like of the pre-registered one-shot and iterative samplers, in restoration and at Q4's δ in generation, with the paired difference's interval. */
 export function buildQ5(data: ReportData): Chart {
   const { iterative, oneShot } = data.comparisons.q5;
@@ -26,7 +47,7 @@ export function buildQ5(data: ReportData): Chart {
   const missing = !cells.some((c) => c.sampler === oneShot) || !cells.some((c) => c.sampler === iterative) ? ` Both '${oneShot}' and '${iterative}' must be among sampling.samplers to compare them.` : '';
   const head = `Pre-registered (suite comparisons.q5): ${iterative} against ${oneShot}.${gateNote(data)}`;
   const caption = cells.length
-    ? `${head} ${findings.join(' ') || 'No degradation has both samplers measured.'}${missing} Sharpness is the Laplacian energy relative to real images (dashed line: ${target}, as sharp as real; below is blurrier; its distance from ${target} is what is judged). Bars: ${SPREAD}.${clippedNote(values)}`
+    ? `${head} ${findings.join(' ') || 'No degradation has both samplers measured.'}${missing}${lossComparison(data, cells, oneShot)} Sharpness is the Laplacian energy relative to real images (dashed line: ${target}, as sharp as real; below is blurrier; its distance from ${target} is what is judged). Bars: ${SPREAD}.${clippedNote(values)}`
     : `${head} No sharpness or FID-like results for ${oneShot} or ${iterative}.`;
   const spec = groupedBars(values, {
     samplers: samplerOrder(cells.map((c) => c.sampler)), panels: MODES.flatMap((mode) => METRICS.map((m) => panelTitle(mode, m))), columns: 2, target: true,

@@ -134,6 +134,21 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
   });
 });
 
+describe('Q5 with L1- and L2-trained runs of one degradation', () => {
+  it('compares their one-shot restorations, paired by seed', () => {
+    // Two variants that differ only in train.loss, 3 seeds each: direct sharpness 0.5 ± 0.01 (L2)
+    // against 0.8 ± 0.01 (L1), i.e. 0.5 and 0.2 from the target 1: L1 is sharper by 0.3.
+    const row = (loss: string, seed: number, value: number) => ({
+      ...data.rows[0], variant: `blur[train.loss=${loss}]`, name: `blur[train.loss=${loss}]`, key: `blur[seed=${seed},train.loss=${loss}]`,
+      degradation: 'blur', family: 'blur' as const, seed, mode: 'restoration' as const, sampler: 'direct', delta: null, metric: 'sharpness' as const, value, boot: null,
+    });
+    const rows = [0, 1, 2].flatMap((seed) => [row('l1', seed, 0.8 + 0.01 * (seed - 1)), row('l2', seed, 0.5 + 0.01 * (seed - 1))]);
+    const { caption } = buildQ5({ ...data, rows, floors: [] });
+    // Distances 0.5 vs 0.2 in every seed: Δ = 0.3 exactly, a zero-width t-interval over 3 seeds.
+    expect(caption).toContain('One shot (direct) trained with L2 against L1: L1 beats blur[train.loss=l2] (L2) on Sharpness (distance from 1) (blur[train.loss=l2] (L2) − L1: Δ = 0.300, 95% CI [0.300, 0.300]; t over 3 seeds, df 2).');
+  });
+});
+
 describe('the restoration table', () => {
   it('gives each mean its interval, marks no best cell, and judges the declared pair', () => {
     const table = buildRestorationTable(data);
