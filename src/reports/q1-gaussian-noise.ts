@@ -17,7 +17,15 @@ export function q1Arms(q1: Comparisons['q1']): string {
   return `hot: ${q1.hot.sampler} at δ = ${q1.hot.delta}; cold: ${q1.cold.sampler} at δ = ${q1.cold.delta}`;
 }
 
-/** The caption: each cold degradation against each hot baseline at the pre-registered arms, with the interval of the difference. */
+/**
+ * The suite-level grid point of a variant (its `section.field=value` settings, e.g.
+ * `train.steps=3000`): a cold variant is compared with the hot one trained the same way only.
+ */
+function gridPoint(variant: string): string {
+  return (/\[(.*)\]$/.exec(variant)?.[1] ?? '').split(',').filter((kv) => /^[a-z]+\.[A-Za-z]+=/.test(kv)).join(',');
+}
+
+/** The caption: each cold degradation against the hot baseline of its grid point, at the pre-registered arms, with the interval of the difference. */
 function caption(data: ReportData, judged: readonly Cell[], missing: readonly string[], restorationOnly: readonly string[]): string {
   const { q1 } = data.comparisons;
   const parts = [`Pre-registered arms (suite comparisons.q1): ${q1Arms(q1)}.${gateNote(data)}`];
@@ -25,7 +33,11 @@ function caption(data: ReportData, judged: readonly Cell[], missing: readonly st
   const cold = judged.filter((c) => c.family !== HOT_FAMILY);
   const rowsOf = (c: Cell) => armRows(data.rows, { ...c, metric: 'fid' });
   if (hot.length && cold.length) {
-    for (const h of hot) for (const c of cold) parts.push(`${comparisonText('fid', c.name, h.name, difference(rowsOf(c), rowsOf(h)), unjudged(data, 'fid'))}.`);
+    for (const c of cold) {
+      for (const h of hot.filter((x) => gridPoint(x.variant) === gridPoint(c.variant))) {
+        parts.push(`${comparisonText('fid', c.name, h.name, difference(rowsOf(c), rowsOf(h)), unjudged(data, 'fid'))}.`);
+      }
+    }
   } else if (cold.length) {
     parts.push(`No hot baseline (family '${HOT_FAMILY}', e.g. gaussian) generated with ${q1.hot.sampler} at δ = ${q1.hot.delta}, so the question stays open: add it to the suite.`);
   } else if (hot.length) {

@@ -134,6 +134,18 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
   });
 });
 
+describe('Q1 over a suite-level grid', () => {
+  it('compares each cold variant with the hot one of its grid point only', () => {
+    const at = (steps: number) => (r: ReportData['rows'][number]) => ({ ...r, variant: `${r.variant.replace(']', '')}${r.variant.endsWith('[]') ? '' : ','}train.steps=${steps}]`.replace('[,', '['), name: `${r.name}@${steps}` });
+    const generation = data.rows.filter((r) => r.mode === 'generation' && (r.degradation === 'gaussian' || r.degradation === 'blur'));
+    const { caption } = buildQ1({ ...data, rows: [...generation.map(at(1500)), ...generation.map(at(3000))] });
+    expect(caption).toContain('gaussian@1500 beats blur@1500');
+    expect(caption).toContain('gaussian@3000 beats blur@3000');
+    expect(caption).not.toContain('blur@1500 − gaussian@3000');
+    expect(caption.match(/ beats /g)).toHaveLength(2);
+  });
+});
+
 describe('Q5 with L1- and L2-trained runs of one degradation', () => {
   it('compares their one-shot restorations, paired by seed', () => {
     // Two variants that differ only in train.loss, 3 seeds each: direct sharpness 0.5 ± 0.01 (L2)
