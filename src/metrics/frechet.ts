@@ -86,10 +86,15 @@ export function frechetReference(stats: FeatureStats): FrechetReference {
  * one eigenvalue solve instead of a full decomposition and a solve.
  */
 export function frechetToReference(stats: Pick<FeatureStats, 'mu' | 'sigma'>, reference: FrechetReference): number {
+  return outsideRoot(stats, reference) - 2 * traceSqrtSandwich(reference.root, stats.sigma, stats.mu.length);
+}
+
+/** ‖μ − μr‖² + Tr Σ + Tr Σr: the Fréchet distance but for its −2·Tr((ΣΣr)^½) term. */
+function outsideRoot(stats: Pick<FeatureStats, 'mu' | 'sigma'>, reference: FrechetReference): number {
   const d = stats.mu.length;
   let dist = reference.traceSigma;
   for (let k = 0; k < d; k++) dist += (stats.mu[k] - reference.mu[k]) ** 2 + stats.sigma[k * d + k];
-  return dist - 2 * traceSqrtSandwich(reference.root, stats.sigma, d);
+  return dist;
 }
 
 /**
@@ -103,11 +108,9 @@ export function frechetReplicates(features: Features, resamples: readonly ArrayL
   const root = new Matrix(Array.from({ length: d }, (_, i) => Array.from(reference.root.subarray(i * d, (i + 1) * d))));
   return resamples.map((rows) => {
     const stats = featureStats(features, rows);
-    let dist = reference.traceSigma;
-    for (let k = 0; k < d; k++) dist += (stats.mu[k] - reference.mu[k]) ** 2 + stats.sigma[k * d + k];
     const sigma = new Matrix(Array.from({ length: d }, (_, i) => Array.from(stats.sigma.subarray(i * d, (i + 1) * d))));
     const { realEigenvalues } = new EigenvalueDecomposition(root.mmul(sigma).mmul(root), { assumeSymmetric: true });
-    return dist - 2 * realEigenvalues.reduce((acc, l) => acc + Math.sqrt(Math.max(l, 0)), 0);
+    return outsideRoot(stats, reference) - 2 * realEigenvalues.reduce((acc, l) => acc + Math.sqrt(Math.max(l, 0)), 0);
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Family } from '../degradations/types.js';
 import type { MetricName } from '../metrics/registry.js';
+import type { Comparisons } from '../results/comparisons.js';
 import type { ReportRow } from './rows.js';
 import { estimate, seedValues, type IntervalMethod } from './intervals.js';
 import { sampleStd } from './stats.js';
@@ -75,6 +76,14 @@ export function variants(cells: readonly Cell[]): Cell[] {
   const seen = new Map<string, Cell>();
   for (const c of cells) if (!seen.has(c.variant)) seen.set(c.variant, c);
   return [...seen.values()];
+}
+
+/** Generation cells at their family's pre-registered Q1 arm: the hot arm for the noise family, the cold arm for the rest. */
+export function atDeclaredArms<C extends Pick<Cell, 'family' | 'sampler' | 'delta'>>(cells: readonly C[], q1: Comparisons['q1']): C[] {
+  return cells.filter((c) => {
+    const arm = c.family === HOT_FAMILY ? q1.hot : q1.cold;
+    return c.sampler === arm.sampler && c.delta === arm.delta;
+  });
 }
 
 /** The rows (one per seed) of one variant × mode × sampler × δ × metric: an arm of a comparison. */

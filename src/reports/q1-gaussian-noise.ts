@@ -1,5 +1,5 @@
 import type { Comparisons } from '../results/comparisons.js';
-import { armRows, HOT_FAMILY, list, pick, samplerOrder, toCells, variants, where, type Cell } from './cells.js';
+import { armRows, atDeclaredArms, HOT_FAMILY, list, pick, samplerOrder, toCells, variants, where, type Cell } from './cells.js';
 import { fidFloor, floorNote } from './floor.js';
 import { gateNote, unjudged } from './gate.js';
 import { comparisonText, difference, intervalText, methodText } from './intervals.js';
@@ -8,9 +8,6 @@ import { barLayers, clippedNote, colour, fenced, groupedBars, makeChart, metricT
 import { fmt } from './stats.js';
 
 const QUESTION = 'Q1. Does generation need Gaussian noise?';
-
-/** The arm a variant is judged at: the hot one for the noise family, the cold one for the rest. */
-const armOf = (c: Pick<Cell, 'family'>, q1: Comparisons['q1']) => (c.family === HOT_FAMILY ? q1.hot : q1.cold);
 
 /** "hot: ddim at δ = 0; cold: alg2 at δ = 0.002". */
 export function q1Arms(q1: Comparisons['q1']): string {
@@ -56,7 +53,7 @@ export function buildQ1(data: ReportData): Chart {
   const cells = toCells(data.rows);
   const generation = pick(cells, { mode: 'generation', metric: 'fid' });
   const { q1 } = data.comparisons;
-  const judged = generation.filter((c) => c.sampler === armOf(c, q1).sampler && c.delta === armOf(c, q1).delta);
+  const judged = atDeclaredArms(generation, q1);
   const generated = new Set(generation.map((c) => c.variant));
   const missing = variants(generation).filter((c) => !judged.some((j) => j.variant === c.variant)).map((c) => c.name);
   const restorationOnly = variants(cells).filter((c) => !generated.has(c.variant)).map((c) => c.name);

@@ -1,4 +1,4 @@
-import { HOT_FAMILY, list, pick, sentence, toCells, variants, type Cell } from './cells.js';
+import { atDeclaredArms, list, pick, sentence, toCells, variants } from './cells.js';
 import type { GaussianityReportRow, ReportData } from './rows.js';
 import { colour, makeChart, metricTitle, type Chart } from './spec.js';
 import { mean, spearman } from './stats.js';
@@ -73,11 +73,10 @@ export function buildQ3(data: ReportData): Chart {
   const restoration = severities(data.gaussianity, (g) => (useFid ? g.restorationFid : g.restorationL1), restorationPanel, datasetOf);
 
   const { q1 } = data.comparisons;
-  const arm = (c: Cell) => (c.family === HOT_FAMILY ? q1.hot : q1.cold);
   const generationPanel = `generation at the declared arms (FID-like)`;
   const meanA2 = new Map<string, number[]>();
   for (const g of data.gaussianity) if (Number.isFinite(g.andersonDarling)) meanA2.set(g.variant, [...(meanA2.get(g.variant) ?? []), g.andersonDarling]);
-  const generation = pick(cells, { mode: 'generation', metric: 'fid' }).filter((c) => c.sampler === arm(c).sampler && c.delta === arm(c).delta && meanA2.has(c.variant))
+  const generation = atDeclaredArms(pick(cells, { mode: 'generation', metric: 'fid' }), q1).filter((c) => meanA2.has(c.variant))
     .map((c): Point => ({ name: c.name, family: c.family, dataset: c.dataset, panel: generationPanel, label: c.name, a2: mean(meanA2.get(c.variant)!), quality: c.mean }));
   const values = [...restoration, ...generation];
 
