@@ -6,7 +6,9 @@ import type { BackendName } from '../engine/backend.js';
 import { UserError } from '../errors.js';
 import { readSuiteResults } from '../results/read.js';
 import { runSuite } from '../runner/run-suite.js';
-import { expandSuite, validateSuite, type Suite } from '../runner/suite.js';
+import { expandSuite } from '../runner/expand.js';
+import type { Suite } from '../runner/suite-schema.js';
+import { validateSuite } from '../runner/validate.js';
 
 export interface ScalingBenchOptions {
   readonly degradation: string;

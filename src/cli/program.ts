@@ -10,9 +10,12 @@ import { benchMetrics } from '../bench/metrics-speed.js';
 import { UNET_PRESETS } from '../model/unet.js';
 import { writePreview } from './preview.js';
 import { readSuiteFile } from '../results/read.js';
-import type { StateCounts } from '../reports/index.js';
+import type { ReportSummary } from '../reports/index.js';
 import { schedulerShard } from '../runner/scheduler.js';
-import { expandSuite, loadSuite, parseShard, shardRuns, validateSuite, type Suite } from '../runner/suite.js';
+import { expandSuite, type PlannedRun } from '../runner/expand.js';
+import { parseShard, shardRuns } from '../runner/shard.js';
+import type { Suite } from '../runner/suite-schema.js';
+import { loadSuite, validateSuite } from '../runner/validate.js';
 import { degradationBenchSuite } from '../bench/degradation.js';
 import { benchScaling, scalingSuite } from '../bench/scaling.js';
 import { runSuite } from '../runner/run-suite.js';
@@ -20,7 +23,8 @@ import { availableParallelism } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { writeReport } from '../reports/index.js';
-import { type RunOneRequest, checkRequest, metricTable, runOneCommand } from './run-one.js';
+import { metricTable, readRunResult, runOneSuite, type RunOneRequest } from './run-one.js';
+import { runFolder, runPaths, SUITE_FILE } from '../results/layout.js';
 
 /** Options before the command, for every command. */
 interface GlobalOptions {
@@ -30,30 +34,39 @@ interface GlobalOptions {
 
 interface SuiteCommandOptions {
   workers: number;
+  /** Runs only these of the suite's runs (run-one: its own). */
+  select?: (run: PlannedRun) => boolean;
   shard?: string;
   results?: string;
   progress: boolean;
   allowLarge?: boolean;
 }
 
-/** How many runs the suite in a results folder expands to (its suite.json holds the definition); undefined for run-one folders. */
-async function suiteRunCount(resultsDir: string): Promise<number | undefined> {
+/**
+ * The run ids of the suite saved in a results folder (its suite.json holds the definition), or
+ * undefined where this coldbench cannot expand it (a degradation or field it no longer has): the
+ * report then covers every run folder, since it is built from the saved results alone.
+ */
+async function suiteRunIds(resultsDir: string, out: (line: string) => void): Promise<Set<string> | undefined> {
   const { definition } = await readSuiteFile(resultsDir);
   try {
-    return expandSuite(validateSuite(definition, join(resultsDir, 'suite.json'), { allowLarge: true })).length;
-  } catch {
-    return undefined; // not a suite definition (run-one's folder)
+    return new Set(expandSuite(validateSuite(definition, join(resultsDir, SUITE_FILE), { allowLarge: true })).map((r) => r.id));
+  } catch (error) {
+    out(`${(error as Error).message}; reporting every run folder in ${resultsDir}`);
+    return undefined;
   }
 }
 
 /** "14 of 18 runs completed, 2 errored, 2 missing": what a report found against what the suite holds. */
-function runsFound(counts: StateCounts, total: number | undefined): string {
+function runsFound(report: ReportSummary, suiteRuns: number | undefined): string {
+  const { counts, outside } = report;
   const found = Object.values(counts).reduce((a, b) => a + b, 0);
+  const total = suiteRuns ?? found;
   // Missing: the suite's runs with no folder yet, and those started but not finished.
-  const missing = (total === undefined ? 0 : Math.max(0, total - found)) + counts.unfinished;
-  const parts = [`${counts.completed} of ${total ?? found} runs completed`,
+  const missing = Math.max(0, total - found) + counts.unfinished;
+  const parts = [`${counts.completed} of ${total} runs completed`,
     ...(['diverged', 'errored', 'skipped'] as const).filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`),
-    ...(missing ? [`${missing} missing`] : [])];
+    ...(missing ? [`${missing} missing`] : []), ...(outside ? [`${outside} from an earlier version of the suite left out`] : [])];
   return parts.join(', ');
 }
 
@@ -68,7 +81,8 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
   // Workers pick their engine themselves; resolving `auto` here says once which it will be.
   const backend = globals.backend === 'auto' ? await resolveAuto(out) : globals.backend;
   const all = expandSuite(suite);
-  const runs = shard ? shardRuns(all, shard) : all;
+  const chosen = opts.select ? all.filter(opts.select) : all;
+  const runs = shard ? shardRuns(chosen, shard) : chosen;
   const resultsDir = opts.results ?? join('results', suite.name);
   out(`suite ${suite.name}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, ${opts.workers} workers, backend ${backend} → ${resultsDir}`);
   // SIGINT (Ctrl-C) and SIGTERM (what Slurm and Kubernetes send before SIGKILL) stop every run
@@ -92,7 +106,8 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   });
-  const tally = Object.entries(counts).filter(([, n]) => n).map(([state, n]) => `${n} ${state}`);
+  // `done` runs finished in an earlier invocation: said so, not counted as if they ran again.
+  const tally = Object.entries(counts).filter(([, n]) => n).map(([state, n]) => `${n} ${state === 'done' ? 'already finished' : state}`);
   out(`suite ${suite.name}: ${tally.length > 0 ? tally.join(', ') : 'no runs'} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (counts.stopped || exitCode) {
     process.exitCode = exitCode || 130;
@@ -103,8 +118,8 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
     out(`shard ${shard.index}/${shard.count} done; once every shard has finished: coldbench report ${resultsDir}`);
   } else {
     const reportDir = join('reports', basename(resolve(resultsDir)));
-    const report = await writeReport(resultsDir, reportDir);
-    out(`report: ${report.charts.length} charts → ${join(reportDir, 'index.html')}`);
+    const report = await writeReport(resultsDir, reportDir, { runIds: new Set(all.map((r) => r.id)) });
+    out(`report: ${runsFound(report, all.length)}, ${report.charts.length} charts → ${join(reportDir, 'index.html')}`);
   }
   if (counts.errored) {
     // The report still covers the runs that finished; scripts learn from the exit code that some did not.
@@ -129,6 +144,13 @@ interface TrainCommandOptions {
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return n;
+}
+
+/** Parses a non-negative integer option. */
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer.');
   return n;
 }
 
@@ -221,8 +243,9 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       // The folder's own name, after resolving: `results/x/<id>/..` is results/x, not '..'.
       const outDir = opts.out ?? join('reports', basename(resolve(resultsDir)));
       if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir} is a file; pass a folder for the report.`);
-      const report = await writeReport(resultsDir, outDir);
-      out(`report: ${runsFound(report.counts, await suiteRunCount(resultsDir))}, ${report.charts.length} charts → ${join(outDir, 'index.html')}`);
+      const runIds = await suiteRunIds(resultsDir, out);
+      const report = await writeReport(resultsDir, outDir, { runIds });
+      out(`report: ${runsFound(report, runIds?.size)}, ${report.charts.length} charts → ${join(outDir, 'index.html')}`);
     });
 
   program
@@ -239,14 +262,17 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--samples <n>', 'images sampled and compared per sampler', positiveInt, 128)
     .option('--samplers <list>', 'comma-separated samplers', 'direct,alg1,alg2')
     .option('--no-generation', 'restoration only')
-    .option('--seed <name>', 'seed name; every random choice derives from it', '0')
+    .option('--seed <n>', 'repetition seed; every random choice derives from it and the suite name', nonNegativeInt, 0)
     .option('--param <key=value>', 'degradation parameter (repeatable)', keyValue, {})
-    .option('--out <dir>', 'results folder', 'results/run-one')
-    .action(async (name: string, opts: Omit<RunOneRequest, 'degradation'>, cmd: Command) => {
-      const request = { ...opts, degradation: name };
-      checkRequest(request); // everything a suite checks, before the engine starts or a file is written
-      await engine(cmd);
-      const { dir, result } = await runOneCommand(request, out);
+    .option('--out <dir>', 'results folder (run-one runs with the same settings but the degradation gather here)', 'results/run-one')
+    .option('--no-progress', 'plain lines instead of progress bars')
+    .action(async (name: string, opts: Omit<RunOneRequest, 'degradation'> & { progress: boolean }, cmd: Command) => {
+      // A one-entry suite, checked like any suite before the engine starts or a file is written.
+      const { suite, run } = await runOneSuite({ ...opts, degradation: name });
+      await runSuiteCommand(suite, { workers: 1, results: opts.out, progress: opts.progress, select: (r) => r.id === run.id }, globals(cmd), out);
+      const dir = runFolder(opts.out, run.id);
+      if (!existsSync(runPaths(dir).result)) return; // stopped: the same command resumes it
+      const result = await readRunResult(dir);
       if (result.state === 'completed') console.table(metricTable(result.metrics));
       else out(`run ${result.state}: ${result.state === 'diverged' ? `loss ${result.loss} at step ${result.step}` : result.state === 'errored' ? result.error : result.reason}`);
       out(`wrote ${dir}`);

@@ -1,24 +1,16 @@
-import { join } from 'node:path';
-import { getDegradation } from '../degradations/index.js';
-import { UNET_PRESETS, type UNetPreset } from '../model/unet.js';
-import { SAMPLERS, type SamplerName } from '../sampling/samplers.js';
-import { FEATURE_NET_DEFAULTS } from '../train/feature-net.js';
-import { TRAIN_DEFAULTS, type TrainConfig } from '../train/train.js';
-import { hashOf } from '../util/canonical.js';
-import { seedFrom } from '../util/rng.js';
-import { engineInfo } from '../engine/backend.js';
-import { readSuiteFile } from '../results/read.js';
-import { RESULTS_FORMAT, type ResultFile, type SuiteFile } from '../results/types.js';
-import { gitCommit, packageVersions } from '../runner/provenance.js';
-import { writeFileAtomic } from '../util/fs.js';
-import type { MetricRow } from '../worker/evaluate.js';
-import { executeRun } from '../worker/execute.js';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { SAMPLING_DEFAULTS, type RunSpec } from '../worker/spec.js';
-import { errors, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
+import { trainSection } from '../results/config.js';
+import { runPaths, SUITE_FILE } from '../results/layout.js';
+import { readSuiteFile } from '../results/read.js';
+import type { MetricRow, ResultFile } from '../results/types.js';
+import { canonicalJson } from '../util/canonical.js';
+import { expandSuite, type PlannedRun } from '../runner/expand.js';
+import type { Suite } from '../runner/suite-schema.js';
+import { validateSuite } from '../runner/validate.js';
+import { join } from 'node:path';
 import { parseValue } from './values.js';
-import { validateSuite } from '../runner/suite.js';
 
 export interface RunOneRequest {
   readonly degradation: string;
@@ -32,47 +24,51 @@ export interface RunOneRequest {
   readonly samples: number;
   readonly samplers: string;
   readonly generation: boolean;
-  readonly seed: string;
+  readonly seed: number;
   readonly param: Record<string, string>;
   readonly out: string;
 }
 
-/** The RunSpec a `run-one` command line describes; names are checked before anything runs. */
-export function specFromRequest(request: RunOneRequest): RunSpec {
-  getDegradation(request.degradation);
-  if (!Object.hasOwn(UNET_PRESETS, request.preset)) throw errors.unknownName('model preset', request.preset, Object.keys(UNET_PRESETS));
-  if (request.loss !== 'l1' && request.loss !== 'l2') throw errors.unknownName('loss', request.loss, ['l1', 'l2']);
-  const samplers = request.samplers.split(',').map((s) => s.trim());
-  for (const s of samplers) if (!Object.hasOwn(SAMPLERS, s)) throw errors.unknownName('sampler', s, Object.keys(SAMPLERS));
-  const params = Object.fromEntries(Object.entries(request.param).map(([k, v]) => [k, parseValue(v)])) as Record<string, number | boolean>;
-  const train: TrainConfig = {
-    ...TRAIN_DEFAULTS, steps: request.steps, batch: request.batch, lr: request.lr, loss: request.loss,
-    emaStart: Math.min(TRAIN_DEFAULTS.emaStart, Math.floor(request.steps / 2)),
-    checkpointEvery: Math.min(TRAIN_DEFAULTS.checkpointEvery, request.steps),
-  };
-  const key = `${request.degradation}[${Object.entries(params).sort().map(([k, v]) => `${k}=${v}`).join(',')}]@${request.dataset}/seed=${request.seed}`;
-  return {
-    key, seed: seedFrom(key), evaluationSeed: seedFrom('run-one', 'evaluation', request.seed), dataset: request.dataset, size: request.size, degradation: request.degradation, params,
-    model: { preset: request.preset as UNetPreset }, train,
-    sampling: { ...SAMPLING_DEFAULTS, samplers: samplers as SamplerName[], count: request.samples, generation: request.generation },
-    features: FEATURE_NET_DEFAULTS,
-  };
+/** The suite every run-one folder holds: its runs are the entries of `degradations`. */
+export const RUN_ONE_SUITE = 'run-one';
+
+/** Everything of a run-one suite but its degradation entries: what the runs of one folder share. */
+function shared(suite: Suite): string {
+  const { degradations: _d, description: _t, ...rest } = suite;
+  return canonicalJson(rest);
 }
 
 /**
- * Checks a request as a suite would be checked, before any engine starts or file is written:
- * the dataset, its sizes and channels for this degradation, every parameter and the
- * degradation's own size rules (pixelate's 2^T | size), each failing in one line.
+ * The one-entry suite a `run-one` command line describes: run-one goes validate → expand → run
+ * like every suite, with the same keys, ids and checks. Its folder (`--out`) gathers run-one
+ * runs: a new degradation entry joins the suite already there when the rest (dataset, model,
+ * training, sampling, seed) is the same; other settings need another folder.
  */
-export function checkRequest(request: RunOneRequest): void {
+export async function runOneSuite(request: RunOneRequest): Promise<{ suite: Suite; run: PlannedRun }> {
   if (existsSync(request.out) && !statSync(request.out).isDirectory()) throw new UserError(`--out ${request.out} is a file; pass a folder for the results.`);
-  const spec = specFromRequest(request);
-  validateSuite({
-    name: 'run-one', description: 'coldbench run-one', dataset: { name: spec.dataset, size: spec.size }, model: spec.model,
-    train: { steps: spec.train.steps, batch: spec.train.batch, lr: spec.train.lr, loss: spec.train.loss },
-    sampling: { samplers: spec.sampling.samplers, count: spec.sampling.count, generation: spec.sampling.generation },
-    seeds: [0], degradations: [{ name: spec.degradation, params: spec.params }],
-  }, 'run-one');
+  const params = Object.fromEntries(Object.entries(request.param).map(([k, v]) => [k, parseValue(v)]));
+  const { emaStart, checkpointEvery } = trainSection.parse({});
+  const definition = {
+    name: RUN_ONE_SUITE, description: 'single runs from coldbench run-one', dataset: { name: request.dataset, size: request.size }, model: { preset: request.preset },
+    train: {
+      steps: request.steps, batch: request.batch, lr: request.lr, loss: request.loss,
+      emaStart: Math.min(emaStart, Math.floor(request.steps / 2)), checkpointEvery: Math.min(checkpointEvery, request.steps),
+    },
+    sampling: { samplers: request.samplers.split(',').map((s) => s.trim()), count: request.samples, generation: request.generation },
+    seeds: [request.seed], degradations: [{ name: request.degradation, params }],
+  };
+  // Checked alone first, so a bad option is reported against the command line, not a merge.
+  const single = validateSuite(definition, 'run-one');
+  const [run] = expandSuite(single);
+  if (!existsSync(join(request.out, SUITE_FILE))) return { suite: single, run };
+  // The saved definition is a validated suite (defaults written out): compared with this one's.
+  const saved = (await readSuiteFile(request.out)).definition as Suite;
+  if (saved.name !== RUN_ONE_SUITE || shared(saved) !== shared(single)) {
+    throw new UserError(`${request.out} holds run-one runs with other settings (dataset, model, training, sampling or seed); pass --out <dir> for this run.`);
+  }
+  const [entry] = single.degradations;
+  const known = saved.degradations.some((e) => canonicalJson(e) === canonicalJson(entry));
+  return { suite: validateSuite({ ...saved, degradations: known ? saved.degradations : [...saved.degradations, entry] }, join(request.out, SUITE_FILE)), run };
 }
 
 /** A table row per (mode, sampler, δ) with one column per metric. */
@@ -86,29 +82,7 @@ export function metricTable(rows: readonly MetricRow[]): Record<string, string |
   return [...table.values()];
 }
 
-/** The `suite.json` that makes a run-one folder a results folder `coldbench report` reads. */
-const RUN_ONE_SUITE: SuiteFile = {
-  format: RESULTS_FORMAT, suite: 'run-one', definition: { name: 'run-one', description: 'single runs from coldbench run-one' },
-};
-
-/**
- * Trains, samples and measures one configuration; writes `<out>/<id>/` in the results format,
- * so `coldbench report <out>` reads it like a suite.
- */
-export async function runOneCommand(request: RunOneRequest, log: (line: string) => void): Promise<{ dir: string; result: ResultFile }> {
-  const spec = specFromRequest(request);
-  if (existsSync(join(request.out, 'suite.json'))) await readSuiteFile(request.out);
-  else await writeFileAtomic(join(request.out, 'suite.json'), `${JSON.stringify(RUN_ONE_SUITE, null, 2)}\n`);
-  const id = hashOf(spec);
-  const dir = join(request.out, id);
-  log(`run ${spec.key} → ${dir}`);
-  const start = performance.now();
-  await executeRun(
-    {
-      suite: 'run-one', key: spec.key, id, spec, dir, featureCache: join('.cache', 'features'),
-      versions: packageVersions(), gitCommit: gitCommit(), backend: engineInfo()?.backend ?? 'unknown',
-    },
-    { onStep: (step, loss) => (step % 50 === 0 || step === spec.train.steps) && log(`step ${step}/${spec.train.steps} loss ${loss.toFixed(4)} (${((performance.now() - start) / 1000).toFixed(0)} s)`) },
-  );
-  return { dir, result: JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as ResultFile };
+/** The result a run-one run left in its folder. */
+export async function readRunResult(dir: string): Promise<ResultFile> {
+  return JSON.parse(await readFile(runPaths(dir).result, 'utf8')) as ResultFile;
 }

@@ -18,6 +18,8 @@ export interface Cell {
   readonly degradation: string;
   readonly family: Family;
   readonly dataset: string;
+  readonly params: ReportRow['params'];
+  readonly settings: ReportRow['settings'];
   readonly mode: ReportRow['mode'];
   readonly sampler: string;
   readonly delta: number | null;
@@ -54,9 +56,9 @@ export function toCells(rows: readonly ReportRow[]): Cell[] {
     const values = g.map((r) => r.value);
     const s = sampleStd(values);
     const { mean, lo, hi, method } = estimate(seedValues(g));
-    const { variant, name, degradation, family, dataset, mode, sampler, delta, metric } = g[0];
+    const { variant, name, degradation, family, dataset, params, settings, mode, sampler, delta, metric } = g[0];
     return {
-      variant, name, degradation, family, dataset, mode, sampler, delta, metric, mean, std: Number.isFinite(s) ? s : null,
+      variant, name, degradation, family, dataset, params, settings, mode, sampler, delta, metric, mean, std: Number.isFinite(s) ? s : null,
       min: Math.min(...values), max: Math.max(...values), n: values.length, lo, hi, method,
     };
   });

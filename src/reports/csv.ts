@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { getMetric } from '../metrics/registry.js';
 import type { SavedRun } from '../results/read.js';
-import { variantOf, type ReportRow } from './rows.js';
+import type { ReportRow } from './rows.js';
 
 /**
  * Columns of `results.csv`, in order, with what each holds. One row per completed run × mode ×
@@ -88,7 +88,7 @@ function split(run: SavedRun): Record<'train_s' | 'sample_s' | 'metrics_s' | 'ot
 /** `runs.csv` text (columns: RUNS_COLUMNS). */
 export function runsCsv(runs: readonly SavedRun[]): string {
   const records = runs.map((run) => ({
-    key: run.config.key, variant: variantOf(run.config.key), id: run.config.id, degradation: run.config.degradation.name,
+    key: run.config.key, variant: run.config.point.variant, id: run.config.id, degradation: run.config.degradation.name,
     state: run.result?.state ?? 'unfinished', detail: runDetail(run), seconds: run.result ? run.result.durationMs / 1000 : '',
     ...split(run),
   }));

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { comparisonsOf } from '../results/comparisons.js';
+import { gridFile, runPaths } from '../results/layout.js';
 import { readSuiteResults, type SavedRun } from '../results/read.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { resultsCsv, runDetail, runsCsv } from './csv.js';
@@ -24,41 +25,44 @@ export const CHARTS: readonly ((data: ReportData) => Chart)[] = [buildQ1, buildQ
 export interface ReportSummary {
   /** Chart names (file stems) written as .vl.json, .svg and .png. */
   readonly charts: string[];
-  /** Run folders found. */
+  /** Run folders of the suite found. */
   readonly runs: number;
+  /** Run folders left out: runs an earlier version of the suite had and this one has not. */
+  readonly outside: number;
   readonly counts: StateCounts;
   /** Every file written, relative to the report folder, sorted. */
   readonly files: string[];
 }
 
-/** Which rows a run's sample grid has, top to bottom, by file name. */
-function gridRows(run: SavedRun, file: string): string[] {
-  const samplers = [...run.config.spec.sampling.samplers];
-  if (file === 'restoration.png') return ['x0 (real)', 'x_T (degraded)', ...samplers];
-  const delta = /^generation-delta-(.+)\.png$/.exec(file)?.[1];
-  return delta === undefined ? [] : [`x_T (prior, δ=${delta})`, ...samplers];
-}
-
-/** Copies each completed run's sample grids to `samples/<degradation>-<id>-<file>` and describes them. */
+/** Copies each completed run's sample grids (as its result lists them) to `samples/<degradation>-<id>-<file>` and describes them. */
 async function copySamples(runs: readonly SavedRun[], write: (name: string, data: string | Uint8Array) => Promise<void>): Promise<SampleGrid[]> {
   const grids: SampleGrid[] = [];
   for (const run of runs) {
-    const dir = join(run.dir, 'samples');
-    if (run.result?.state !== 'completed' || !existsSync(dir)) continue;
-    const order = (f: string) => (f === 'restoration.png' ? -Infinity : Number(/^generation-delta-(.+)\.png$/.exec(f)?.[1]));
-    const files = (await readdir(dir)).filter((f) => gridRows(run, f).length).sort((a, b) => order(a) - order(b) || (a < b ? -1 : 1));
-    for (const f of files) {
-      const bytes = await readFile(join(dir, f));
-      const { width = 0, height = 0 } = await sharp(bytes).metadata();
+    if (run.result?.state !== 'completed') continue;
+    for (const grid of run.result.grids) {
       // Names from result files are untrusted: only the folder's own name (12 hex digits, checked
-      // when read) and a degradation name of the registry's shape go into a path.
+      // when read), a degradation name of the registry's shape and a grid file name as
+      // results/layout.ts makes them go into a path.
+      if (grid.file !== gridFile(grid.mode, grid.delta)) continue;
+      const path = runPaths(run.dir).sample(grid.file);
+      if (!existsSync(path)) continue;
+      const bytes = await readFile(path);
+      const { width = 0, height = 0 } = await sharp(bytes).metadata();
       const degradation = /^[a-z0-9-]{1,40}$/.test(run.config.degradation.name) ? run.config.degradation.name : 'run';
-      const file = `samples/${degradation}-${basename(run.dir)}-${f}`;
+      const file = `samples/${degradation}-${basename(run.dir)}-${grid.file}`;
       await write(file, bytes);
-      grids.push({ file, title: `${run.config.key} — ${f.replace(/\.png$/, '').replace('generation-delta-', 'generation, δ=')}`, rows: gridRows(run, f), width, height });
+      grids.push({ file, title: `${run.config.key} — ${grid.mode === 'restoration' ? 'restoration' : `generation, δ=${grid.delta}`}`, rows: grid.rows, width, height });
     }
   }
   return grids;
+}
+
+export interface ReportOptions {
+  /**
+   * The run ids the saved suite expands to (the caller expands it: reports import no suite
+   * registry); run folders outside it, left by an earlier version of the suite, are left out.
+   */
+  readonly runIds?: ReadonlySet<string>;
 }
 
 /**
@@ -66,8 +70,9 @@ async function copySamples(runs: readonly SavedRun[], write: (name: string, data
  * each chart as `.vl.json` + `.svg` + `.png`, `results.csv`, `runs.csv`, `restoration-table.md`,
  * copies of the sample grids and an offline `index.html`. Same inputs give the same bytes.
  */
-export async function writeReport(resultsDir: string, outDir: string): Promise<ReportSummary> {
-  const { suite, runs } = await readSuiteResults(resultsDir);
+export async function writeReport(resultsDir: string, outDir: string, options: ReportOptions = {}): Promise<ReportSummary> {
+  const { suite, runs: found } = await readSuiteResults(resultsDir);
+  const runs = options.runIds ? found.filter((r) => options.runIds!.has(r.config.id)) : found;
   const counts = countStates(runs);
   const data = toReportData(suite.suite, runs, comparisonsOf(suite.definition));
   const files: string[] = [];
@@ -96,7 +101,7 @@ export async function writeReport(resultsDir: string, outDir: string): Promise<R
     suite: suite.suite, description: typeof definition?.description === 'string' ? definition.description : '',
     counts, problems, charts, table, samples,
   }));
-  return { charts: charts.map((c) => c.name), runs: runs.length, counts, files: files.sort() };
+  return { charts: charts.map((c) => c.name), runs: runs.length, outside: found.length - runs.length, counts, files: files.sort() };
 }
 
 export { toReportData, countStates, type ReportRow, type GaussianityReportRow, type ReportData, type StateCounts } from './rows.js';

@@ -1,4 +1,5 @@
 import type { Comparisons } from '../results/comparisons.js';
+import { canonicalJson } from '../util/canonical.js';
 import { armRows, atDeclaredArms, HOT_FAMILY, list, pick, samplerOrder, toCells, variants, where, type Cell } from './cells.js';
 import { fidFloor, floorNote } from './floor.js';
 import { gateNote, unjudged } from './gate.js';
@@ -14,13 +15,8 @@ export function q1Arms(q1: Comparisons['q1']): string {
   return `hot: ${q1.hot.sampler} at δ = ${q1.hot.delta}; cold: ${q1.cold.sampler} at δ = ${q1.cold.delta}`;
 }
 
-/**
- * The suite-level grid point of a variant (its `section.field=value` settings, e.g.
- * `train.steps=3000`): a cold variant is compared with the hot one trained the same way only.
- */
-function gridPoint(variant: string): string {
-  return (/\[(.*)\]$/.exec(variant)?.[1] ?? '').split(',').filter((kv) => /^[a-z]+\.[A-Za-z]+=/.test(kv)).join(',');
-}
+/** The suite-grid point of a cell (e.g. `train.steps` 3000): a cold variant is compared with the hot one trained the same way only. */
+const gridPoint = (c: Cell) => canonicalJson(c.settings);
 
 /** The caption: each cold degradation against the hot baseline of its grid point, at the pre-registered arms, with the interval of the difference. */
 function caption(data: ReportData, judged: readonly Cell[], missing: readonly string[], restorationOnly: readonly string[]): string {
@@ -31,7 +27,7 @@ function caption(data: ReportData, judged: readonly Cell[], missing: readonly st
   const rowsOf = (c: Cell) => armRows(data.rows, { ...c, metric: 'fid' });
   if (hot.length && cold.length) {
     for (const c of cold) {
-      for (const h of hot.filter((x) => gridPoint(x.variant) === gridPoint(c.variant))) {
+      for (const h of hot.filter((x) => gridPoint(x) === gridPoint(c))) {
         parts.push(`${comparisonText('fid', c.name, h.name, difference(rowsOf(c), rowsOf(h)), unjudged(data, 'fid'))}.`);
       }
     }

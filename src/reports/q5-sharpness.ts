@@ -1,4 +1,5 @@
 import { getMetric, type MetricName } from '../metrics/registry.js';
+import { canonicalJson } from '../util/canonical.js';
 import { armRows, pick, samplerOrder, sentence, toCells, variants, type Cell } from './cells.js';
 import { gateNote, unjudged } from './gate.js';
 import { comparisonText, difference } from './intervals.js';
@@ -9,10 +10,10 @@ const QUESTION = "Q5. Does iteration beat one-shot restoration's blur?";
 const METRICS: readonly MetricName[] = ['sharpness', 'fid'];
 const MODES: readonly Cell['mode'][] = ['restoration', 'generation'];
 
-/** A variant key without its `train.loss=…` setting (a suite-level grid over the loss), and that loss. */
-function splitLoss(variant: string): { base: string; loss: string | undefined } {
-  const loss = /(?<=[[,])train\.loss=(l1|l2)(?=[,\]])/.exec(variant)?.[1];
-  return { base: variant.replace(/train\.loss=l[12],?/, '').replace(',]', ']'), loss };
+/** What a cell's run is but its `train.loss` setting (a suite-level grid over the loss), and that loss. */
+function splitLoss(c: Cell): { base: string; loss: string | undefined } {
+  const { 'train.loss': loss, ...settings } = c.settings;
+  return { base: canonicalJson([c.degradation, c.dataset, c.params, settings]), loss: loss === undefined ? undefined : String(loss) };
 }
 
 /**
@@ -22,7 +23,7 @@ function splitLoss(variant: string): { base: string; loss: string | undefined } 
 function lossComparison(data: ReportData, cells: readonly Cell[], oneShot: string): string {
   const byBase = new Map<string, Partial<Record<string, Cell>>>();
   for (const c of pick(cells, { mode: 'restoration', sampler: oneShot })) {
-    const { base, loss } = splitLoss(c.variant);
+    const { base, loss } = splitLoss(c);
     if (loss) byBase.set(`${base}|${c.metric}`, { ...byBase.get(`${base}|${c.metric}`), [loss]: c });
   }
   const parts = [...byBase.values()].flatMap(({ l1, l2 }) =>

@@ -3,7 +3,8 @@ import { getMetric, type MetricName } from '../metrics/registry.js';
 import { comparisonsOf, type Comparisons } from '../results/comparisons.js';
 import type { SavedRun } from '../results/read.js';
 import type { RunState } from '../results/types.js';
-import type { Floor } from '../worker/evaluate.js';
+import type { RunPoint } from '../results/config.js';
+import type { Floor } from '../results/types.js';
 
 /** One measured number of one completed run: the tidy row every chart, table and the CSV read. */
 export interface ReportRow {
@@ -21,8 +22,12 @@ export interface ReportRow {
   readonly degradation: string;
   readonly family: Family;
   readonly stochastic: boolean;
-  /** The suite's seed (the key's `seed=`), not the derived training seed. */
+  /** The suite's seed (repetition), not the derived training seed. */
   readonly seed: number;
+  /** Every degradation parameter, resolved (RunPoint.params). */
+  readonly params: RunPoint['params'];
+  /** The suite-grid values of the run, e.g. `{ "train.steps": 3000 }` (RunPoint.settings). */
+  readonly settings: RunPoint['settings'];
   readonly mode: 'restoration' | 'generation';
   /** `degraded` is x_T itself (restoration baseline). */
   readonly sampler: string;
@@ -75,41 +80,22 @@ export const MIN_RESTORATION_SHARE = 0.01;
 /** Run counts by state; `unfinished` runs have a config but no result yet. */
 export type StateCounts = Record<RunState | 'unfinished', number>;
 
-/** `blur[a=1,seed=0]` → ['blur', [['a', '1'], ['seed', '0']]]. */
-function parseKey(key: string): { degradation: string; settings: [string, string][] } {
-  const match = /^([^[]*)\[(.*)\]$/.exec(key);
-  if (!match) return { degradation: key, settings: [] };
-  const settings = match[2] ? match[2].split(',').map((kv) => kv.split('=', 2) as [string, string]) : [];
-  return { degradation: match[1], settings };
-}
-
-/** The run key without `seed=`. */
-export function variantOf(key: string): string {
-  const { degradation, settings } = parseKey(key);
-  return `${degradation}[${settings.filter(([k]) => k !== 'seed').map(([k, v]) => `${k}=${v}`).join(',')}]`;
-}
-
-/** Short names: the degradation alone, or with the settings that differ between its variants. */
-function shortNames(variants: readonly string[]): Map<string, string> {
-  const parsed = variants.map((v) => ({ v, ...parseKey(v) }));
+/** Short names: the degradation alone, or with the parameters and settings that differ between its variants. */
+function shortNames(points: readonly RunPoint[]): Map<string, string> {
+  const fields = (p: RunPoint): Record<string, unknown> => ({ ...p.params, ...p.settings, dataset: p.dataset, size: p.size });
   const names = new Map<string, string>();
-  for (const p of parsed) {
-    const siblings = parsed.filter((q) => q.degradation === p.degradation);
-    const differs = ([k, v]: [string, string]) => siblings.some((q) => q.settings.find(([qk]) => qk === k)?.[1] !== v);
-    const shown = siblings.length > 1 ? p.settings.filter(differs) : [];
-    names.set(p.v, shown.length ? `${p.degradation}[${shown.map(([k, v]) => `${k}=${v}`).join(',')}]` : p.degradation);
+  for (const p of points) {
+    const siblings = points.filter((q) => q.degradation === p.degradation && q.variant !== p.variant);
+    const own = fields(p);
+    const shown = Object.keys(own).sort().filter((k) => siblings.some((q) => fields(q)[k] !== own[k]));
+    names.set(p.variant, shown.length ? `${p.degradation}[${shown.map((k) => `${k}=${String(own[k])}`).join(',')}]` : p.degradation);
   }
   return names;
 }
 
-function seedOf(run: SavedRun): number {
-  const seed = parseKey(run.config.key).settings.find(([k]) => k === 'seed');
-  return seed ? Number(seed[1]) : run.config.spec.seed;
-}
-
 /** Tidy rows of every completed run's metrics and Gaussianity, in run-key then file order. */
 export function toReportData(suite: string, runs: readonly SavedRun[], comparisons: Comparisons = comparisonsOf({})): ReportData {
-  const names = shortNames([...new Set(runs.map((r) => variantOf(r.config.key)))].sort());
+  const names = shortNames([...new Map(runs.map((r) => [r.config.point.variant, r.config.point])).values()]);
   const rows: ReportRow[] = [];
   const gaussianity: GaussianityReportRow[] = [];
   const notRestoration = new Set<string>();
@@ -119,8 +105,8 @@ export function toReportData(suite: string, runs: readonly SavedRun[], compariso
     const result = run.result;
     if (result?.state !== 'completed') continue;
     const { key, id, degradation: deg } = run.config;
-    const variant = variantOf(key);
-    const common = { variant, name: names.get(variant) ?? variant, degradation: deg.name, family: deg.family, seed: seedOf(run) };
+    const { variant, seed, params, settings } = run.config.point;
+    const common = { variant, name: names.get(variant) ?? variant, degradation: deg.name, family: deg.family, seed };
     const share = result.evaluation?.x0ShareAtT;
     const generationOnly = share !== undefined && share !== null && share < MIN_RESTORATION_SHARE;
     if (generationOnly) notRestoration.add(common.name);
@@ -129,7 +115,7 @@ export function toReportData(suite: string, runs: readonly SavedRun[], compariso
     for (const m of result.metrics) {
       if (generationOnly && m.mode === 'restoration') continue;
       rows.push({
-        suite, key, id, dataset: run.config.spec.dataset, stochastic: deg.stochastic, ...common,
+        suite, key, id, dataset: run.config.point.dataset, stochastic: deg.stochastic, params, settings, ...common,
         mode: m.mode, sampler: m.sampler, delta: m.delta, metric: m.metric, label: getMetric(m.metric).label,
         value: m.value ?? NaN, std: m.std ?? null, boot: m.boot ?? null,
       });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { RUN_FOLDER, runFolder, runPaths, SUITE_FILE } from './layout.js';
 import { RESULTS_FORMAT, type ConfigFile, type ResultFile, type SuiteFile } from './types.js';
 
 export interface SavedRun {
@@ -21,15 +22,14 @@ async function readJson<T>(path: string): Promise<T> {
 
 /** Reads `<dir>/suite.json`; a folder without it (or of another format) is refused. */
 export async function readSuiteFile(dir: string): Promise<SuiteFile> {
-  const path = join(dir, 'suite.json');
+  const path = join(dir, SUITE_FILE);
   if (!existsSync(path)) throw new UserError(`${dir} is not a coldbench results folder (no suite.json); pass results/<suite>.`);
   const suite = await readJson<SuiteFile>(path);
-  if (suite.format !== RESULTS_FORMAT) throw new UserError(`${path} has format '${suite.format}', not '${RESULTS_FORMAT}'; it was not written by this coldbench.`);
+  if (suite.format !== RESULTS_FORMAT) {
+    throw new UserError(`${path} has format '${String(suite.format)}', not '${RESULTS_FORMAT}'; it was written by another coldbench version: rerun the suite into a new folder (--results <dir>).`);
+  }
   return suite;
 }
-
-/** Run folders are named by run id: 12 hex digits. Nothing else in a results folder is a run. */
-const RUN_FOLDER = /^[0-9a-f]{12}$/;
 
 /**
  * Every run folder under a suite's results folder (shards included), sorted by run key. Results
@@ -40,13 +40,14 @@ export async function readSuiteResults(dir: string): Promise<{ suite: SuiteFile;
   const suite = await readSuiteFile(dir);
   const runs: SavedRun[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const runDir = join(dir, entry.name);
-    if (!entry.isDirectory() || !RUN_FOLDER.test(entry.name) || !existsSync(join(runDir, 'config.json'))) continue;
-    const config = await readJson<ConfigFile>(join(runDir, 'config.json'));
+    const runDir = runFolder(dir, entry.name);
+    const paths = runPaths(runDir);
+    if (!entry.isDirectory() || !RUN_FOLDER.test(entry.name) || !existsSync(paths.config)) continue;
+    const config = await readJson<ConfigFile>(paths.config);
     if (config.suite !== suite.suite || config.id !== entry.name) {
       throw new UserError(`${runDir} holds a run of suite '${String(config.suite)}' (id ${String(config.id)}), not of '${suite.suite}'; move it out of ${dir}.`);
     }
-    const result = existsSync(join(runDir, 'result.json')) ? await readJson<ResultFile>(join(runDir, 'result.json')) : undefined;
+    const result = existsSync(paths.result) ? await readJson<ResultFile>(paths.result) : undefined;
     runs.push({ dir: runDir, config, result });
   }
   return { suite, runs: runs.sort((a, b) => (a.config.key < b.config.key ? -1 : 1)) };

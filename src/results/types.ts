@@ -1,10 +1,125 @@
+import type { Gaussianity } from '../analysis/gaussianity.js';
 import type { Family } from '../degradations/types.js';
-import type { Evaluation, GaussianityRow, Timing } from '../worker/run.js';
-import type { MetricRow } from '../worker/evaluate.js';
-import type { RunSpec } from '../worker/spec.js';
+import type { MetricName } from '../metrics/registry.js';
+import type { SamplerName } from '../sampling/samplers.js';
+import type { RunPoint, RunSpec } from './config.js';
 
 /** Marks files coldbench wrote; a results folder without it is not ours and is never touched. */
-export const RESULTS_FORMAT = 'coldbench-results/1';
+export const RESULTS_FORMAT = 'coldbench-results/2';
+
+/** One measured number: a result file holds a list of these (one per mode × sampler × δ × metric). */
+export interface MetricRow {
+  readonly mode: 'restoration' | 'generation';
+  /** `degraded` is x_T itself, the paper's baseline row. */
+  readonly sampler: SamplerName | 'degraded';
+  /** Generation start noise δ; null in restoration. */
+  readonly delta: number | null;
+  readonly metric: MetricName;
+  readonly value: number;
+  /** Spread where the metric has one (KID over subsets). */
+  readonly std?: number;
+  /**
+   * Bootstrap replicates over the sample set's images (Reference.resamples; 6 significant digits):
+   * the metric recomputed on each resample. Every metric but KID has them.
+   */
+  readonly boot?: number[];
+}
+
+/** A number drawn several times: its mean and sample standard deviation. */
+export interface Spread {
+  readonly mean: number;
+  readonly std: number;
+  readonly draws: number;
+}
+
+/** The real-vs-real floor: what FID-like and KID give for real images that are not the reference. */
+export interface Floor {
+  /** Images per draw: the sample sets' size. */
+  readonly n: number;
+  /** Absent where n or the reference set is not above the feature dimension (a Fréchet distance needs it). */
+  readonly fid?: Spread;
+  readonly kid: Spread;
+  /** Share of real images the label classifier recognises (metric `recognisable`); absent for other feature nets. */
+  readonly recognisable?: Spread;
+}
+
+/**
+ * One severity t of a degradation (report Q3): how Gaussian its residual is, and how well the
+ * one-shot R(x_t, t) restores from there. The residual is x_t − x0, and for mix degradations
+ * x_t − √ᾱ_t·x0, their noise term alone (x_t − x0 would add −(1 − √ᾱ_t)·x0, a digit's shape).
+ */
+export interface GaussianityRow extends Gaussianity {
+  readonly t: number;
+  /** FID-like (null where the sample set is too small for one) and L1 of R(x_t, t) against x0; absent without restoration. */
+  readonly restoration?: { readonly fid: number | null; readonly l1: number };
+}
+
+/** What the samples were compared with. */
+export interface Evaluation {
+  /** Images per sample set (and held-out images restored). */
+  readonly images: number;
+  /** Held-out images whose features are the reference statistics (the whole test split). */
+  readonly referenceImages: number;
+  /** Real-vs-real FID-like and KID at the same sample size. */
+  readonly floor: Floor;
+  /** Per generation δ: how many of the sample set's starts x_T were distinct images. */
+  readonly starts: GenerationStarts[];
+  /** The generation prior's kind and, for a Gaussian mixture, its dimension; null without generation. */
+  readonly prior: StartPrior | null;
+  /**
+   * For mix degradations, the share of x0 left in x_T, √ᾱ_T (gaussian at T = 200: 2.4e-4); null
+   * for the others, whose x_T is a function of x0 alone. Below 1% "restoration" is generation,
+   * and reports leave it out of their restoration tables and charts.
+   */
+  readonly x0ShareAtT: number | null;
+}
+
+/** What a generation start is drawn from (report Q2 shows the two cases apart). */
+export interface StartPrior {
+  readonly kind: 'noise' | 'asset' | 'gmm';
+  /** Numbers a start is drawn as: the mixture's dimension for 'gmm', else null (a whole image or an asset). */
+  readonly dims: number | null;
+  /**
+   * Whether x_T is a flat image whose only freedom is its colour (a mixture over at most C channel
+   * means, blur generation's): the deterministic-prior case the paper's δ question is about.
+   * Otherwise the start is a random image already (noise, an animal, pixelate's 4×4 grid).
+   */
+  readonly flat: boolean;
+}
+
+/**
+ * Distinct starts of one generation sample set. With δ = 0 a deterministic sampler maps equal
+ * starts to equal samples: animorph's starts are the held-out animals, so at most that many
+ * distinct images can come out, whatever the sample size.
+ */
+export interface GenerationStarts {
+  readonly delta: number;
+  readonly distinct: number;
+  readonly of: number;
+  /**
+   * Per-pixel std of the start noise N(0, δ²) that Algorithm 2's samples still hold: its update
+   * x_s − D(x̂0, s) + D(x̂0, s−1) never touches it, so it is δ. direct, alg1, ddim and ddpm end on
+   * R's prediction and hold none of it.
+   */
+  readonly alg2KeepsNoise: number;
+}
+
+/** Wall time of one phase of a run: `train`, `features`, `reference`, `floor`, `prior`, `sample <mode> <sampler>[ δ]`, `metrics …`, `raw`, `gaussianity`. */
+export interface Timing {
+  readonly phase: string;
+  readonly ms: number;
+}
+
+
+/** One saved sample grid (`samples/<file>`): what its rows show, top to bottom. */
+export interface SampleGridFile {
+  readonly file: string;
+  readonly mode: 'restoration' | 'generation';
+  /** Generation start noise δ; null in restoration. */
+  readonly delta: number | null;
+  /** Row labels: `x0 (real)`, `x_T (degraded)` or `x_T (prior, δ=…)`, then the samplers that ran. */
+  readonly rows: string[];
+}
 
 /** `results/<suite>/suite.json`: the suite as run, so the folder is self-describing. */
 export interface SuiteFile {
@@ -33,6 +148,8 @@ export interface ConfigFile {
   /** First 12 hex digits of sha256(key + versions): the run's folder name. */
   readonly id: string;
   readonly spec: RunSpec;
+  /** Where the run sits in its suite, as data (reports read this, never the key). */
+  readonly point: RunPoint;
   readonly degradation: DegradationInfo;
   /** Package versions that can change numbers (coldbench, tfjs, backend). */
   readonly versions: Readonly<Record<string, string>>;
@@ -67,7 +184,9 @@ export type ResultFile = ResultBase &
         /** Last training loss. */
         readonly finalLoss: number;
         /** Where this attempt's time went, phase by phase (absent in results from before it was recorded). */
-        readonly timings?: Timing[];
+        readonly timings: Timing[];
+        /** The sample grids saved under `samples/`. */
+        readonly grids: SampleGridFile[];
       }
     | { readonly state: 'diverged'; readonly step: number; readonly loss: number }
     | { readonly state: 'errored'; readonly error: string }

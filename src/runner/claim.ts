@@ -1,7 +1,7 @@
 import { readFileSync, statSync, utimesSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { runPaths } from '../results/layout.js';
 import { isAlive } from '../util/process.js';
 
 /**
@@ -13,7 +13,6 @@ import { isAlive } from '../util/process.js';
  */
 export const HEARTBEAT_MS = 30_000;
 export const STALE_MS = 5 * 60_000;
-const CLAIM = 'claim.json';
 
 export interface Claim {
   /** Stops the heartbeat and removes the claim. */
@@ -33,7 +32,7 @@ function stale(path: string): boolean {
 /** Claims `runDir` for this process, or returns who holds it. */
 export async function claimRun(runDir: string): Promise<{ claim: Claim } | { heldBy: string }> {
   await mkdir(runDir, { recursive: true });
-  const path = join(runDir, CLAIM);
+  const path = runPaths(runDir).claim;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await writeFile(path, JSON.stringify({ host: hostname(), pid: process.pid, since: new Date().toISOString() }), { flag: 'wx' });

@@ -7,21 +7,15 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { BackendChoice } from '../engine/backend.js';
 import { UserError } from '../errors.js';
+import { runFolder, runPaths, SUITE_FILE } from '../results/layout.js';
 import { readSuiteFile, readSuiteResults } from '../results/read.js';
 import { RESULTS_FORMAT, type RunState, type SuiteFile } from '../results/types.js';
 import { canonicalJson } from '../util/canonical.js';
 import { writeFileAtomic } from '../util/fs.js';
 import type { StepMessage, WorkerTask } from '../worker/entry.js';
-import type { RunSpec } from '../worker/spec.js';
 import { gitCommit, packageVersions } from './provenance.js';
+import type { PlannedRun } from './expand.js';
 import { SuiteProgress } from './progress.js';
-
-/** One run of a suite, as planned by the suite expansion. */
-export interface PlannedRun {
-  readonly key: string;
-  readonly id: string;
-  readonly spec: RunSpec;
-}
 
 export interface SuiteRunOptions {
   /** `results/<suite>`. */
@@ -64,22 +58,28 @@ function workerFile(): string {
 /** The state in `<dir>/result.json`, if the run has one. */
 async function resultState(dir: string): Promise<RunState | undefined> {
   try {
-    return (JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as { state: RunState }).state;
+    return (JSON.parse(await readFile(runPaths(dir).result, 'utf8')) as { state: RunState }).state;
   } catch {
     return undefined;
   }
 }
 
-/** Creates the results folder or checks that an existing one is this suite's (never another's). */
-async function claimResultsDir(dir: string, suite: SuiteFile): Promise<void> {
+/**
+ * Creates the results folder or checks that an existing one is this suite's (never another's).
+ * A suite whose definition changed (a seed or grid value added, a budget changed) takes over its
+ * folder: suite.json is replaced, and every run whose id (a hash of its key and versions) is
+ * still in the suite is reused; runs the suite no longer has stay on disk, outside its report.
+ */
+async function claimResultsDir(dir: string, suite: SuiteFile, log: (line: string) => void): Promise<void> {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`${dir} is a file, not a folder; pass --results <empty or new dir>.`);
-  if (existsSync(join(dir, 'suite.json'))) {
+  if (existsSync(join(dir, SUITE_FILE))) {
     const existing = await readSuiteFile(dir);
     if (existing.suite !== suite.suite) {
       throw new UserError(`${dir} holds results of suite '${existing.suite}', not '${suite.suite}'; pass --results <dir> for this one.`);
     }
     if (canonicalJson(existing.definition) !== canonicalJson(suite.definition)) {
-      throw new UserError(`${dir} holds results of a different version of suite '${suite.suite}'; move it away or pass --results <dir>.`);
+      await writeFileAtomic(join(dir, SUITE_FILE), `${JSON.stringify(suite, null, 2)}\n`);
+      log(`suite ${suite.suite} changed since ${dir} was written: its finished runs that the suite still has are reused`);
     }
     return;
   }
@@ -88,7 +88,7 @@ async function claimResultsDir(dir: string, suite: SuiteFile): Promise<void> {
     throw new UserError(`${dir} exists and is not a coldbench results folder; pass --results <empty or new dir>.`);
   }
   try {
-    await writeFileAtomic(join(dir, 'suite.json'), `${JSON.stringify(suite, null, 2)}\n`);
+    await writeFileAtomic(join(dir, SUITE_FILE), `${JSON.stringify(suite, null, 2)}\n`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!code) throw error;
@@ -103,7 +103,7 @@ async function claimResultsDir(dir: string, suite: SuiteFile): Promise<void> {
  */
 export async function runSuite(suite: { name: string; definition: unknown }, runs: readonly PlannedRun[], options: SuiteRunOptions): Promise<SuiteRunSummary> {
   const file = workerFile();
-  await claimResultsDir(options.resultsDir, { format: RESULTS_FORMAT, suite: suite.name, definition: suite.definition });
+  await claimResultsDir(options.resultsDir, { format: RESULTS_FORMAT, suite: suite.name, definition: suite.definition }, options.log ?? ((line) => console.error(line)));
   const saved = new Map((await readSuiteResults(options.resultsDir)).runs.map((r) => [r.config.id, r.result?.state]));
   const counts: SuiteRunSummary['counts'] = { completed: 0, diverged: 0, errored: 0, skipped: 0, stopped: 0, done: 0, busy: 0 };
   const pending = runs.filter((run) => {
@@ -135,7 +135,7 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
     const versions = packageVersions();
     const commit = gitCommit();
     const execute = async (run: PlannedRun) => {
-      const dir = join(options.resultsDir, run.id);
+      const dir = runFolder(options.resultsDir, run.id);
       const claimed = await claimRun(dir);
       if ('heldBy' in claimed) {
         counts.busy += 1;
@@ -153,7 +153,7 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
       ports.add(port1);
       port1.on('message', (m: StepMessage) => progress.step(run.key, m.step, m.loss, run.spec.train.steps));
       const task = {
-        suite: suite.name, key: run.key, id: run.id, spec: run.spec, dir: join(options.resultsDir, run.id),
+        suite: suite.name, key: run.key, id: run.id, spec: run.spec, point: run.point, dir,
         featureCache: options.featureCache, versions, gitCommit: commit, backend: options.backend,
       };
       try {

@@ -6,6 +6,7 @@ import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { loadLayersModel, loadTensors, saveLayersModel, saveTensors } from '../model/io.js';
 import type { AdamState } from './adam.js';
+import { runPaths } from '../results/layout.js';
 
 /** Scalars saved with a checkpoint. */
 export interface TrainState {
@@ -26,7 +27,6 @@ export interface Checkpoint {
   readonly optimizer: AdamState;
 }
 
-const NAME = 'checkpoint';
 /** SHA-256 of every other file of a checkpoint, written last: what `readCheckpoint` verifies. */
 const MANIFEST = 'manifest.json';
 
@@ -52,8 +52,8 @@ const sha256 = async (path: string) => createHash('sha256').update(await readFil
  * replaces the old one by rename, so a kill at any moment leaves one whole checkpoint.
  */
 export async function writeCheckpoint(dir: string, checkpoint: Checkpoint): Promise<void> {
-  const temp = join(dir, `${NAME}.tmp`);
-  const old = join(dir, `${NAME}.old`);
+  const temp = `${runPaths(dir).checkpoint}.tmp`;
+  const old = `${runPaths(dir).checkpoint}.old`;
   await rm(temp, { recursive: true, force: true });
   await saveLayersModel(checkpoint.model, join(temp, 'model'));
   await saveLayersModel(checkpoint.ema, join(temp, 'ema'));
@@ -63,11 +63,11 @@ export async function writeCheckpoint(dir: string, checkpoint: Checkpoint): Prom
   const files = await filesUnder(temp);
   const digests = Object.fromEntries(await Promise.all(files.map(async (f) => [f, await sha256(join(temp, f))] as const)));
   await writeFile(join(temp, MANIFEST), JSON.stringify({ sha256: digests }));
-  if (existsSync(join(dir, NAME))) {
+  if (existsSync(runPaths(dir).checkpoint)) {
     await rm(old, { recursive: true, force: true });
-    await rename(join(dir, NAME), old);
+    await rename(runPaths(dir).checkpoint, old);
   }
-  await rename(temp, join(dir, NAME));
+  await rename(temp, runPaths(dir).checkpoint);
   await rm(old, { recursive: true, force: true });
 }
 
@@ -93,7 +93,7 @@ async function verify(path: string): Promise<void> {
  * kill between the two renames is recovered. A damaged one throws DamagedCheckpoint.
  */
 export async function readCheckpoint(dir: string): Promise<Checkpoint | undefined> {
-  const path = [join(dir, NAME), join(dir, `${NAME}.old`)].find((p) => existsSync(join(p, 'state.json')));
+  const path = [runPaths(dir).checkpoint, `${runPaths(dir).checkpoint}.old`].find((p) => existsSync(join(p, 'state.json')));
   if (!path) return undefined;
   await verify(path);
   const { optimizerStep, ...state } = JSON.parse(await readFile(join(path, 'state.json'), 'utf8')) as TrainState & { optimizerStep: number };
@@ -110,7 +110,8 @@ export async function readCheckpoint(dir: string): Promise<Checkpoint | undefine
 
 /** Removes the checkpoint (and a half-renamed one) under `dir`. */
 export async function removeCheckpoint(dir: string): Promise<void> {
-  await Promise.all([NAME, `${NAME}.old`, `${NAME}.tmp`].map((name) => rm(join(dir, name), { recursive: true, force: true })));
+  const path = runPaths(dir).checkpoint;
+  await Promise.all([path, `${path}.old`, `${path}.tmp`].map((p) => rm(p, { recursive: true, force: true })));
 }
 
 /** Frees a checkpoint's tensors and models. */

@@ -13,18 +13,7 @@ import { hashOf } from '../util/canonical.js';
 import { Rng, seedFrom } from '../util/rng.js';
 import { Adam } from './adam.js';
 import { onReproducibleEngine } from '../engine/backend.js';
-
-/** How a feature network is trained; part of its cache key. */
-export interface FeatureNetSpec {
-  /** Feature dimension. */
-  readonly dim: number;
-  readonly steps: number;
-  readonly batch: number;
-  readonly lr: number;
-  readonly seed: number;
-}
-
-export const FEATURE_NET_DEFAULTS: FeatureNetSpec = { dim: 64, steps: 600, batch: 64, lr: 1e-3, seed: 0 };
+import type { FeatureNetSpec } from '../results/config.js';
 
 /**
  * `labels`: classify the dataset's labels (digits: a "Fréchet LeNet" classifier);

@@ -13,35 +13,7 @@ import { Rng, seedFrom } from '../util/rng.js';
 import { Adam } from './adam.js';
 import { DamagedCheckpoint, disposeCheckpoint, readCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { Ema } from './ema.js';
-
-/** Every training setting; saved with the run (STYLE.md §3). */
-export interface TrainConfig {
-  /** Optimiser steps in the budget. */
-  readonly steps: number;
-  readonly batch: number;
-  readonly lr: number;
-  /** Loss on the predicted x0: L1 (Cold Diffusion's default) or L2. */
-  readonly loss: 'l1' | 'l2';
-  /**
-   * The EMA's time constant as a fraction of `steps`: each update (every `emaEvery` steps) uses
-   * decay e^(−emaEvery/(emaHorizon·steps)), so weights older than a few horizons are forgotten
-   * whatever the budget (a fixed 0.995 every 10 steps keeps 37% of the step-1000 weights at step
-   * 3000). Default 0.05.
-   */
-  readonly emaHorizon: number;
-  /** Before this step the EMA copies the weights. */
-  readonly emaStart: number;
-  /** EMA update period in steps. */
-  readonly emaEvery: number;
-  /** Global gradient-norm clip, or 0 for none. */
-  readonly clipNorm: number;
-  /** Checkpoint period in steps (a checkpoint is also written at the end). */
-  readonly checkpointEvery: number;
-}
-
-export const TRAIN_DEFAULTS: TrainConfig = {
-  steps: 500, batch: 32, lr: 2e-4, loss: 'l1', emaHorizon: 0.05, emaStart: 100, emaEvery: 10, clipNorm: 1, checkpointEvery: 100,
-};
+import type { TrainConfig } from '../results/config.js';
 
 export interface TrainJob {
   /** Folder of the run; the checkpoint lives in `<dir>/checkpoint`. */

@@ -2,7 +2,8 @@ import type { MessagePort } from 'node:worker_threads';
 import { initEngine, type BackendChoice } from '../engine/backend.js';
 import { loadDataset } from '../data/index.js';
 import type { RunState } from '../results/types.js';
-import { featureNet, type FeatureNetSpec } from '../train/feature-net.js';
+import type { FeatureNetSpec } from '../results/config.js';
+import { featureNet } from '../train/feature-net.js';
 import { executeRun, type RunTask } from './execute.js';
 
 /** Progress a worker posts on its port after every training step. */

@@ -1,30 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   bootstrapIndices, diversity, featureStats, frechetFromStats, frechetReference, frechetReplicates, kid, laplacianEnergy, laplacianEnergyPerImage,
-  pixelScores, resampledDiversity, resampledMeans, ssimPerImage, type FeatureStats, type FrechetReference, type MetricName,
+  pixelScores, resampledDiversity, resampledMeans, ssimPerImage, type FeatureStats, type FrechetReference,
 } from '../metrics/index.js';
 import { toEightBit } from '../metrics/images.js';
-import type { SamplerName } from '../sampling/samplers.js';
+import type { Floor, MetricRow, Spread } from '../results/types.js';
 import type { FeatureNet } from '../train/feature-net.js';
 import { Rng, seedFrom } from '../util/rng.js';
-
-/** One measured number: a result file holds a list of these (one per mode × sampler × δ × metric). */
-export interface MetricRow {
-  readonly mode: 'restoration' | 'generation';
-  /** `degraded` is x_T itself, the paper's baseline row. */
-  readonly sampler: SamplerName | 'degraded';
-  /** Generation start noise δ; null in restoration. */
-  readonly delta: number | null;
-  readonly metric: MetricName;
-  readonly value: number;
-  /** Spread where the metric has one (KID over subsets). */
-  readonly std?: number;
-  /**
-   * Bootstrap replicates over the sample set's images (Reference.resamples; 6 significant digits):
-   * the metric recomputed on each resample. Every metric but KID has them.
-   */
-  readonly boot?: number[];
-}
 
 /** Features of `images` as saved 8-bit images would give them (clamped and quantised). */
 function embedEightBit(net: FeatureNet, images: tf.Tensor4D): tf.Tensor2D {
@@ -69,28 +51,10 @@ function mean(values: ArrayLike<number>): number {
   return total / values.length;
 }
 
-/** A number drawn several times: its mean and sample standard deviation. */
-export interface Spread {
-  readonly mean: number;
-  readonly std: number;
-  readonly draws: number;
-}
-
 function spread(values: number[]): Spread {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
   const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
   return { mean, std, draws: values.length };
-}
-
-/** The real-vs-real floor: what FID-like and KID give for real images that are not the reference. */
-export interface Floor {
-  /** Images per draw: the sample sets' size. */
-  readonly n: number;
-  /** Absent where n or the reference set is not above the feature dimension (a Fréchet distance needs it). */
-  readonly fid?: Spread;
-  readonly kid: Spread;
-  /** Share of real images the label classifier recognises (metric `recognisable`); absent for other feature nets. */
-  readonly recognisable?: Spread;
 }
 
 /** Whether a Fréchet distance is defined: both sets larger than the feature dimension. */

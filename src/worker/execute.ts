@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getDegradation } from '../degradations/index.js';
+import type { RunPoint, RunSpec } from '../results/config.js';
+import { runPaths } from '../results/layout.js';
 import { RESULTS_FORMAT, type ConfigFile, type DegradationInfo, type ResultFile, type RunState } from '../results/types.js';
 import { canGenerate } from '../sampling/prior.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { runOne } from './run.js';
-import type { RunSpec } from './spec.js';
 
 /** One run as the runner hands it to a worker: plain data only (STYLE.md §7). */
 export interface RunTask {
@@ -15,6 +16,7 @@ export interface RunTask {
   readonly key: string;
   readonly id: string;
   readonly spec: RunSpec;
+  readonly point: RunPoint;
   /** The run's folder, `results/<suite>/<id>`. */
   readonly dir: string;
   readonly featureCache: string;
@@ -48,28 +50,29 @@ async function removeOrphans(dir: string): Promise<void> {
  */
 export async function executeRun(task: RunTask, options: ExecuteOptions = {}): Promise<RunState | 'stopped'> {
   const { spec, dir } = task;
+  const paths = runPaths(dir);
   const start = performance.now();
   await removeOrphans(dir);
   const degradation = degradationInfo(spec);
   const config: ConfigFile = {
-    format: RESULTS_FORMAT, suite: task.suite, key: task.key, id: task.id, spec, degradation,
+    format: RESULTS_FORMAT, suite: task.suite, key: task.key, id: task.id, spec, point: task.point, degradation,
     versions: task.versions, gitCommit: task.gitCommit, backend: task.backend,
   };
-  await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  await writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
   const base = { format: RESULTS_FORMAT, suite: task.suite, key: task.key, id: task.id, degradation, dataset: spec.dataset } as const;
   let result: ResultFile;
   try {
     const outcome = await runOne(spec, { dir, featureCache: task.featureCache, ...options });
     const losses = outcome.losses.map((loss, i) => [i + 1, loss]);
-    await writeFileAtomic(join(dir, 'loss.csv'), stringify(losses, { header: true, columns: ['step', 'loss'] }));
+    await writeFileAtomic(paths.loss, stringify(losses, { header: true, columns: ['step', 'loss'] }));
     if (outcome.state === 'stopped') return 'stopped';
     const durationMs = Math.round(performance.now() - start);
     result = outcome.state === 'completed'
-      ? { ...base, durationMs, state: 'completed', metrics: outcome.metrics, gaussianity: outcome.gaussianity, featureNet: outcome.featureNet, evaluation: outcome.evaluation, rawRestoration: outcome.rawRestoration, timings: outcome.timings, finalLoss: outcome.losses.at(-1) ?? NaN }
+      ? { ...base, durationMs, state: 'completed', metrics: outcome.metrics, gaussianity: outcome.gaussianity, featureNet: outcome.featureNet, evaluation: outcome.evaluation, rawRestoration: outcome.rawRestoration, timings: outcome.timings, grids: outcome.grids, finalLoss: outcome.losses.at(-1) ?? NaN }
       : { ...base, durationMs, state: 'diverged', step: outcome.step, loss: outcome.loss };
   } catch (error) {
     result = { ...base, durationMs: Math.round(performance.now() - start), state: 'errored', error: error instanceof Error ? error.message : String(error) };
   }
-  await writeFileAtomic(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFileAtomic(paths.result, `${JSON.stringify(result, null, 2)}\n`);
   return result.state;
 }

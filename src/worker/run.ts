@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { residualGaussianity, type Gaussianity } from '../analysis/gaussianity.js';
+import { residualGaussianity } from '../analysis/gaussianity.js';
 import { batchTensor } from '../data/batch.js';
 import { loadDataset } from '../data/index.js';
 import type { ImageSplit } from '../data/types.js';
@@ -18,74 +17,15 @@ import { train } from '../train/train.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { gridToPng } from '../util/image.js';
 import { Rng } from '../util/rng.js';
-import { evaluate, makeReference, realFloor, restorationScores, type Floor, type MetricRow, type Reference } from './evaluate.js';
-import type { RunSpec } from './spec.js';
-
-/**
- * One severity t of a degradation (report Q3): how Gaussian its residual is, and how well the
- * one-shot R(x_t, t) restores from there. The residual is x_t − x0, and for mix degradations
- * x_t − √ᾱ_t·x0, their noise term alone (x_t − x0 would add −(1 − √ᾱ_t)·x0, a digit's shape).
- */
-export interface GaussianityRow extends Gaussianity {
-  readonly t: number;
-  /** FID-like (null where the sample set is too small for one) and L1 of R(x_t, t) against x0; absent without restoration. */
-  readonly restoration?: { readonly fid: number | null; readonly l1: number };
-}
-
-/** What the samples were compared with. */
-export interface Evaluation {
-  /** Images per sample set (and held-out images restored). */
-  readonly images: number;
-  /** Held-out images whose features are the reference statistics (the whole test split). */
-  readonly referenceImages: number;
-  /** Real-vs-real FID-like and KID at the same sample size. */
-  readonly floor: Floor;
-  /** Per generation δ: how many of the sample set's starts x_T were distinct images. */
-  readonly starts: GenerationStarts[];
-  /** The generation prior's kind and, for a Gaussian mixture, its dimension; null without generation. */
-  readonly prior: StartPrior | null;
-  /**
-   * For mix degradations, the share of x0 left in x_T, √ᾱ_T (gaussian at T = 200: 2.4e-4); null
-   * for the others, whose x_T is a function of x0 alone. Below 1% "restoration" is generation,
-   * and reports leave it out of their restoration tables and charts.
-   */
-  readonly x0ShareAtT: number | null;
-}
-
-/** What a generation start is drawn from (report Q2 shows the two cases apart). */
-export interface StartPrior {
-  readonly kind: 'noise' | 'asset' | 'gmm';
-  /** Numbers a start is drawn as: the mixture's dimension for 'gmm', else null (a whole image or an asset). */
-  readonly dims: number | null;
-  /**
-   * Whether x_T is a flat image whose only freedom is its colour (a mixture over at most C channel
-   * means, blur generation's): the deterministic-prior case the paper's δ question is about.
-   * Otherwise the start is a random image already (noise, an animal, pixelate's 4×4 grid).
-   */
-  readonly flat: boolean;
-}
+import type { RunSpec } from '../results/config.js';
+import { gridFile, runPaths } from '../results/layout.js';
+import type { Evaluation, GaussianityRow, GenerationStarts, MetricRow, SampleGridFile, StartPrior, Timing } from '../results/types.js';
+import { evaluate, makeReference, realFloor, restorationScores, type Reference } from './evaluate.js';
 
 /** √ᾱ_T of a mix degradation (see Evaluation.x0ShareAtT), or null. */
 export function x0ShareAtT(deg: Degradation, params: ParamValues): number | null {
   const alphaBar = deg.alphaBar?.(params);
   return alphaBar ? Math.sqrt(alphaBar[params.steps as number]) : null;
-}
-
-/**
- * Distinct starts of one generation sample set. With δ = 0 a deterministic sampler maps equal
- * starts to equal samples: animorph's starts are the held-out animals, so at most that many
- * distinct images can come out, whatever the sample size.
- */
-export interface GenerationStarts {
-  readonly delta: number;
-  readonly distinct: number;
-  readonly of: number;
-  /**
-   * Per-pixel std of the start noise N(0, δ²) that Algorithm 2's samples still hold: its update
-   * x_s − D(x̂0, s) + D(x̂0, s−1) never touches it, so it is δ. direct, alg1, ddim and ddpm end on
-   * R's prediction and hold none of it.
-   */
-  readonly alg2KeepsNoise: number;
 }
 
 /** The number of distinct images in a batch (bit-equal pixels). */
@@ -96,12 +36,6 @@ function distinctImages(images: tf.Tensor4D): number {
   const seen = new Set<string>();
   for (let i = 0; i < n; i++) seen.add(createHash('sha256').update(new Uint8Array(data.buffer, data.byteOffset + i * per * 4, per * 4)).digest('hex'));
   return seen.size;
-}
-
-/** Wall time of one phase of a run: `train`, `features`, `reference`, `floor`, `prior`, `sample <mode> <sampler>[ δ]`, `metrics …`, `raw`, `gaussianity`. */
-export interface Timing {
-  readonly phase: string;
-  readonly ms: number;
 }
 
 /** Runs `work` and appends its wall time to `timings` under `phase`. */
@@ -127,6 +61,7 @@ export type RunResult =
       readonly losses: number[];
       /** Where the run's time went, phase by phase, in ms (this attempt; training resumed from a checkpoint counts its own part only). */
       readonly timings: Timing[];
+      readonly grids: SampleGridFile[];
     }
   | { readonly state: 'diverged'; readonly step: number; readonly loss: number; readonly losses: number[] }
   | { readonly state: 'stopped'; readonly step: number; readonly losses: number[] };
@@ -260,6 +195,12 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     const starts: GenerationStarts[] = [];
     let startPrior: StartPrior | null = null;
     const grid = (t: tf.Tensor4D) => tf.slice(t, 0, Math.min(spec.sampling.gridImages, count));
+    const grids: SampleGridFile[] = [];
+    const saveGrid = async (mode: SampleGridFile['mode'], delta: number | null, labels: string[], rows: tf.Tensor4D[]) => {
+      const file = gridFile(mode, delta);
+      await writeFileAtomic(runPaths(options.dir).sample(file), await gridToPng(rows, { scale: 2 }));
+      grids.push({ file, mode, delta, rows: [...labels, ...samplers] });
+    };
 
     if (spec.sampling.restoration) {
       const xT = restorationStart(deg, params, x0, noise);
@@ -272,7 +213,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
         rows.push(grid(x0hat));
         x0hat.dispose();
       }
-      await writeFileAtomic(join(options.dir, 'samples', 'restoration.png'), await gridToPng(rows, { scale: 2 }));
+      await saveGrid('restoration', null, ['x0 (real)', 'x_T (degraded)'], rows);
       tf.dispose(rows);
       // The raw (non-EMA) weights, one-shot: does the EMA help or lag?
       rawRestoration.push(...timed(timings, 'raw', () => {
@@ -297,7 +238,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
           rows.push(grid(x0hat));
           x0hat.dispose();
         }
-        await writeFileAtomic(join(options.dir, 'samples', `generation-delta-${delta}.png`), await gridToPng(rows, { scale: 2 }));
+        await saveGrid('generation', delta, [`x_T (prior, δ=${delta})`], rows);
         tf.dispose([start.xT, ...Object.values(start.noise), ...rows]);
       }
     }
@@ -305,7 +246,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     const residuals = timed(timings, 'gaussianity', () =>
       gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity'), spec.sampling.restoration ? { restore, reference } : undefined));
     return {
-      state: 'completed', metrics, losses: outcome.losses, timings,
+      state: 'completed', metrics, losses: outcome.losses, timings, grids,
       gaussianity: residuals,
       featureNet: { hash: net.hash, weights: net.weights, objective: net.objective, testAccuracy: net.testAccuracy },
       evaluation: { images: count, referenceImages: data.test.n, floor, starts, prior: startPrior, x0ShareAtT: x0ShareAtT(deg, params) }, rawRestoration,

@@ -1,5 +1,6 @@
 import { benchScaling, scalingBenchSuite, scalingSummary } from '../../src/bench/scaling.js';
-import { expandSuite, validateSuite } from '../../src/runner/suite.js';
+import { expandSuite } from '../../src/runner/expand.js';
+import { validateSuite } from '../../src/runner/validate.js';
 
 describe('bench scaling', () => {
   it('times a valid suite of identical runs that differ only in their seeds', () => {

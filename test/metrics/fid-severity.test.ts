@@ -6,7 +6,8 @@ import { degrade, drawNoise } from '../../src/degradations/degrade.js';
 import { DEGRADATIONS, resolveParams } from '../../src/degradations/index.js';
 import type { Assets, Degradation } from '../../src/degradations/types.js';
 import { featureStats, frechetFromStats } from '../../src/metrics/index.js';
-import { featureNet, FEATURE_NET_DEFAULTS, type FeatureNet } from '../../src/train/feature-net.js';
+import { featuresSection } from '../../src/results/config.js';
+import { featureNet, type FeatureNet } from '../../src/train/feature-net.js';
 import { Rng } from '../../src/util/rng.js';
 import { useWasmEngine } from '../helpers/engine.js';
 
@@ -15,7 +16,7 @@ const nets = new Map<string, { data: LoadedDataset; net: FeatureNet }>();
 async function forDataset(name: string) {
   if (!nets.has(name)) {
     const data = await loadDataset(name);
-    nets.set(name, { data, net: await featureNet(data, FEATURE_NET_DEFAULTS, '.cache/features') });
+    nets.set(name, { data, net: await featureNet(data, featuresSection.parse({}), '.cache/features') });
   }
   return nets.get(name)!;
 }

@@ -136,7 +136,7 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
 
 describe('Q1 over a suite-level grid', () => {
   it('compares each cold variant with the hot one of its grid point only', () => {
-    const at = (steps: number) => (r: ReportData['rows'][number]) => ({ ...r, variant: `${r.variant.replace(']', '')}${r.variant.endsWith('[]') ? '' : ','}train.steps=${steps}]`.replace('[,', '['), name: `${r.name}@${steps}` });
+    const at = (steps: number) => (r: ReportData['rows'][number]) => ({ ...r, variant: `${r.variant}@${steps}`, name: `${r.name}@${steps}`, settings: { 'train.steps': steps } });
     const generation = data.rows.filter((r) => r.mode === 'generation' && (r.degradation === 'gaussian' || r.degradation === 'blur'));
     const { caption } = buildQ1({ ...data, rows: [...generation.map(at(1500)), ...generation.map(at(3000))] });
     expect(caption).toContain('gaussian@1500 beats blur@1500');
@@ -151,7 +151,7 @@ describe('Q5 with L1- and L2-trained runs of one degradation', () => {
     // Two variants that differ only in train.loss, 3 seeds each: direct sharpness 0.5 ± 0.01 (L2)
     // against 0.8 ± 0.01 (L1), i.e. 0.5 and 0.2 from the target 1: L1 is sharper by 0.3.
     const row = (loss: string, seed: number, value: number) => ({
-      ...data.rows[0], variant: `blur[train.loss=${loss}]`, name: `blur[train.loss=${loss}]`, key: `blur[seed=${seed},train.loss=${loss}]`,
+      ...data.rows[0], variant: `blur[train.loss=${loss}]`, name: `blur[train.loss=${loss}]`, key: `blur[seed=${seed},train.loss=${loss}]`, settings: { 'train.loss': loss },
       degradation: 'blur', family: 'blur' as const, seed, mode: 'restoration' as const, sampler: 'direct', delta: null, metric: 'sharpness' as const, value, boot: null,
     });
     const rows = [0, 1, 2].flatMap((seed) => [row('l1', seed, 0.8 + 0.01 * (seed - 1)), row('l2', seed, 0.5 + 0.01 * (seed - 1))]);

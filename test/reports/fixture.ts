@@ -114,13 +114,19 @@ async function writeRun(root: string, name: Name | 'snow', seed: number, result:
   const dir = join(root, id);
   await mkdir(join(dir, 'samples'), { recursive: true });
   const spec = { key, seed: 1000 + seed, dataset: 'digits', size: 32, degradation: name, params: { steps: 5 }, sampling: { samplers: [...SAMPLERS], deltas: DELTAS } };
-  await writeFile(join(dir, 'config.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'synthetic', key, id, spec, degradation, versions: {}, gitCommit: null, backend: 'cpu' }));
+  const point = { variant: `${name}[steps=5]`, degradation: name, params: { steps: 5 }, settings: {}, seed, dataset: 'digits', size: 32, preset: 'tiny' };
+  await writeFile(join(dir, 'config.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'synthetic', key, id, spec, point, degradation, versions: {}, gitCommit: null, backend: 'cpu' }));
   if (!result) return;
   const base = { format: RESULTS_FORMAT, suite: 'synthetic', key, id, degradation, dataset: 'digits', durationMs: 1 };
-  await writeFile(join(dir, 'result.json'), JSON.stringify({ ...base, ...result }));
-  if ((result as { state: string }).state !== 'completed') return;
-  await writeFile(join(dir, 'samples', 'restoration.png'), await grid(5));
-  if (degradation.canGenerate) for (const delta of DELTAS) await writeFile(join(dir, 'samples', `generation-delta-${delta}.png`), await grid(4));
+  const completed = (result as { state: string }).state === 'completed';
+  // The sample grids as the worker lists them: restoration, then one per δ where it generates.
+  const grids = [
+    { file: 'restoration.png', mode: 'restoration', delta: null, rows: ['x0 (real)', 'x_T (degraded)', ...SAMPLERS] },
+    ...(degradation.canGenerate ? DELTAS.map((delta) => ({ file: `generation-delta-${delta}.png`, mode: 'generation', delta, rows: [`x_T (prior, δ=${delta})`, ...SAMPLERS] })) : []),
+  ];
+  await writeFile(join(dir, 'result.json'), JSON.stringify({ ...base, ...result, ...(completed && { grids }) }));
+  if (!completed) return;
+  for (const g of grids) await writeFile(join(dir, 'samples', g.file), await grid(g.rows.length));
 }
 
 /** Writes the synthetic suite into a fresh temp folder and returns its path. */

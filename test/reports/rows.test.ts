@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readSuiteResults } from '../../src/results/read.js';
-import { countStates, toReportData, variantOf, type ReportData } from '../../src/reports/rows.js';
+import { countStates, toReportData, type ReportData } from '../../src/reports/rows.js';
 import { buildRestorationTable } from '../../src/reports/table.js';
 import type { SavedRun } from '../../src/results/read.js';
 import { CSV_ROWS, syntheticResults } from './fixture.js';
@@ -43,7 +43,7 @@ describe('toReportData', () => {
     const row = data.rows.find((r) => r.key === 'blur[seed=1,steps=5]' && r.mode === 'generation' && r.sampler === 'alg2' && r.delta === 0.05 && r.metric === 'fid');
     expect(row).toEqual({
       suite: 'synthetic', key: 'blur[seed=1,steps=5]', variant: 'blur[steps=5]', name: 'blur', id: 'cc1000000000', dataset: 'digits',
-      degradation: 'blur', family: 'blur', stochastic: false, seed: 1, mode: 'generation', sampler: 'alg2', delta: 0.05,
+      degradation: 'blur', family: 'blur', stochastic: false, seed: 1, params: { steps: 5 }, settings: {}, mode: 'generation', sampler: 'alg2', delta: 0.05,
       metric: 'fid', label: 'FID-like', value: 41.2 + 0 + 1, std: null, boot: [41.2, 42.2, 43.2], // fixture: value + k·(−1, 0, 1), k = 1 for alg2
     });
     const kid = data.rows.find((r) => r.degradation === 'gaussian' && r.metric === 'kid' && r.mode === 'restoration');
@@ -64,14 +64,20 @@ describe('countStates', () => {
 });
 
 describe('variants and short names', () => {
-  it('drops the seed from the key', () => {
-    expect(variantOf('blur[radius=2,seed=0,sigma=1,steps=5]')).toBe('blur[radius=2,sigma=1,steps=5]');
-    expect(variantOf('gaussian[seed=3]')).toBe('gaussian[]');
+  it('names a variant by the parameters and settings that differ between the variants of its degradation', () => {
+    const run = (degradation: string, params: Record<string, number>, settings: Record<string, number> = {}): SavedRun => ({
+      ...runs[0], config: { ...runs[0].config, point: { ...runs[0].config.point, variant: JSON.stringify([degradation, params, settings]), degradation, params, settings } },
+    });
+    const { rows } = toReportData('s', [
+      run('blur', { sigma: 1, steps: 5 }), run('blur', { sigma: 2, steps: 5 }), run('gaussian', { steps: 5 }),
+      run('pixelate', { steps: 5 }, { 'train.steps': 100 }), run('pixelate', { steps: 5 }, { 'train.steps': 200 }),
+    ]);
+    expect([...new Set(rows.map((r) => r.name))]).toEqual(['blur[sigma=1]', 'blur[sigma=2]', 'gaussian', 'pixelate[train.steps=100]', 'pixelate[train.steps=200]']);
   });
 
-  it('names a variant by the settings that differ between the variants of its degradation', () => {
-    const run = (key: string): SavedRun => ({ ...runs[0], config: { ...runs[0].config, key } });
-    const { rows } = toReportData('s', ['blur[seed=0,sigma=1,steps=5]', 'blur[seed=0,sigma=2,steps=5]', 'gaussian[seed=0,steps=5]'].map(run));
-    expect([...new Set(rows.map((r) => r.name))]).toEqual(['blur[sigma=1]', 'blur[sigma=2]', 'gaussian']);
+  it('takes the seed and grid values from the run record, not from the key', () => {
+    const [row] = toReportData('s', [{ ...runs[0], config: { ...runs[0].config, key: 'unparseable', point: { ...runs[0].config.point, seed: 7, settings: { 'train.lr': 0.01 } } } }]).rows;
+    expect(row.seed).toBe(7);
+    expect(row.settings).toEqual({ 'train.lr': 0.01 });
   });
 });

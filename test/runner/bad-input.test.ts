@@ -1,6 +1,6 @@
 import { UserError } from '../../src/errors.js';
 import { parseJsonText } from '../../src/runner/json-text.js';
-import { validateSuite } from '../../src/runner/suite.js';
+import { validateSuite } from '../../src/runner/validate.js';
 
 // Malformed suites of our own making (61 suite objects and 8 texts), each refused with one line that names the place (the
 // contract every user error keeps: one line, exit code 2, nothing run). The CLI's option and

@@ -4,10 +4,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResultFile } from '../../src/results/types.js';
-import { runSuite, type PlannedRun } from '../../src/runner/run-suite.js';
-import { FEATURE_NET_DEFAULTS } from '../../src/train/feature-net.js';
-import { TRAIN_DEFAULTS } from '../../src/train/train.js';
-import { SAMPLING_DEFAULTS, type RunSpec } from '../../src/worker/spec.js';
+import { featuresSection, samplingSection, trainSection, type RunSpec } from '../../src/results/config.js';
+import type { PlannedRun } from '../../src/runner/expand.js';
+import { runSuite } from '../../src/runner/run-suite.js';
 
 let root: string;
 beforeAll(async () => {
@@ -18,11 +17,12 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 function planned(key: string, degradation: string, params: RunSpec['params']): PlannedRun {
   const spec: RunSpec = {
     key, seed: 3, evaluationSeed: 4, dataset: 'digits', size: 32, degradation, params, model: { preset: 'tiny' },
-    train: { ...TRAIN_DEFAULTS, steps: 20, batch: 8, checkpointEvery: 10, emaStart: 10 },
-    sampling: { ...SAMPLING_DEFAULTS, count: 16, generation: false, samplers: ['direct', 'alg2'] },
-    features: { ...FEATURE_NET_DEFAULTS, steps: 20 },
+    train: trainSection.parse({ steps: 20, batch: 8, checkpointEvery: 10, emaStart: 10 }),
+    sampling: samplingSection.parse({ count: 16, generation: false, samplers: ['direct', 'alg2'] }),
+    features: featuresSection.parse({ steps: 20 }),
   };
-  return { key, id: idOf(key), spec };
+  const point = { variant: key, degradation, params, settings: {}, seed: 0, dataset: 'digits', size: 32, preset: 'tiny' };
+  return { key, id: idOf(key), spec, point };
 }
 
 /** A run id as real ones look (12 hex digits): results readers skip other folder names. */
@@ -57,6 +57,16 @@ describe('runSuite', () => {
     const dir = join(root, 'a');
     const { counts } = await runSuite(suite, runs, options(dir));
     expect(counts).toMatchObject({ done: 1, errored: 1, completed: 0 });
+  }, 240_000);
+
+  it('lets a changed suite take over its folder: suite.json is replaced and the finished runs it still has are reused', async () => {
+    const dir = join(root, 'a');
+    const lines: string[] = [];
+    const grown = { name: 'test-suite', definition: { name: 'test-suite', seeds: [0, 1] } };
+    const { counts } = await runSuite(grown, runs.slice(0, 1), { ...options(dir), log: (line: string) => lines.push(line) });
+    expect(counts).toMatchObject({ done: 1, completed: 0 });
+    expect(lines).toContain(`suite test-suite changed since ${dir} was written: its finished runs that the suite still has are reused`);
+    expect(JSON.parse(await readFile(join(dir, 'suite.json'), 'utf8')).definition).toEqual(grown.definition);
   }, 240_000);
 
   it("refuses another suite's results folder, naming both suites", async () => {

@@ -2,7 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../src/errors.js';
-import { builtInSuites, expandSuite, loadSuite, parseShard, RUN_VERSIONS, runId, shardRuns, validateSuite } from '../../src/runner/suite.js';
+import { expandSuite, RUN_VERSIONS, runId } from '../../src/runner/expand.js';
+import { parseShard, shardRuns } from '../../src/runner/shard.js';
+import { builtInSuites, loadSuite, validateSuite } from '../../src/runner/validate.js';
 import { seedFrom } from '../../src/util/rng.js';
 
 const base = {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { ImageSplit, LoadedDataset } from '../../src/data/types.js';
 import { loadNativeAddon } from '../../src/engine/native/addon.js';
 import { NATIVE_BACKEND, registerNativeBackend } from '../../src/engine/native/index.js';
-import { featureNet, FEATURE_NET_DEFAULTS } from '../../src/train/feature-net.js';
+import { featuresSection } from '../../src/results/config.js';
+import { featureNet } from '../../src/train/feature-net.js';
 import { Rng } from '../../src/util/rng.js';
 import { useWasmEngine } from '../helpers/engine.js';
 import { smoothSplit } from '../helpers/images.js';
@@ -34,7 +35,7 @@ function litFromAbove(rng: Rng, n: number): ImageSplit {
 }
 
 describe('feature networks', () => {
-  const spec = { ...FEATURE_NET_DEFAULTS, steps: 100, batch: 16, dim: 16, lr: 3e-3 };
+  const spec = featuresSection.parse({ steps: 100, batch: 16, dim: 16, lr: 3e-3 });
 
   it('learns a labelled objective, reports held-out accuracy, and is cached by content', async () => {
     const data: LoadedDataset = { name: 'toy', train: brightDark(new Rng(1), 64), test: brightDark(new Rng(2), 32) };
@@ -87,7 +88,7 @@ const native = 'addon' in loadNativeAddon() ? describe : describe.skip;
 native('feature networks on the native engine', () => {
   it('train on the wasm engine, so their weights are the same whichever engine runs the suite', async () => {
     const data: LoadedDataset = { name: 'toy-engines', train: brightDark(new Rng(7), 64), test: brightDark(new Rng(8), 32) };
-    const spec = { ...FEATURE_NET_DEFAULTS, steps: 30, batch: 16, dim: 16, lr: 3e-3 };
+    const spec = featuresSection.parse({ steps: 30, batch: 16, dim: 16, lr: 3e-3 });
     const onWasm = await featureNet(data, spec, await mkdtemp(join(cache, 'wasm-')));
     await registerNativeBackend((loadNativeAddon() as { addon: Parameters<typeof registerNativeBackend>[0] }).addon);
     await tf.setBackend(NATIVE_BACKEND);

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { ImageSplit } from '../../src/data/types.js';
 import { DEGRADATIONS, resolveParams } from '../../src/degradations/index.js';
 import type { UNetConfig } from '../../src/model/unet.js';
-import { emaDecay, TRAIN_DEFAULTS, train, type TrainConfig, type TrainJob } from '../../src/train/train.js';
+import { trainSection } from '../../src/results/config.js';
+import { emaDecay, train, type TrainJob } from '../../src/train/train.js';
 import { Rng } from '../../src/util/rng.js';
 import { useWasmEngine } from '../helpers/engine.js';
 import { smoothSplit } from '../helpers/images.js';
@@ -19,7 +20,7 @@ beforeAll(async () => {
 });
 
 const model: UNetConfig = { size: 16, channels: 1, base: 4, channelMults: [1, 2], timeDim: 8 };
-const config: TrainConfig = { ...TRAIN_DEFAULTS, steps: 6, batch: 4, emaStart: 2, emaEvery: 2, checkpointEvery: 2 };
+const config = trainSection.parse({ steps: 6, batch: 4, emaStart: 2, emaEvery: 2, checkpointEvery: 2 });
 const blur = DEGRADATIONS.blur;
 
 const dirs: string[] = [];

@@ -2,8 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TRAIN_DEFAULTS } from '../../src/train/train.js';
-import { FEATURE_NET_DEFAULTS } from '../../src/train/feature-net.js';
 import { loadDataset } from '../../src/data/index.js';
 import { getDegradation, resolveParams } from '../../src/degradations/index.js';
 import { cosineAlphaBar } from '../../src/degradations/schedules.js';
@@ -13,7 +11,7 @@ import { batchTensor } from '../../src/data/batch.js';
 import { degrade, drawNoise } from '../../src/degradations/degrade.js';
 import { Rng } from '../../src/util/rng.js';
 import { gaussianity, runOne, x0ShareAtT, type RunResult } from '../../src/worker/run.js';
-import { SAMPLING_DEFAULTS, type RunSpec } from '../../src/worker/spec.js';
+import { featuresSection, samplingSection, trainSection, type RunSpec } from '../../src/results/config.js';
 import { useWasmEngine } from '../helpers/engine.js';
 
 let dir: string;
@@ -23,9 +21,9 @@ const spec: RunSpec = {
   key: 'blur[test]', seed: 11, evaluationSeed: 5, dataset: 'digits', size: 32, degradation: 'blur',
   params: { steps: 5, sigma: 1, radius: 2 },
   model: { preset: 'tiny' },
-  train: { ...TRAIN_DEFAULTS, steps: 300, batch: 16, lr: 2e-3, emaStart: 200, emaEvery: 5, checkpointEvery: 100 },
-  sampling: { ...SAMPLING_DEFAULTS, count: 80, deltas: [0, 0.05], gmmComponents: 3 },
-  features: { ...FEATURE_NET_DEFAULTS, steps: 150 },
+  train: trainSection.parse({ steps: 300, batch: 16, lr: 2e-3, emaStart: 200, emaEvery: 5, checkpointEvery: 100 }),
+  sampling: samplingSection.parse({ count: 80, deltas: [0, 0.05], gmmComponents: 3 }),
+  features: featuresSection.parse({ steps: 150 }),
 };
 
 beforeAll(async () => {

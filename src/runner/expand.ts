@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { DEGRADATIONS, getDegradation, resolveParams, type DegradationName } from '../degradations/index.js';
+import { featuresSection, samplingSection, trainSection, type RunPoint, type RunSpec, type Section } from '../results/config.js';
+import { RESULTS_FORMAT } from '../results/types.js';
+import { seedFrom } from '../util/rng.js';
+import type { Suite } from './suite-schema.js';
+
+/** One run of a suite, as planned by the suite expansion. */
+export interface PlannedRun {
+  readonly key: string;
+  readonly id: string;
+  readonly spec: RunSpec;
+  readonly point: RunPoint;
+}
+
+/** Cartesian product of named value lists: `[{}]` for an empty grid. */
+export function product<V>(grid: Readonly<Record<string, readonly V[]>>): Record<string, V>[] {
+  return Object.entries(grid).reduce<Record<string, V>[]>((combos, [key, values]) => combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v }))), [{}]);
+}
+
+/** `blur[seed=0,sigma=7,steps=20]`: the degradation and its settings with sorted keys (STYLE.md §4). */
+export function runKey(degradation: string, settings: Readonly<Record<string, unknown>>): string {
+  return `${degradation}[${Object.keys(settings).sort().map((k) => `${k}=${String(settings[k])}`).join(',')}]`;
+}
+
+/** Versions that change a run's numbers, hence part of its id: the results format and each degradation's operator. */
+export const RUN_VERSIONS = {
+  results: RESULTS_FORMAT,
+  degradations: Object.fromEntries(Object.values(DEGRADATIONS).map((d) => [d.name, d.version])) as Record<DegradationName, number>,
+} as const;
+
+/** A run's folder name: the first 12 hex digits of sha256(key + RUN_VERSIONS of its degradation). */
+export function runId(key: string, degradation: string): string {
+  const version = RUN_VERSIONS.degradations[getDegradation(degradation).name as DegradationName];
+  return createHash('sha256').update(`${key}|${RUN_VERSIONS.results}|degradation-v${version}`).digest('hex').slice(0, 12);
+}
+
+/** Every grid point × seed of every entry, in file order, with its key and full spec. */
+export function plan(suite: Suite): { entry: number; key: string; spec: RunSpec; point: RunPoint }[] {
+  return suite.degradations.flatMap((entry, i) => {
+    const data = entry.dataset ?? suite.dataset;
+    const where = { ...(data.name !== suite.dataset.name && { dataset: data.name }), ...(data.size !== suite.dataset.size && { size: data.size }) };
+    const deg = getDegradation(entry.name);
+    return product(entry.grid).flatMap((gridPoint) => product(suite.grid as Record<string, (number | string | boolean)[]>).flatMap((settings) => suite.seeds.map((seed) => {
+      const params = { ...entry.params, ...gridPoint };
+      const variant = runKey(entry.name, { ...params, ...settings, ...where });
+      const key = runKey(entry.name, { ...params, ...settings, ...where, seed });
+      const section = (name: Section) => Object.fromEntries(Object.entries(settings).filter(([path]) => path.startsWith(`${name}.`)).map(([path, v]) => [path.slice(name.length + 1), v]));
+      const spec: RunSpec = {
+        key, seed: seedFrom(suite.name, key), evaluationSeed: seedFrom(suite.name, 'evaluation', seed), dataset: data.name, size: data.size, degradation: entry.name, params, model: suite.model,
+        train: trainSection.parse({ ...suite.train, ...section('train') }),
+        sampling: samplingSection.parse({ ...suite.sampling, ...section('sampling') }),
+        features: featuresSection.parse({ ...suite.features, ...section('features') }),
+      };
+      const point: RunPoint = { variant, degradation: entry.name, params: resolveParams(deg, params), settings, seed, dataset: data.name, size: data.size, preset: suite.model.preset };
+      return { entry: i, key, spec, point };
+    })));
+  });
+}
+
+/** Every run of a validated suite, sorted by key; seeds and ids come from names, never from order. */
+export function expandSuite(suite: Suite): PlannedRun[] {
+  return plan(suite)
+    .map(({ key, spec, point }) => ({ key, id: runId(key, spec.degradation), spec, point }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
