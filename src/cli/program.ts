@@ -15,7 +15,11 @@ import { schedulerShard } from '../runner/scheduler.js';
 import { expandSuite, type PlannedRun } from '../runner/expand.js';
 import { parseShard, shardRuns } from '../runner/shard.js';
 import type { Suite } from '../runner/suite-schema.js';
-import { loadSuite, validateSuite } from '../runner/validate.js';
+import { builtInSuites, loadSuite, validateSuite } from '../runner/validate.js';
+import { loadSuiteSource } from '../runner/source.js';
+import { estimateSeconds, measuredRuns, survey } from '../runner/survey.js';
+import picomatch from 'picomatch';
+import { standingsSummary, standingsTable, table } from './views.js';
 import { degradationBenchSuite } from '../bench/degradation.js';
 import { benchScaling, scalingSuite } from '../bench/scaling.js';
 import { runSuite } from '../runner/run-suite.js';
@@ -34,8 +38,14 @@ interface GlobalOptions {
 
 interface SuiteCommandOptions {
   workers: number;
-  /** Runs only these of the suite's runs (run-one: its own). */
+  /** Runs only these of the suite's runs (run-one: its own; a saved config.json: that run). */
   select?: (run: PlannedRun) => boolean;
+  /** Glob over run keys (`blur*`), and repetition seeds (`0,1`): filters. */
+  only?: string;
+  seeds?: number[];
+  /** List the runs, where each stands and the time left, and run nothing. */
+  dryRun?: boolean;
+  json?: boolean;
   shard?: string;
   results?: string;
   progress: boolean;
@@ -81,9 +91,21 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
   // Workers pick their engine themselves; resolving `auto` here says once which it will be.
   const backend = globals.backend === 'auto' ? await resolveAuto(out) : globals.backend;
   const all = expandSuite(suite);
-  const chosen = opts.select ? all.filter(opts.select) : all;
+  const match = opts.only === undefined ? undefined : picomatch(opts.only);
+  const chosen = all.filter((r) => (!opts.select || opts.select(r)) && (!match || match(r.key)) && (!opts.seeds || opts.seeds.includes(r.point.seed)));
+  if (!chosen.length) throw new UserError(`No run of suite '${suite.name}' matches the filters${opts.only ? ` --only '${opts.only}'` : ''}${opts.seeds ? ` --seeds ${opts.seeds.join(',')}` : ''}; \`coldbench run <suite> --dry-run\` lists its runs.`);
   const runs = shard ? shardRuns(chosen, shard) : chosen;
   const resultsDir = opts.results ?? join('results', suite.name);
+  if (opts.dryRun) {
+    const standings = survey(resultsDir, runs);
+    const estimates = estimateSeconds(standings, measuredRuns('results'));
+    const record = (s: (typeof standings)[number], i: number) => ({
+      key: s.run.key, id: s.run.id, standing: s.standing, state: s.state ?? null, step: s.step ?? 0, steps: s.run.spec.train.steps, loss: s.loss ?? null, secondsLeft: estimates[i] ?? null,
+    });
+    if (opts.json) console.log(JSON.stringify(standings.map(record)));
+    else console.log(`${standingsTable(standings, estimates)}\n\nsuite ${suite.name} → ${resultsDir}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}: ${standingsSummary(standings, estimates, opts.workers)}`);
+    return;
+  }
   out(`suite ${suite.name}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, ${opts.workers} workers, backend ${backend} → ${resultsDir}`);
   // SIGINT (Ctrl-C) and SIGTERM (what Slurm and Kubernetes send before SIGKILL) stop every run
   // within a step, each writing a checkpoint; a second signal quits at once. Exit codes 130/143.
@@ -154,6 +176,13 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
+/** Parses `0,1,2` into seeds. */
+function seedList(value: string): number[] {
+  const seeds = value.split(',').map((s) => Number(s.trim()));
+  if (!seeds.length || seeds.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError('expected comma-separated non-negative integers, e.g. 0,1.');
+  return seeds;
+}
+
 /** Parses a positive number option. */
 function positiveNumber(value: string): number {
   const n = Number(value);
@@ -193,7 +222,11 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .command('datasets')
     .description('list the datasets with their counts, size, channels and licence')
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => print(await describeDatasets(), Boolean(opts.json)));
+    .action(async (opts: { json?: boolean }) => {
+      const rows = await describeDatasets();
+      if (opts.json) print(rows, true);
+      else console.log(table(['name', 'train', 'test', 'size', 'channels', 'licence', 'description'], rows.map((r) => [r.name, r.train, r.test, r.size, r.channels, r.licence, r.description]), { 5: 36, 6: 64 }));
+    });
 
   program
     .command('degradations')
@@ -202,7 +235,10 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .action((opts: { json?: boolean }) => {
       const rows = describeDegradations();
       if (opts.json) print(rows, true);
-      else print(rows.map(({ params, ...row }) => ({ ...row, params: Object.keys(params).join(' ') })), false);
+      else {
+        console.log(table(['name', 'family', 'T', 'prior', 'stochastic', 'parameters', 'description'],
+          rows.map((r) => [r.name, r.family, r.steps, r.prior ?? '', r.stochastic ? 'yes' : 'no', Object.keys(r.params).join(' '), r.description]), { 5: 36, 6: 64 }));
+      }
     });
 
   program
@@ -224,14 +260,48 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
   program
     .command('run')
     .description('run an experiment suite over worker threads; finished runs are skipped, unfinished ones resume')
-    .argument('<suite.json>', 'suite file, e.g. experiments/smoke.json')
+    .argument('<suite.json>', "suite file (e.g. experiments/smoke.json), a results folder's saved suite.json, or a run's config.json (that run only)")
+    .argument('[overrides...]', 'Hydra-style overrides of the suite, e.g. train.steps=100 seeds=[0,1] grid.train.lr=[0.001,0.0002]')
+    .option('--dry-run', 'list the runs, which are finished / resumable / new, and the time left estimated from measured runs; run nothing')
+    .option('--only <glob>', "run only the runs whose key matches, e.g. 'blur*' or '*seed=0*'")
+    .option('--seeds <list>', 'run only these repetition seeds, e.g. 0,1', seedList)
+    .option('--json', 'with --dry-run: print JSON')
     .addOption(new Option('--workers <n>', 'worker threads').argParser(positiveInt).default(availableParallelism(), `${availableParallelism()}, the CPU cores`))
     .option('--shard <i/n|auto>', 'run only shard i of n; auto: the Slurm array task or Kubernetes Indexed Job index (no report: build it with coldbench report once all shards finished)')
-    .option('--results <dir>', 'results folder (default: results/<suite name>)')
+    .option('--results <dir>', 'results folder (default: results/<suite name>, or the folder of a saved suite.json / config.json)')
     .option('--allow-large', 'run a suite beyond the documented limits (runs, seeds, steps, batch, samples)')
     .option('--no-progress', 'plain lines instead of progress bars')
-    .action(async (path: string, opts: SuiteCommandOptions, cmd: Command) => {
-      await runSuiteCommand(await loadSuite(path, { allowLarge: opts.allowLarge }), opts, globals(cmd), out);
+    .action(async (path: string, overrides: string[], opts: SuiteCommandOptions, cmd: Command) => {
+      const source = await loadSuiteSource(path, overrides, { allowLarge: opts.allowLarge });
+      if (source.runId && !expandSuite(source.suite).some((r) => r.id === source.runId)) {
+        throw new UserError(`${path}: with these overrides the suite no longer has run ${source.runId}; drop the overrides or run the suite file.`);
+      }
+      const select = source.runId ? (r: PlannedRun) => r.id === source.runId : undefined;
+      await runSuiteCommand(source.suite, { ...opts, results: opts.results ?? source.results, select }, globals(cmd), out);
+    });
+
+  program
+    .command('status')
+    .description("where each run of a results folder's suite stands (finished, errored, running, resumable, new), its training step and loss, and the time left")
+    .argument('<results-dir>', "a suite's results folder, e.g. results/smoke")
+    .option('--json', 'print JSON')
+    .action(async (resultsDir: string, opts: { json?: boolean }) => {
+      await readSuiteFile(resultsDir); // one line where it is not a results folder (of this format)
+      const { suite } = await loadSuiteSource(join(resultsDir, SUITE_FILE));
+      await runSuiteCommand(suite, { workers: availableParallelism(), results: resultsDir, progress: false, dryRun: true, json: opts.json }, { backend: 'wasm', threads: 1 }, out);
+    });
+
+  program
+    .command('list')
+    .description('list the built-in suites (experiments/) with their run counts')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const rows = await Promise.all(builtInSuites().map(async (path) => {
+        const suite = await loadSuite(path, { allowLarge: true });
+        return { path, name: suite.name, runs: expandSuite(suite).length, description: suite.description };
+      }));
+      if (opts.json) console.log(JSON.stringify(rows));
+      else console.log(table(['suite file', 'runs', 'description'], rows.map((r) => [r.path, r.runs, r.description]), { 2: 100 }));
     });
 
   program
@@ -273,7 +343,11 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       const dir = runFolder(opts.out, run.id);
       if (!existsSync(runPaths(dir).result)) return; // stopped: the same command resumes it
       const result = await readRunResult(dir);
-      if (result.state === 'completed') console.table(metricTable(result.metrics));
+      if (result.state === 'completed') {
+        const rows = metricTable(result.metrics);
+        const head = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+        console.log(table(head, rows.map((r) => head.map((h) => r[h] ?? ''))));
+      }
       else out(`run ${result.state}: ${result.state === 'diverged' ? `loss ${result.loss} at step ${result.step}` : result.state === 'errored' ? result.error : result.reason}`);
       out(`wrote ${dir}`);
       if (result.state !== 'completed') process.exitCode = 1;

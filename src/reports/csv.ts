@@ -20,7 +20,9 @@ export const CSV_COLUMNS = {
   degradation: 'degradation name',
   family: 'degradation family (noise is the hot baseline)',
   stochastic: 'whether the degradation draws random noise ε (true/false)',
-  seed: "the suite's seed (the key's seed=)",
+  seed: "the suite's repetition seed (the key's seed=)",
+  'param.<name>': 'one column per degradation parameter, resolved with its default (empty where the degradation has no such parameter)',
+  '<section>.<field>': 'one column per suite-grid setting, e.g. train.steps (empty where the run has none)',
   mode: 'restoration or generation',
   sampler: 'degraded (x_T itself, restoration only), direct, alg1, alg2, ddim or ddpm (the last two: mix degradations only)',
   delta: 'generation start noise δ (0 = cold); empty in restoration',
@@ -37,6 +39,15 @@ export const RUNS_COLUMNS = {
   variant: 'the key without its seed',
   id: 'run folder name',
   degradation: 'degradation name',
+  dataset: 'dataset and image size, e.g. digits/32',
+  seed: "the suite's repetition seed",
+  'param.<name>': 'one column per degradation parameter, resolved (as in results.csv)',
+  '<section>.<field>': 'one column per suite-grid setting (as in results.csv)',
+  preset: 'U-Net preset',
+  steps: 'training steps',
+  final_loss: 'training loss at the last step; empty unless completed',
+  backend: 'TF.js engine the run trained on (native, wasm, cpu)',
+  commit: 'git commit of the coldbench checkout that ran it; empty outside git',
   state: 'completed, diverged, errored, skipped, or unfinished (no result.json yet)',
   detail: 'the error (errored), the step and loss (diverged) or the reason (skipped); empty otherwise',
   seconds: 'wall time of the attempt that wrote the result, s',
@@ -61,10 +72,26 @@ function direction(metric: string): string {
   return m.higherIsBetter === null ? `target=${m.target}` : m.higherIsBetter ? 'higher' : 'lower';
 }
 
-/** `results.csv` text for the rows (columns: CSV_COLUMNS). */
+/**
+ * The columns with the placeholders `param.<name>` and `<section>.<field>` expanded to the
+ * parameters and grid settings the runs have (sorted), and a record's values for them.
+ */
+function tidy(columns: readonly string[], points: readonly { params: Readonly<Record<string, unknown>>; settings: Readonly<Record<string, unknown>> }[]) {
+  const params = [...new Set(points.flatMap((p) => Object.keys(p.params)))].sort().map((k) => `param.${k}`);
+  const settings = [...new Set(points.flatMap((p) => Object.keys(p.settings)))].sort();
+  const expanded = columns.flatMap((c) => (c === 'param.<name>' ? params : c === '<section>.<field>' ? settings : [c]));
+  const values = (p: (typeof points)[number]) => ({
+    ...Object.fromEntries(Object.entries(p.params).map(([k, v]) => [`param.${k}`, v])),
+    ...p.settings,
+  });
+  return { columns: expanded, values };
+}
+
+/** `results.csv` text for the rows (columns: CSV_COLUMNS, placeholders expanded). */
 export function resultsCsv(rows: readonly ReportRow[]): string {
-  const records = rows.map((r) => ({ ...r, direction: direction(r.metric) }));
-  return stringify(records, { header: true, columns: Object.keys(CSV_COLUMNS), cast });
+  const { columns, values } = tidy(Object.keys(CSV_COLUMNS), rows);
+  const records = rows.map((r) => ({ ...r, ...values(r), direction: direction(r.metric) }));
+  return stringify(records, { header: true, columns, cast });
 }
 
 /** What a run's result says beyond its state. */
@@ -87,10 +114,14 @@ function split(run: SavedRun): Record<'train_s' | 'sample_s' | 'metrics_s' | 'ot
 
 /** `runs.csv` text (columns: RUNS_COLUMNS). */
 export function runsCsv(runs: readonly SavedRun[]): string {
-  const records = runs.map((run) => ({
-    key: run.config.key, variant: run.config.point.variant, id: run.config.id, degradation: run.config.degradation.name,
-    state: run.result?.state ?? 'unfinished', detail: runDetail(run), seconds: run.result ? run.result.durationMs / 1000 : '',
-    ...split(run),
+  const { columns, values } = tidy(Object.keys(RUNS_COLUMNS), runs.map((r) => r.config.point));
+  const records = runs.map(({ config, result, ...run }) => ({
+    key: config.key, variant: config.point.variant, id: config.id, degradation: config.degradation.name,
+    dataset: `${config.point.dataset}/${config.point.size}`, seed: config.point.seed, ...values(config.point),
+    preset: config.point.preset, steps: config.spec.train.steps, final_loss: result?.state === 'completed' ? result.finalLoss : '',
+    backend: config.backend, commit: config.gitCommit ?? '',
+    state: result?.state ?? 'unfinished', detail: runDetail({ config, result, ...run }), seconds: result ? result.durationMs / 1000 : '',
+    ...split({ config, result, ...run }),
   }));
-  return stringify(records, { header: true, columns: Object.keys(RUNS_COLUMNS), cast });
+  return stringify(records, { header: true, columns, cast });
 }

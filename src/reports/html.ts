@@ -22,6 +22,19 @@ export interface RunProblem {
   readonly detail: string;
 }
 
+/** Where and how a group of runs ran: one row per distinct engine, CPU, commit and versions. */
+export interface ProvenanceRow {
+  readonly runs: number;
+  readonly backend: string;
+  readonly cpu: string;
+  readonly commit: string;
+  readonly versions: string;
+  /** Distinct U-Net presets, training steps × batch and samples per set of these runs. */
+  readonly settings: string;
+  /** Wall time of their attempts, summed. */
+  readonly seconds: number;
+}
+
 /** Everything `index.html` shows; `reportHtml` only lays it out. */
 export interface Page {
   readonly suite: string;
@@ -31,6 +44,9 @@ export interface Page {
   readonly charts: readonly Chart[];
   readonly table: RestorationTable;
   readonly samples: readonly SampleGrid[];
+  readonly provenance: readonly ProvenanceRow[];
+  /** The suite as run (its saved definition), pretty-printed JSON. */
+  readonly definition: string;
 }
 
 /** Pixels between grid rows (`gridToPng`'s default gap). */
@@ -68,6 +84,15 @@ function runsSection(p: Page): string {
   return `<h2 id="runs">Runs</h2>${counts}${problems}${empty}`;
 }
 
+function provenanceSection(p: Page): string {
+  const cell = (text: string | number) => `<td class="name">${escapeHtml(String(text))}</td>`;
+  const rows = p.provenance.map((r) => `<tr>${[r.runs, r.backend, r.cpu, r.commit, r.versions, r.settings, `${(r.seconds / 60).toFixed(1)} min`].map(cell).join('')}</tr>`).join('');
+  return `<h2 id="provenance">Settings and provenance</h2>
+<p class="note">Where the runs ran (every time in the result files is that CPU's), with which code and settings; <a href="runs.csv">runs.csv</a> has it per run.</p>
+<table><tr>${['runs', 'engine', 'CPU', 'commit', 'versions', 'settings', 'wall time'].map((h) => `<th class="name">${h}</th>`).join('')}</tr>${rows}</table>
+<details><summary>The suite as run (suite.json)</summary><pre>${escapeHtml(p.definition)}</pre></details>`;
+}
+
 function chartSection(c: Chart): string {
   return `<h2 id="${c.name}">${escapeHtml(c.question)}</h2>
 <img src="${c.name}.svg" alt="${escapeHtml(c.question)}">
@@ -98,7 +123,7 @@ function filesSection(): string {
 
 /** The report page: self-contained HTML with no scripts; charts and grids are local files next to it. */
 export function reportHtml(p: Page): string {
-  const nav = [['runs', 'Runs'], ...p.charts.map((c) => [c.name, c.question.split('.')[0]]), ['table', 'Restoration table'], ['samples', 'Samples'], ['data', 'Data files']]
+  const nav = [['runs', 'Runs'], ...p.charts.map((c) => [c.name, c.question.split('.')[0]]), ['table', 'Restoration table'], ['samples', 'Samples'], ['provenance', 'Provenance'], ['data', 'Data files']]
     .map(([id, text]) => `<a href="#${id}">${escapeHtml(text)}</a>`).join(' · ');
   const samples = p.samples.length ? p.samples.map(gridFigure).join('\n') : '<p class="note">No sample grids (no completed runs).</p>';
   return `<!DOCTYPE html>
@@ -118,6 +143,7 @@ ${tableSection(p.table)}
 <h2 id="samples">Samples</h2>
 <p class="note">Each grid is a copy of a run's <code>samples/*.png</code>; images of a row share a sampler, columns are the same held-out images (restoration) or the same prior draws (generation).</p>
 ${samples}
+${provenanceSection(p)}
 ${filesSection()}
 </body>
 </html>

@@ -7,19 +7,20 @@ import { gridFile, runPaths } from '../results/layout.js';
 import { readSuiteResults, type SavedRun } from '../results/read.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { resultsCsv, runDetail, runsCsv } from './csv.js';
-import { reportHtml, type SampleGrid } from './html.js';
+import { reportHtml, type ProvenanceRow, type SampleGrid } from './html.js';
 import { buildQ1, buildQ1Exploratory } from './q1-gaussian-noise.js';
 import { buildQ2 } from './q2-randomness.js';
 import { buildQ3 } from './q3-gaussianity.js';
 import { buildQ4 } from './q4-samplers.js';
 import { buildQ5 } from './q5-sharpness.js';
+import { buildLossCurves } from './loss-curves.js';
 import { renderSvg, svgToPng } from './render.js';
 import { countStates, toReportData, type ReportData, type StateCounts } from './rows.js';
 import type { Chart } from './spec.js';
 import { buildRestorationTable, tableMarkdown } from './table.js';
 
 /** The report's charts, one builder per question, in page order. */
-export const CHARTS: readonly ((data: ReportData) => Chart)[] = [buildQ1, buildQ2, buildQ3, buildQ4, buildQ5, buildQ1Exploratory];
+export const CHARTS: readonly ((data: ReportData) => Chart)[] = [buildQ1, buildQ2, buildQ3, buildQ4, buildQ5, buildQ1Exploratory, buildLossCurves];
 
 /** What `writeReport` wrote. */
 export interface ReportSummary {
@@ -57,6 +58,32 @@ async function copySamples(runs: readonly SavedRun[], write: (name: string, data
   return grids;
 }
 
+/** The loss column of a run's loss.csv (`step,loss` rows, written by the worker), or none where it is missing. */
+async function readLosses(path: string): Promise<number[]> {
+  if (!existsSync(path)) return [];
+  return (await readFile(path, 'utf8')).trim().split('\n').slice(1).map((line) => Number(line.split(',')[1]));
+}
+
+/** Runs grouped by engine, CPU, commit and versions, with their settings and summed wall time. */
+function provenance(runs: readonly SavedRun[]): ProvenanceRow[] {
+  const groups = new Map<string, SavedRun[]>();
+  for (const run of runs) {
+    const { backend, cpu, gitCommit: commit, versions } = run.config;
+    const id = JSON.stringify([backend, cpu, commit, versions]);
+    groups.set(id, [...(groups.get(id) ?? []), run]);
+  }
+  const distinct = (values: string[]) => [...new Set(values)].sort().join('; ');
+  return [...groups.values()].map((g) => {
+    const { backend, cpu, gitCommit: commit, versions } = g[0].config;
+    return {
+      runs: g.length, backend, cpu: cpu ?? 'not recorded', commit: commit ? commit.slice(0, 12) : 'not in git',
+      versions: Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', '),
+      settings: distinct(g.map(({ config: { spec } }) => `${spec.model.preset} U-Net, ${spec.train.steps} steps × batch ${spec.train.batch}, ${spec.sampling.count} samples per set`)),
+      seconds: g.reduce((s, r) => s + (r.result?.durationMs ?? 0) / 1000, 0),
+    };
+  });
+}
+
 export interface ReportOptions {
   /**
    * The run ids the saved suite expands to (the caller expands it: reports import no suite
@@ -74,7 +101,9 @@ export async function writeReport(resultsDir: string, outDir: string, options: R
   const { suite, runs: found } = await readSuiteResults(resultsDir);
   const runs = options.runIds ? found.filter((r) => options.runIds!.has(r.config.id)) : found;
   const counts = countStates(runs);
-  const data = toReportData(suite.suite, runs, comparisonsOf(suite.definition));
+  const losses = new Map<string, number[]>();
+  for (const run of runs) if (run.result?.state === 'completed') losses.set(run.config.id, await readLosses(runPaths(run.dir).loss));
+  const data = toReportData(suite.suite, runs, comparisonsOf(suite.definition), (run) => losses.get(run.config.id) ?? []);
   const files: string[] = [];
   const write = async (name: string, content: string | Uint8Array) => {
     await writeFileAtomic(join(outDir, name), content);
@@ -99,7 +128,7 @@ export async function writeReport(resultsDir: string, outDir: string, options: R
     .map((r) => ({ key: r.config.key, id: r.config.id, state: r.result?.state ?? 'unfinished', detail: runDetail(r) }));
   await write('index.html', reportHtml({
     suite: suite.suite, description: typeof definition?.description === 'string' ? definition.description : '',
-    counts, problems, charts, table, samples,
+    counts, problems, charts, table, samples, provenance: provenance(runs), definition: JSON.stringify(suite.definition, null, 2),
   }));
   return { charts: charts.map((c) => c.name), runs: runs.length, outside: found.length - runs.length, counts, files: files.sort() };
 }

@@ -5,6 +5,7 @@ import type { SavedRun } from '../results/read.js';
 import type { RunState } from '../results/types.js';
 import type { RunPoint } from '../results/config.js';
 import type { Floor } from '../results/types.js';
+import { lossWindows, type LossPoint } from './loss-curves.js';
 
 /** One measured number of one completed run: the tidy row every chart, table and the CSV read. */
 export interface ReportRow {
@@ -72,6 +73,8 @@ export interface ReportData {
   readonly flatStarts: readonly string[];
   /** The suite's pre-registered comparisons (the paper's defaults where it declares none). */
   readonly comparisons: Comparisons;
+  /** Every completed run's training loss curve (window means). */
+  readonly losses: readonly LossPoint[];
 }
 
 /** Below this share of x0 left in x_T, restoring from x_T is generation (Gaussian and animorph at T). */
@@ -94,13 +97,16 @@ function shortNames(points: readonly RunPoint[]): Map<string, string> {
 }
 
 /** Tidy rows of every completed run's metrics and Gaussianity, in run-key then file order. */
-export function toReportData(suite: string, runs: readonly SavedRun[], comparisons: Comparisons = comparisonsOf({})): ReportData {
+export function toReportData(
+  suite: string, runs: readonly SavedRun[], comparisons: Comparisons = comparisonsOf({}), lossesOf: (run: SavedRun) => readonly number[] = () => [],
+): ReportData {
   const names = shortNames([...new Map(runs.map((r) => [r.config.point.variant, r.config.point])).values()]);
   const rows: ReportRow[] = [];
   const gaussianity: GaussianityReportRow[] = [];
   const notRestoration = new Set<string>();
   const floors: Floor[] = [];
   const flatStarts = new Set<string>();
+  const losses: LossPoint[] = [];
   for (const run of runs) {
     const result = run.result;
     if (result?.state !== 'completed') continue;
@@ -112,6 +118,7 @@ export function toReportData(suite: string, runs: readonly SavedRun[], compariso
     if (generationOnly) notRestoration.add(common.name);
     if (result.evaluation?.floor) floors.push(result.evaluation.floor);
     if (result.evaluation?.prior?.flat) flatStarts.add(variant);
+    for (const p of lossWindows(lossesOf(run))) losses.push({ variant, name: common.name, seed, ...p });
     for (const m of result.metrics) {
       if (generationOnly && m.mode === 'restoration') continue;
       rows.push({
@@ -127,7 +134,7 @@ export function toReportData(suite: string, runs: readonly SavedRun[], compariso
       });
     }
   }
-  return { rows, gaussianity, notRestoration: [...notRestoration].sort(), floors, flatStarts: [...flatStarts].sort(), comparisons };
+  return { rows, gaussianity, notRestoration: [...notRestoration].sort(), floors, flatStarts: [...flatStarts].sort(), comparisons, losses };
 }
 
 /** How many runs are in each state. */

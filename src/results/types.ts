@@ -157,6 +157,8 @@ export interface ConfigFile {
   readonly gitCommit: string | null;
   /** TF.js backend the run trained on. */
   readonly backend: string;
+  /** The CPU it ran on (runner/provenance.ts cpuModel): every time in result.json is this machine's. */
+  readonly cpu: string;
 }
 
 interface ResultBase {

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { runPaths } from '../results/layout.js';
@@ -26,6 +26,18 @@ function stale(path: string): boolean {
     return Date.now() - statSync(path).mtimeMs > STALE_MS;
   } catch {
     return true; // unreadable or half-written: its writer died mid-write
+  }
+}
+
+/** Who holds a live claim on `runDir` (`host:pid`), or undefined: reads, never takes or removes. */
+export function claimHolder(runDir: string): string | undefined {
+  const path = runPaths(runDir).claim;
+  if (!existsSync(path) || stale(path)) return undefined;
+  try {
+    const owner = JSON.parse(readFileSync(path, 'utf8')) as { host: string; pid: number };
+    return `${owner.host}:${owner.pid}`;
+  } catch {
+    return undefined;
   }
 }
 

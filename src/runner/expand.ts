@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DEGRADATIONS, getDegradation, resolveParams, type DegradationName } from '../degradations/index.js';
 import { featuresSection, samplingSection, trainSection, type RunPoint, type RunSpec, type Section } from '../results/config.js';
 import { RESULTS_FORMAT } from '../results/types.js';
+import { canonicalJson } from '../util/canonical.js';
 import { seedFrom } from '../util/rng.js';
 import type { Suite } from './suite-schema.js';
 
@@ -29,10 +30,15 @@ export const RUN_VERSIONS = {
   degradations: Object.fromEntries(Object.values(DEGRADATIONS).map((d) => [d.name, d.version])) as Record<DegradationName, number>,
 } as const;
 
-/** A run's folder name: the first 12 hex digits of sha256(key + RUN_VERSIONS of its degradation). */
-export function runId(key: string, degradation: string): string {
-  const version = RUN_VERSIONS.degradations[getDegradation(degradation).name as DegradationName];
-  return createHash('sha256').update(`${key}|${RUN_VERSIONS.results}|degradation-v${version}`).digest('hex').slice(0, 12);
+/**
+ * A run's folder name: the first 12 hex digits of sha256 of its whole spec (key, seeds, dataset,
+ * model, training, sampling, feature network) and RUN_VERSIONS of its degradation. A run is reused
+ * only where everything that determined it is the same: a suite whose training budget changed
+ * gets new runs, not the old ones under the new budget's name.
+ */
+export function runId(spec: RunSpec): string {
+  const version = RUN_VERSIONS.degradations[getDegradation(spec.degradation).name as DegradationName];
+  return createHash('sha256').update(`${canonicalJson(spec)}|${RUN_VERSIONS.results}|degradation-v${version}`).digest('hex').slice(0, 12);
 }
 
 /** Every grid point × seed of every entry, in file order, with its key and full spec. */
@@ -61,6 +67,6 @@ export function plan(suite: Suite): { entry: number; key: string; spec: RunSpec;
 /** Every run of a validated suite, sorted by key; seeds and ids come from names, never from order. */
 export function expandSuite(suite: Suite): PlannedRun[] {
   return plan(suite)
-    .map(({ key, spec, point }) => ({ key, id: runId(key, spec.degradation), spec, point }))
+    .map(({ key, spec, point }) => ({ key, id: runId(spec), spec, point }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -1,6 +1,14 @@
 import cliProgress from 'cli-progress';
 
-/** One line per active run (step, loss, ETA) under an overall bar (cli-progress). */
+/** Plain progress lines per run without a terminal: one at each tenth of its training steps. */
+const PLAIN_LINES_PER_RUN = 10;
+
+/**
+ * Suite progress. On a terminal: one bar per active run (step, loss, then the phase it is in once
+ * training is over) under an overall bar (cli-progress). Without one (`--no-progress`, a log file,
+ * a Slurm job): plain lines, a run's step, loss and rate at each tenth of its training, and each
+ * phase after training as it starts, so a log shows where every run is.
+ */
 export class SuiteProgress {
   private readonly bars = new cliProgress.MultiBar(
     {
@@ -12,16 +20,43 @@ export class SuiteProgress {
   );
   private readonly overall: cliProgress.SingleBar;
   private readonly active = new Map<string, cliProgress.SingleBar>();
+  /** When each run's first step of this invocation arrived, and at which step (its rate's origin). */
+  private readonly started = new Map<string, { at: number; step: number }>();
+  /** Bar labels: as wide as the longest key (up to 60 columns), so keys are not cut. */
+  private readonly width: number;
 
-  constructor(total: number, private readonly enabled: boolean, private readonly plain: (line: string) => void = (line) => console.error(line)) {
-    this.overall = this.enabled ? this.bars.create(total, 0, { label: 'suite'.padEnd(36), detail: 'runs' }) : (undefined as never);
+  constructor(total: number, private readonly enabled: boolean, private readonly plain: (line: string) => void = (line) => console.error(line), keys: readonly string[] = []) {
+    this.width = Math.min(60, Math.max(5, ...keys.map((k) => k.length)));
+    this.overall = this.enabled ? this.bars.create(total, 0, { label: 'suite'.padEnd(this.width), detail: 'runs' }) : (undefined as never);
+  }
+
+  private label(key: string): string {
+    return (key.length > this.width ? `${key.slice(0, this.width - 1)}…` : key).padEnd(this.width);
   }
 
   /** Training progress of a run; its bar appears with its first step. */
   step(key: string, step: number, loss: number, steps: number): void {
-    if (!this.enabled) return;
-    if (!this.active.has(key)) this.active.set(key, this.bars.create(steps, 0, { label: key.slice(0, 36).padEnd(36), detail: '' }));
+    if (!this.started.has(key)) this.started.set(key, { at: performance.now(), step: step - 1 });
+    if (!this.enabled) {
+      const every = Math.max(1, Math.ceil(steps / PLAIN_LINES_PER_RUN));
+      if (step % every !== 0 && step !== steps) return;
+      const from = this.started.get(key)!;
+      const rate = (step - from.step) / Math.max(1e-3, (performance.now() - from.at) / 1000);
+      this.plain(`${'training'.padEnd(9)} ${key} step ${step}/${steps} loss ${loss.toFixed(4)} (${rate.toFixed(2)} steps/s)`);
+      return;
+    }
+    if (!this.active.has(key)) this.active.set(key, this.bars.create(steps, 0, { label: this.label(key), detail: '' }));
     this.active.get(key)!.update(step, { detail: `loss ${loss.toFixed(4)}` });
+  }
+
+  /** A run entered a phase after training (`sample generation alg2 δ=0`, `metrics …`). */
+  phase(key: string, phase: string): void {
+    if (phase === 'train') return;
+    if (!this.enabled) {
+      this.plain(`${'phase'.padEnd(9)} ${key} ${phase}`);
+      return;
+    }
+    this.active.get(key)?.update({ detail: phase });
   }
 
   /** A run ended in `state`. */
@@ -32,6 +67,7 @@ export class SuiteProgress {
       this.bars.remove(bar);
       this.active.delete(key);
     }
+    this.started.delete(key);
     if (this.enabled) this.overall.increment();
   }
 
@@ -42,6 +78,10 @@ export class SuiteProgress {
   }
 
   stop(): void {
-    if (this.enabled) this.bars.stop();
+    if (!this.enabled) return;
+    // MultiBar.stop() renders the bars but not lines still waiting in its log buffer (the last
+    // run's `completed` line was lost that way): one more redraw writes them first.
+    this.bars.update();
+    this.bars.stop();
   }
 }

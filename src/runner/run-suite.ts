@@ -13,9 +13,10 @@ import { RESULTS_FORMAT, type RunState, type SuiteFile } from '../results/types.
 import { canonicalJson } from '../util/canonical.js';
 import { writeFileAtomic } from '../util/fs.js';
 import type { StepMessage, WorkerTask } from '../worker/entry.js';
-import { gitCommit, packageVersions } from './provenance.js';
+import { cpuModel, gitCommit, packageVersions } from './provenance.js';
 import type { PlannedRun } from './expand.js';
 import { SuiteProgress } from './progress.js';
+import { FINAL } from './survey.js';
 
 export interface SuiteRunOptions {
   /** `results/<suite>`. */
@@ -44,8 +45,6 @@ export interface SuiteRunSummary {
   readonly seconds: { readonly prepare: number; readonly runs: number };
 }
 
-/** States that are final: a rerun skips them (errored runs are retried). */
-const FINAL: readonly RunState[] = ['completed', 'diverged', 'skipped'];
 
 /** The compiled worker: next to this file in dist/, or dist/ when running from sources (tests). */
 function workerFile(): string {
@@ -113,7 +112,7 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
   });
 
   const pool = new Piscina<WorkerTask, RunState | 'stopped' | 'ready'>({ filename: file, minThreads: options.workers, maxThreads: options.workers, idleTimeout: 60_000 });
-  const progress = new SuiteProgress(pending.length, options.progress, options.log);
+  const progress = new SuiteProgress(pending.length, options.progress, options.log, pending.map((r) => r.key));
   const ports = new Set<MessageChannel['port1']>();
   const seconds = { prepare: 0, runs: 0 };
   const since = (start: number) => (performance.now() - start) / 1000;
@@ -125,15 +124,21 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
     const prepareStart = performance.now();
     const engine = { backend: options.backend, threads: options.threads ?? 1 };
     const needs = new Map(pending.map(({ spec }) => [canonicalJson([spec.dataset, spec.size, spec.features]), spec]));
+    if (needs.size) {
+      const nets = [...needs.values()].map((s) => `${s.dataset}/${s.size}`).join(', ');
+      progress.log(`preparing: ${options.workers} engine${options.workers > 1 ? 's' : ''}; feature networks for ${nets}, read from ${options.featureCache} or trained once (minutes, then cached)`);
+    }
     await Promise.all([
       ...[...needs.values()].map((spec) =>
         pool.run({ kind: 'features', ...engine, dataset: spec.dataset, size: spec.size, spec: spec.features, featureCache: options.featureCache })),
       ...Array.from({ length: Math.max(0, options.workers - needs.size) }, () => pool.run({ kind: 'start', ...engine })),
     ]);
     seconds.prepare = since(prepareStart);
+    if (needs.size) progress.log(`prepared in ${seconds.prepare.toFixed(0)} s`);
     const runsStart = performance.now();
     const versions = packageVersions();
     const commit = gitCommit();
+    const cpu = cpuModel();
     const execute = async (run: PlannedRun) => {
       const dir = runFolder(options.resultsDir, run.id);
       const claimed = await claimRun(dir);
@@ -151,10 +156,10 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
       }
       const { port1, port2 } = new MessageChannel();
       ports.add(port1);
-      port1.on('message', (m: StepMessage) => progress.step(run.key, m.step, m.loss, run.spec.train.steps));
+      port1.on('message', (m: StepMessage) => ('phase' in m ? progress.phase(run.key, m.phase) : progress.step(run.key, m.step, m.loss, run.spec.train.steps)));
       const task = {
         suite: suite.name, key: run.key, id: run.id, spec: run.spec, point: run.point, dir,
-        featureCache: options.featureCache, versions, gitCommit: commit, backend: options.backend,
+        featureCache: options.featureCache, versions, gitCommit: commit, backend: options.backend, cpu,
       };
       try {
         const state = (await pool.run({ kind: 'run', ...engine, task, port: port2 }, { transferList: [port2] })) as RunState | 'stopped';

@@ -50,6 +50,11 @@ export function builtInSuites(): string[] {
 
 /** Reads and validates a suite file; every problem is one UserError line naming the place. */
 export async function loadSuite(path: string, options: ValidateOptions = {}): Promise<Suite> {
+  return validateSuite(await readJsonFile(path), path, options);
+}
+
+/** Reads a JSON file strictly (json-text.ts); a missing file names the built-in suites. */
+export async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -59,7 +64,7 @@ export async function loadSuite(path: string, options: ValidateOptions = {}): Pr
   }
   const json = parseJsonText(text);
   if (!json.ok) throw errors.invalidJson(path, json.line, json.column, json.problem);
-  return validateSuite(json.value, path, options);
+  return json.value;
 }
 
 /** Where a comparison names a sampler or a δ, as paths under `comparisons`. */

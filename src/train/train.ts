@@ -28,6 +28,8 @@ export interface TrainJob {
   readonly assets: Assets;
   /** Called after every step. */
   readonly onStep?: (step: number, loss: number) => void;
+  /** Called after each checkpoint is written, with the loss of every step so far. */
+  readonly onCheckpoint?: (losses: readonly number[]) => Promise<void>;
   /** Stops after the current step with a checkpoint. */
   readonly signal?: AbortSignal;
 }
@@ -114,6 +116,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
     const optimizer = adam.state();
     await writeCheckpoint(job.dir, { state: { step: losses.length, losses, configHash }, model, ema: emaModel, optimizer });
     tf.dispose([...optimizer.m, ...optimizer.v]);
+    await job.onCheckpoint?.(losses);
   };
   const finish = (outcome: TrainOutcome) => {
     adam.dispose();

@@ -6,11 +6,8 @@ import type { FeatureNetSpec } from '../results/config.js';
 import { featureNet } from '../train/feature-net.js';
 import { executeRun, type RunTask } from './execute.js';
 
-/** Progress a worker posts on its port after every training step. */
-export interface StepMessage {
-  readonly step: number;
-  readonly loss: number;
-}
+/** Progress a worker posts on its port: after every training step, and as each later phase starts. */
+export type StepMessage = { readonly step: number; readonly loss: number } | { readonly phase: string };
 
 /** What the runner sends a worker (plain data; STYLE.md §7). */
 export type WorkerTask =
@@ -35,7 +32,11 @@ export default async function work(message: WorkerTask): Promise<RunState | 'sto
   const stop = new AbortController();
   port.on('message', (m) => m === 'stop' && stop.abort());
   try {
-    return await executeRun(task, { signal: stop.signal, onStep: (step, loss) => port.postMessage({ step, loss } satisfies StepMessage) });
+    return await executeRun(task, {
+      signal: stop.signal,
+      onStep: (step, loss) => port.postMessage({ step, loss } satisfies StepMessage),
+      onPhase: (phase) => port.postMessage({ phase } satisfies StepMessage),
+    });
   } finally {
     port.close();
   }

@@ -23,10 +23,12 @@ export interface RunTask {
   readonly versions: Readonly<Record<string, string>>;
   readonly gitCommit: string | null;
   readonly backend: string;
+  readonly cpu: string;
 }
 
 export interface ExecuteOptions {
   readonly onStep?: (step: number, loss: number) => void;
+  readonly onPhase?: (phase: string) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -56,15 +58,17 @@ export async function executeRun(task: RunTask, options: ExecuteOptions = {}): P
   const degradation = degradationInfo(spec);
   const config: ConfigFile = {
     format: RESULTS_FORMAT, suite: task.suite, key: task.key, id: task.id, spec, point: task.point, degradation,
-    versions: task.versions, gitCommit: task.gitCommit, backend: task.backend,
+    versions: task.versions, gitCommit: task.gitCommit, backend: task.backend, cpu: task.cpu,
   };
   await writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
   const base = { format: RESULTS_FORMAT, suite: task.suite, key: task.key, id: task.id, degradation, dataset: spec.dataset } as const;
   let result: ResultFile;
   try {
-    const outcome = await runOne(spec, { dir, featureCache: task.featureCache, ...options });
-    const losses = outcome.losses.map((loss, i) => [i + 1, loss]);
-    await writeFileAtomic(paths.loss, stringify(losses, { header: true, columns: ['step', 'loss'] }));
+    // loss.csv follows training: rewritten (atomically) at each checkpoint, so a running or
+    // stopped run's curve can be read (coldbench status) and a resumed one continues it.
+    const writeLoss = (losses: readonly number[]) => writeFileAtomic(paths.loss, stringify(losses.map((loss, i) => [i + 1, loss]), { header: true, columns: ['step', 'loss'] }));
+    const outcome = await runOne(spec, { dir, featureCache: task.featureCache, ...options, onCheckpoint: writeLoss });
+    await writeLoss(outcome.losses);
     if (outcome.state === 'stopped') return 'stopped';
     const durationMs = Math.round(performance.now() - start);
     result = outcome.state === 'completed'

@@ -72,6 +72,9 @@ export interface RunOptions {
   /** Where feature networks are cached. */
   readonly featureCache: string;
   readonly onStep?: (step: number, loss: number) => void;
+  readonly onCheckpoint?: (losses: readonly number[]) => Promise<void>;
+  /** Called as each phase (see Timing) starts. */
+  readonly onPhase?: (phase: string) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -169,27 +172,32 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
   let net: FeatureNet | undefined;
   let ema: tfl.LayersModel | undefined, raw: tfl.LayersModel | undefined;
   const timings: Timing[] = [];
+  // Each phase is announced as it starts (the progress line shows it) and timed.
+  const time = <T>(phase: string, work: () => T): T => {
+    options.onPhase?.(phase);
+    return timed(timings, phase, work);
+  };
   try {
-    const outcome = await timed(timings, 'train', () => train({
+    const outcome = await time('train', () => train({
       dir: options.dir, seed: spec.seed, model, train: spec.train, degradation: deg, params, data: data.train, assets,
-      onStep: options.onStep, signal: options.signal,
+      onStep: options.onStep, onCheckpoint: options.onCheckpoint, signal: options.signal,
     }));
     if (outcome.state !== 'completed') return outcome;
     ({ ema, raw } = outcome);
     const restore = restorer(ema, model.timeDim);
     const samplers = spec.sampling.samplers.filter((name) => appliesTo(name, deg)); // ddim: mix degradations only
 
-    net = await timed(timings, 'features', () => featureNet(data, spec.features, options.featureCache));
+    net = await time('features', () => featureNet(data, spec.features, options.featureCache));
     const count = Math.min(spec.sampling.count, data.test.n);
     // Images, ε and floor from the repetition's evaluation seed: every configuration sees the same.
     const evaluation = new Rng(spec.evaluationSeed);
     const x0 = batchTensor(data.test, evaluation.fork('eval-images').permutation(data.test.n).slice(0, count));
     const allTest = batchTensor(data.test, Int32Array.from({ length: data.test.n }, (_, i) => i));
-    const reference: Reference = timed(timings, 'reference', () => makeReference(x0, allTest, net!, evaluation.fork('bootstrap')));
+    const reference: Reference = time('reference', () => makeReference(x0, allTest, net!, evaluation.fork('bootstrap')));
     allTest.dispose();
     const noise = drawNoise(deg, x0.shape, params, evaluation.fork('eval-noise'), heldOutAssets);
     tensors.push(x0, reference.features, ...Object.values(noise));
-    const floor = timed(timings, 'floor', () => realFloor((indices) => batchTensor(data.train, indices), data.train.n, count, reference, evaluation.fork('floor')));
+    const floor = time('floor', () => realFloor((indices) => batchTensor(data.train, indices), data.train.n, count, reference, evaluation.fork('floor')));
     const metrics: MetricRow[] = [];
     const rawRestoration: MetricRow[] = [];
     const starts: GenerationStarts[] = [];
@@ -205,18 +213,18 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     if (spec.sampling.restoration) {
       const xT = restorationStart(deg, params, x0, noise);
       tensors.push(xT);
-      metrics.push(...timed(timings, 'metrics restoration degraded', () => evaluate(xT, reference, { mode: 'restoration', sampler: 'degraded', delta: null }, x0)));
+      metrics.push(...time('metrics restoration degraded', () => evaluate(xT, reference, { mode: 'restoration', sampler: 'degraded', delta: null }, x0)));
       const rows = [grid(x0), grid(xT)];
       for (const name of samplers) {
-        const x0hat = timed(timings, `sample restoration ${name}`, () => sampleChunked(name, restore, deg, params, noise, xT, rng.fork(`restoration-${name}`)));
-        metrics.push(...timed(timings, `metrics restoration ${name}`, () => evaluate(x0hat, reference, { mode: 'restoration', sampler: name, delta: null }, x0)));
+        const x0hat = time(`sample restoration ${name}`, () => sampleChunked(name, restore, deg, params, noise, xT, rng.fork(`restoration-${name}`)));
+        metrics.push(...time(`metrics restoration ${name}`, () => evaluate(x0hat, reference, { mode: 'restoration', sampler: name, delta: null }, x0)));
         rows.push(grid(x0hat));
         x0hat.dispose();
       }
       await saveGrid('restoration', null, ['x0 (real)', 'x_T (degraded)'], rows);
       tf.dispose(rows);
       // The raw (non-EMA) weights, one-shot: does the EMA help or lag?
-      rawRestoration.push(...timed(timings, 'raw', () => {
+      rawRestoration.push(...time('raw', () => {
         const rawX0 = sampleChunked('direct', restorer(raw!, model.timeDim), deg, params, noise, xT, rng.fork('raw'));
         const rows = evaluate(rawX0, reference, { mode: 'restoration', sampler: 'direct', delta: null }, x0);
         rawX0.dispose();
@@ -225,7 +233,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     }
 
     if (spec.sampling.generation && canGenerate(deg)) {
-      const prior = timed(timings, 'prior', () => fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets: heldOutAssets }));
+      const prior = time('prior', () => fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets: heldOutAssets }));
       const dims = prior.gmm?.model.dim ?? null;
       startPrior = { kind: prior.kind, dims, flat: dims !== null && dims <= channels };
       for (const delta of spec.sampling.deltas) {
@@ -233,8 +241,8 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
         starts.push({ delta, distinct: distinctImages(start.xT), of: count, alg2KeepsNoise: delta });
         const rows = [grid(start.xT)];
         for (const name of samplers) {
-          const x0hat = timed(timings, `sample generation ${name} δ=${delta}`, () => sampleChunked(name, restore, deg, params, start.noise, start.xT, rng.fork(`generation-${delta}-${name}`)));
-          metrics.push(...timed(timings, `metrics generation ${name} δ=${delta}`, () => evaluate(x0hat, reference, { mode: 'generation', sampler: name, delta })));
+          const x0hat = time(`sample generation ${name} δ=${delta}`, () => sampleChunked(name, restore, deg, params, start.noise, start.xT, rng.fork(`generation-${delta}-${name}`)));
+          metrics.push(...time(`metrics generation ${name} δ=${delta}`, () => evaluate(x0hat, reference, { mode: 'generation', sampler: name, delta })));
           rows.push(grid(x0hat));
           x0hat.dispose();
         }
@@ -243,7 +251,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       }
     }
 
-    const residuals = timed(timings, 'gaussianity', () =>
+    const residuals = time('gaussianity', () =>
       gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity'), spec.sampling.restoration ? { restore, reference } : undefined));
     return {
       state: 'completed', metrics, losses: outcome.losses, timings, grids,

@@ -110,4 +110,34 @@ describe('coldbench CLI', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('Usage: coldbench [options] [command]');
   });
+
+  it('lists the built-in suites with their run counts', async () => {
+    const { code, stdout } = await coldbench('list', '--json');
+    expect(code).toBe(0);
+    const suites = JSON.parse(stdout) as { path: string; name: string; runs: number }[];
+    expect(suites.find((s) => s.path === 'experiments/smoke.json')).toMatchObject({ name: 'smoke', runs: 8 });
+  });
+
+  it('plans a run with --dry-run: overrides and filters applied, nothing written', async () => {
+    const results = `/tmp/coldbench-dry-run-${process.pid}`;
+    const { code, stdout } = await coldbench('run', 'experiments/smoke.json', 'train.steps=30', 'seeds=[0,1]', '--only', 'blur*', '--seeds', '1', '--dry-run', '--json', '--results', results);
+    expect(code).toBe(0);
+    const runs = JSON.parse(stdout) as { key: string; standing: string; steps: number }[];
+    expect(runs.map((r) => r.key)).toEqual(['blur-generation[seed=1,steps=10]', 'blur[radius=2,seed=1,sigma=1,steps=5]']);
+    expect(runs.every((r) => r.standing === 'new' && r.steps === 30)).toBe(true);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(results)).toBe(false);
+    const none = await coldbench('run', 'experiments/smoke.json', '--only', 'nothing*', '--dry-run');
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim()).toBe("coldbench: No run of suite 'smoke' matches the filters --only 'nothing*'; `coldbench run <suite> --dry-run` lists its runs.");
+  });
+
+  it('refuses a bad override or an old results folder in one line', async () => {
+    const bad = await coldbench('run', 'experiments/smoke.json', 'train.stepz=3', '--dry-run');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('coldbench: experiments/smoke.json: train.stepz: unknown key (known: steps, batch, lr, loss, emaHorizon, emaStart, emaEvery, clipNorm, checkpointEvery)');
+    const status = await coldbench('status', 'experiments');
+    expect(status.code).toBe(2);
+    expect(status.stderr.trim()).toMatch(/^coldbench: experiments is not a coldbench results folder/);
+  });
 });

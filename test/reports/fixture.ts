@@ -113,9 +113,9 @@ async function writeRun(root: string, name: Name | 'snow', seed: number, result:
     : { name, family: DEGRADATIONS[name].family, stochastic: DEGRADATIONS[name].stochastic, version: 1, canGenerate: DEGRADATIONS[name].canGenerate };
   const dir = join(root, id);
   await mkdir(join(dir, 'samples'), { recursive: true });
-  const spec = { key, seed: 1000 + seed, dataset: 'digits', size: 32, degradation: name, params: { steps: 5 }, sampling: { samplers: [...SAMPLERS], deltas: DELTAS } };
+  const spec = { key, seed: 1000 + seed, dataset: 'digits', size: 32, degradation: name, params: { steps: 5 }, model: { preset: 'tiny' }, train: { steps: 150, batch: 8 }, sampling: { samplers: [...SAMPLERS], deltas: DELTAS, count: 96 } };
   const point = { variant: `${name}[steps=5]`, degradation: name, params: { steps: 5 }, settings: {}, seed, dataset: 'digits', size: 32, preset: 'tiny' };
-  await writeFile(join(dir, 'config.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'synthetic', key, id, spec, point, degradation, versions: {}, gitCommit: null, backend: 'cpu' }));
+  await writeFile(join(dir, 'config.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'synthetic', key, id, spec, point, degradation, versions: { coldbench: '0.1.0' }, gitCommit: null, backend: 'cpu', cpu: 'Test CPU (2 cores)' }));
   if (!result) return;
   const base = { format: RESULTS_FORMAT, suite: 'synthetic', key, id, degradation, dataset: 'digits', durationMs: 1 };
   const completed = (result as { state: string }).state === 'completed';
@@ -126,6 +126,7 @@ async function writeRun(root: string, name: Name | 'snow', seed: number, result:
   ];
   await writeFile(join(dir, 'result.json'), JSON.stringify({ ...base, ...result, ...(completed && { grids }) }));
   if (!completed) return;
+  await writeFile(join(dir, 'loss.csv'), 'step,loss\n1,0.5\n2,0.25\n'); // as the worker writes it
   for (const g of grids) await writeFile(join(dir, 'samples', g.file), await grid(g.rows.length));
 }
 

@@ -10,7 +10,7 @@ import { RESULTS_FORMAT } from '../../src/results/types.js';
 import { CSV_COLUMNS, RUNS_COLUMNS, writeReport, type ReportSummary } from '../../src/reports/index.js';
 import { CSV_ROWS, ERROR, parseCsv, syntheticResults } from './fixture.js';
 
-const CHART_NAMES = ['q1-gaussian-noise', 'q2-randomness', 'q3-gaussianity', 'q4-samplers', 'q5-sharpness', 'q1-exploratory'];
+const CHART_NAMES = ['q1-gaussian-noise', 'q2-randomness', 'q3-gaussianity', 'q4-samplers', 'q5-sharpness', 'q1-exploratory', 'loss-curves'];
 
 /** Every file under `dir`, by relative path. */
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
@@ -65,26 +65,42 @@ describe('writeReport', () => {
     expect(samples).toContain('samples/blur-cc0000000000-generation-delta-0.05.png');
   });
 
-  it('writes results.csv with stable columns, one row per run × mode × sampler × δ × metric', () => {
+  it('writes results.csv with stable columns and one per parameter, one row per run × mode × sampler × δ × metric', () => {
     const [header, ...rows] = parseCsv(files.get('results.csv')!.toString());
-    expect(header).toEqual(Object.keys(CSV_COLUMNS));
+    // The fixture's runs have one parameter (steps) and no suite-grid setting.
+    expect(header).toEqual(Object.keys(CSV_COLUMNS).flatMap((c) => (c === 'param.<name>' ? ['param.steps'] : c === '<section>.<field>' ? [] : [c])));
     expect(rows).toHaveLength(CSV_ROWS);
     const col = (name: string) => header.indexOf(name);
     const row = rows.find((r) => r[col('key')] === 'blur[seed=1,steps=5]' && r[col('mode')] === 'generation' && r[col('sampler')] === 'alg2' && r[col('delta')] === '0.05' && r[col('metric')] === 'fid')!;
     expect(Number(row[col('value')])).toBeCloseTo(42.2, 12);
-    expect([row[col('direction')], row[col('std')], row[col('stochastic')], row[col('seed')]]).toEqual(['lower', '', 'false', '1']);
+    expect([row[col('direction')], row[col('std')], row[col('stochastic')], row[col('seed')], row[col('param.steps')]]).toEqual(['lower', '', 'false', '1', '5']);
     expect(rows.filter((r) => r[col('mode')] === 'restoration').every((r) => r[col('delta')] === '')).toBe(true);
     expect(rows.find((r) => r[col('metric')] === 'sharpness')![col('direction')]).toBe('target=1');
   });
 
+  it("draws each completed run's loss.csv, and the settings and provenance on the page", () => {
+    const spec = JSON.parse(files.get('loss-curves.vl.json')!.toString()) as { data: { values: { name: string; seed: number; step: number; loss: number }[] } };
+    // 8 completed runs × the fixture's 2 steps.
+    expect(spec.data.values).toHaveLength(16);
+    expect(spec.data.values.find((v) => v.name === 'blur' && v.seed === 1 && v.step === 2)!.loss).toBe(0.25);
+    const html = files.get('index.html')!.toString();
+    expect(html).toContain('<h2 id="provenance">Settings and provenance</h2>');
+    expect(html).toContain('<td class="name">Test CPU (2 cores)</td>');
+    expect(html).toContain('tiny U-Net, 150 steps × batch 8, 96 samples per set');
+  });
+
   it('writes runs.csv with every run folder and its state', () => {
     const [header, ...rows] = parseCsv(files.get('runs.csv')!.toString());
-    expect(header).toEqual(Object.keys(RUNS_COLUMNS));
+    expect(header).toEqual(Object.keys(RUNS_COLUMNS).flatMap((c) => (c === 'param.<name>' ? ['param.steps'] : c === '<section>.<field>' ? [] : [c])));
     expect(rows).toHaveLength(10);
-    expect(rows.find((r) => r[4] === 'errored')).toEqual(['snow[seed=0,steps=5]', 'snow[steps=5]', 'ee0000000000', 'snow', 'errored', ERROR, '0.001', '', '', '', '']);
+    const record = (r: string[]) => Object.fromEntries(header.map((h, i) => [h, r[i]]));
+    expect(record(rows.find((r) => record(r).state === 'errored')!)).toEqual({
+      key: 'snow[seed=0,steps=5]', variant: 'snow[steps=5]', id: 'ee0000000000', degradation: 'snow', dataset: 'digits/32', seed: '0', 'param.steps': '5',
+      preset: 'tiny', steps: '150', final_loss: '', backend: 'cpu', commit: '', state: 'errored', detail: ERROR, seconds: '0.001', train_s: '', sample_s: '', metrics_s: '', other_s: '',
+    });
     // A completed run's time split from its timings (fixture: 2 s training, 0.3 s sampling, 0.2 s metrics, 0.5 s the rest).
-    expect(rows.find((r) => r[0] === 'blur[seed=0,steps=5]')!.slice(6)).toEqual(['0.001', '2', '0.3', '0.2', '0.5']);
-    expect(rows.filter((r) => r[4] === 'unfinished')).toHaveLength(1);
+    expect(record(rows.find((r) => r[0] === 'blur[seed=0,steps=5]')!)).toMatchObject({ seconds: '0.001', train_s: '2', sample_s: '0.3', metrics_s: '0.2', other_s: '0.5' });
+    expect(rows.filter((r) => record(r).state === 'unfinished')).toHaveLength(1);
   });
 
   it('writes an index.html that opens offline and lists the errored run', () => {
@@ -135,7 +151,7 @@ describe('writeReport', () => {
       expect(result.runs).toBe(0);
       const html = await readFile(join(root, 'out', 'index.html'), 'utf8');
       expect(html).toContain('No completed runs in this suite yet');
-      expect(parseCsv(await readFile(join(root, 'out', 'results.csv'), 'utf8'))).toEqual([Object.keys(CSV_COLUMNS)]);
+      expect(parseCsv(await readFile(join(root, 'out', 'results.csv'), 'utf8'))).toEqual([Object.keys(CSV_COLUMNS).filter((c) => !c.includes('<'))]);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

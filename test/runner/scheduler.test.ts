@@ -61,6 +61,6 @@ describe('a suite run as array tasks over one results folder', () => {
     expect(partial.stderr).toContain(`report: ${done} of 3 runs completed, ${3 - done} missing, `);
     await task(1);
     const whole = await coldbench(['report', 'shared']);
-    expect(whole.stderr).toMatch(/report: 3 of 3 runs completed, 6 charts → reports\/shared\/index\.html/);
+    expect(whole.stderr).toMatch(/report: 3 of 3 runs completed, 7 charts → reports\/shared\/index\.html/);
   }, 300_000);
 });

@@ -58,16 +58,23 @@ describe('expandSuite', () => {
     expect(b.map((r) => [r.key, r.id, r.spec.seed])).toEqual(a.map((r) => [r.key, r.id, r.spec.seed]));
     expect(a.map((r) => r.spec.seed)).toEqual(a.map((r) => seedFrom('mini', r.key)));
     expect(new Set(a.map((r) => r.spec.seed)).size).toBe(a.length);
-    // Another suite name reseeds every run but keeps the ids (a run's folder depends on key and versions only).
+    // Another suite name reseeds every run: other runs, other ids.
     const c = expandSuite(validateSuite({ ...base, name: 'other' }, 'mini.json'));
-    expect(c.map((r) => r.id)).toEqual(a.map((r) => r.id));
     expect(c.some((r, i) => r.spec.seed === a[i].spec.seed)).toBe(false);
+    expect(c.some((r, i) => r.id === a[i].id)).toBe(false);
   });
 
-  it('ids hash the key with the versions', () => {
+  it('ids hash the whole spec with the versions: a changed budget makes new runs, a grown suite keeps the old ones', () => {
     expect(RUN_VERSIONS.degradations.blur).toBeGreaterThanOrEqual(1);
-    expect(runId('blur[seed=0]', 'blur')).toBe(expandSuite(validateSuite({ ...base, seeds: [0], degradations: [{ name: 'blur' }] }, 'mini.json'))[0].id);
-    expect(runId('blur[seed=0]', 'blur')).not.toBe(runId('blur[seed=1]', 'blur'));
+    const one = { ...base, seeds: [0], degradations: [{ name: 'blur' }] };
+    const [run] = expandSuite(validateSuite(one, 'mini.json'));
+    expect(runId(run.spec)).toBe(run.id);
+    expect(run.id).toMatch(/^[0-9a-f]{12}$/);
+    const [longer] = expandSuite(validateSuite({ ...one, train: { steps: 21 } }, 'mini.json'));
+    expect(longer.key).toBe(run.key);
+    expect(longer.id).not.toBe(run.id);
+    const grown = expandSuite(validateSuite({ ...one, seeds: [0, 1], degradations: [{ name: 'blur' }, { name: 'gaussian' }] }, 'mini.json'));
+    expect(grown.map((r) => r.id)).toContain(run.id);
   });
 });
 

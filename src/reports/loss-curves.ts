@@ -1,0 +1,48 @@
+import type { ReportData } from './rows.js';
+import { colour, makeChart, type Chart } from './spec.js';
+
+/** Points drawn per run: loss.csv is averaged over windows of steps down to about this many. */
+export const LOSS_POINTS = 200;
+
+/** A run's loss curve as drawn: window means of its per-step training loss. */
+export interface LossPoint {
+  readonly variant: string;
+  readonly name: string;
+  readonly seed: number;
+  /** Last step of the window. */
+  readonly step: number;
+  /** Mean loss over the window. */
+  readonly loss: number;
+}
+
+/** Window means of a per-step loss series, at most about LOSS_POINTS of them (one per step for short runs). */
+export function lossWindows(losses: readonly number[]): { step: number; loss: number }[] {
+  const width = Math.max(1, Math.ceil(losses.length / LOSS_POINTS));
+  const out: { step: number; loss: number }[] = [];
+  for (let start = 0; start < losses.length; start += width) {
+    const window = losses.slice(start, start + width).filter(Number.isFinite);
+    if (window.length) out.push({ step: Math.min(losses.length, start + width), loss: window.reduce((a, b) => a + b, 0) / window.length });
+  }
+  return out;
+}
+
+/** Training loss against step for every completed run (one line per seed), log scale. */
+export function buildLossCurves(data: ReportData): Chart {
+  const names = [...new Set(data.losses.map((p) => p.name))].sort();
+  const steps = Math.max(0, ...data.losses.map((p) => p.step));
+  const caption = `Training loss of every completed run against its step (window means of loss.csv, ${LOSS_POINTS} points per run at most; one line per seed). `
+    + 'A curve still falling at its last step means the budget stopped training before it converged: compare the report\'s orderings with that in mind.'
+    + (data.losses.length ? '' : ' No loss curves: no completed run left a loss.csv.');
+  return makeChart('loss-curves', 'Training: did the models converge?', caption, {
+    data: { values: data.losses },
+    width: 520, height: 300,
+    mark: { type: 'line', strokeWidth: 1.2, opacity: 0.85 },
+    encoding: {
+      x: { field: 'step', type: 'quantitative', title: 'training step', scale: { domain: [0, steps || 1] } },
+      y: { field: 'loss', type: 'quantitative', title: 'training loss (log scale)', scale: { type: 'log' } },
+      color: colour('name', names, 'degradation'),
+      detail: { field: 'seed', type: 'nominal' },
+      tooltip: [{ field: 'name', title: 'degradation' }, { field: 'seed' }, { field: 'step' }, { field: 'loss', format: '.4f' }],
+    },
+  });
+}
