@@ -20,6 +20,7 @@ import { loadSuiteSource } from '../runner/source.js';
 import { estimateSeconds, measuredRuns, survey } from '../runner/survey.js';
 import picomatch from 'picomatch';
 import { standingsSummary, standingsTable, table } from './views.js';
+import { ISOLATION_CHOICES, resolveIsolation } from '../runner/pool.js';
 import { degradationBenchSuite } from '../bench/degradation.js';
 import { benchScaling, scalingSuite } from '../bench/scaling.js';
 import { runSuite } from '../runner/run-suite.js';
@@ -43,6 +44,8 @@ interface SuiteCommandOptions {
   /** Glob over run keys (`blur*`), and repetition seeds (`0,1`): filters. */
   only?: string;
   seeds?: number[];
+  /** Worker threads or processes; auto: processes for engines that are not thread-safe. */
+  isolation?: (typeof ISOLATION_CHOICES)[number];
   /** List the runs, where each stands and the time left, and run nothing. */
   dryRun?: boolean;
   json?: boolean;
@@ -106,7 +109,8 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
     else console.log(`${standingsTable(standings, estimates)}\n\nsuite ${suite.name} → ${resultsDir}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}: ${standingsSummary(standings, estimates, opts.workers)}`);
     return;
   }
-  out(`suite ${suite.name}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, ${opts.workers} workers, backend ${backend} → ${resultsDir}`);
+  const isolation = resolveIsolation(opts.isolation ?? 'auto', backend);
+  out(`suite ${suite.name}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, ${opts.workers} worker ${isolation}s, backend ${backend} → ${resultsDir}`);
   // SIGINT (Ctrl-C) and SIGTERM (what Slurm and Kubernetes send before SIGKILL) stop every run
   // within a step, each writing a checkpoint; a second signal quits at once. Exit codes 130/143.
   const stop = new AbortController();
@@ -122,7 +126,7 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
   process.on('SIGTERM', onSignal);
   const started = performance.now();
   const { counts } = await runSuite({ name: suite.name, definition: suite }, runs, {
-    resultsDir, workers: opts.workers, backend, threads: globals.threads, featureCache: join('.cache', 'features'),
+    resultsDir, workers: opts.workers, isolation, backend, threads: globals.threads, featureCache: join('.cache', 'features'),
     progress: opts.progress && process.stderr.isTTY, signal: stop.signal,
   }).finally(() => {
     process.off('SIGINT', onSignal);
@@ -271,6 +275,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--results <dir>', 'results folder (default: results/<suite name>, or the folder of a saved suite.json / config.json)')
     .option('--allow-large', 'run a suite beyond the documented limits (runs, seeds, steps, batch, samples)')
     .option('--no-progress', 'plain lines instead of progress bars')
+    .addOption(new Option('--isolation <kind>', 'worker threads or processes; auto: processes for engines not safe in threads (tensorflow)').choices(ISOLATION_CHOICES).default('auto'))
     .action(async (path: string, overrides: string[], opts: SuiteCommandOptions, cmd: Command) => {
       const source = await loadSuiteSource(path, overrides, { allowLarge: opts.allowLarge });
       if (source.runId && !expandSuite(source.suite).some((r) => r.id === source.runId)) {

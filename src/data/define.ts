@@ -61,10 +61,11 @@ export function defineDataset<S extends DatasetSpec>(spec: S): S & DatasetDef {
       const files = await Promise.all((await def.sources()).map(readSource));
       const key = cacheKey(files, { name: def.name, version: def.version, ...target });
       const label = `${def.name}-${target.size}px-${target.channels}c`;
-      return cached(options.cacheDir ?? defaultCacheDir(), label, key, async () => ({
+      const splits = await cached(options.cacheDir ?? defaultCacheDir(), label, key, async () => ({
         name: def.name,
         ...(await def.decode(files, target)),
       }));
+      return def.classes === undefined ? splits : { ...splits, classes: def.classes };
     },
   };
   return def;

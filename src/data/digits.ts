@@ -53,6 +53,7 @@ export const digits = defineDataset({
   defaultSize: PADDED,
   sizes: [32, 64],
   defaultChannels: 1,
+  classes: 10,
   version: 1,
   async sources() {
     return FILES.map((file) => packageFile(PKG, 'data', file));

@@ -13,6 +13,8 @@ export interface ImageSplit {
 
 export interface LoadedDataset {
   readonly name: string;
+  /** Number of label classes, where the splits have labels (DatasetDef.classes). */
+  readonly classes?: number;
   readonly train: ImageSplit;
   readonly test: ImageSplit;
 }
@@ -38,5 +40,7 @@ export interface DatasetDef {
   /** Sizes it can be loaded at. */
   readonly sizes: readonly number[];
   readonly defaultChannels: 1 | 3;
+  /** Number of label classes where the source has labels (digits: 10): the feature classifier's head. */
+  readonly classes?: number;
   load(options: LoadOptions): Promise<LoadedDataset>;
 }

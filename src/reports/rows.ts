@@ -5,7 +5,7 @@ import type { SavedRun } from '../results/read.js';
 import type { RunState } from '../results/types.js';
 import type { RunPoint } from '../results/config.js';
 import type { Floor } from '../results/types.js';
-import { lossWindows, type LossPoint } from './loss-curves.js';
+import { lossWindows, type LossPoint } from './losses.js';
 
 /** One measured number of one completed run: the tidy row every chart, table and the CSV read. */
 export interface ReportRow {

@@ -3,8 +3,6 @@ import { claimRun } from './claim.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
 import type { BackendChoice } from '../engine/backend.js';
 import { UserError } from '../errors.js';
 import { runFolder, runPaths, SUITE_FILE } from '../results/layout.js';
@@ -12,9 +10,10 @@ import { readSuiteFile, readSuiteResults } from '../results/read.js';
 import { RESULTS_FORMAT, type RunState, type SuiteFile } from '../results/types.js';
 import { canonicalJson } from '../util/canonical.js';
 import { writeFileAtomic } from '../util/fs.js';
-import type { StepMessage, WorkerTask } from '../worker/entry.js';
+import type { StepMessage } from '../worker/entry.js';
 import { cpuModel, gitCommit, packageVersions } from './provenance.js';
 import type { PlannedRun } from './expand.js';
+import { createPool, type Handle, type Isolation } from './pool.js';
 import { SuiteProgress } from './progress.js';
 import { FINAL } from './survey.js';
 
@@ -23,6 +22,8 @@ export interface SuiteRunOptions {
   readonly resultsDir: string;
   readonly workers: number;
   readonly backend: BackendChoice;
+  /** Worker threads (default) or processes (runner/pool.ts). */
+  readonly isolation?: Isolation;
   /** oneDNN threads per worker on the native engine (default 1: one per worker, no oversubscription). */
   readonly threads?: number;
   readonly featureCache: string;
@@ -46,10 +47,10 @@ export interface SuiteRunSummary {
 }
 
 
-/** The compiled worker: next to this file in dist/, or dist/ when running from sources (tests). */
-function workerFile(): string {
+/** A compiled worker entry: next to this file in dist/, or in dist/ when running from sources (tests). */
+function workerFile(name: string): string {
   const here = fileURLToPath(import.meta.url);
-  const file = here.endsWith('.ts') ? resolve(dirname(here), '../../dist/worker/entry.js') : resolve(dirname(here), '../worker/entry.js');
+  const file = here.endsWith('.ts') ? resolve(dirname(here), `../../dist/worker/${name}`) : resolve(dirname(here), `../worker/${name}`);
   if (!existsSync(file)) throw new UserError(`Missing ${file}; build coldbench with 'npm run build' (npm ci does it).`);
   return file;
 }
@@ -101,7 +102,7 @@ async function claimResultsDir(dir: string, suite: SuiteFile, log: (line: string
  * trained first, once each, so workers never race to build the same cache entry.
  */
 export async function runSuite(suite: { name: string; definition: unknown }, runs: readonly PlannedRun[], options: SuiteRunOptions): Promise<SuiteRunSummary> {
-  const file = workerFile();
+  const files = { thread: workerFile('entry.js'), process: workerFile('process-entry.js') };
   await claimResultsDir(options.resultsDir, { format: RESULTS_FORMAT, suite: suite.name, definition: suite.definition }, options.log ?? ((line) => console.error(line)));
   const saved = new Map((await readSuiteResults(options.resultsDir)).runs.map((r) => [r.config.id, r.result?.state]));
   const counts: SuiteRunSummary['counts'] = { completed: 0, diverged: 0, errored: 0, skipped: 0, stopped: 0, done: 0, busy: 0 };
@@ -111,12 +112,12 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
     return !(state && FINAL.includes(state));
   });
 
-  const pool = new Piscina<WorkerTask, RunState | 'stopped' | 'ready'>({ filename: file, minThreads: options.workers, maxThreads: options.workers, idleTimeout: 60_000 });
+  const pool = createPool(options.isolation ?? 'thread', files, options.workers);
   const progress = new SuiteProgress(pending.length, options.progress, options.log, pending.map((r) => r.key));
-  const ports = new Set<MessageChannel['port1']>();
+  const running = new Set<Handle>();
   const seconds = { prepare: 0, runs: 0 };
   const since = (start: number) => (performance.now() - start) / 1000;
-  const onAbort = () => ports.forEach((p) => p.postMessage('stop'));
+  const onAbort = () => running.forEach((handle) => handle.stop());
   options.signal?.addEventListener('abort', onAbort);
   try {
     // Before any run: the feature networks are trained (or read from the cache) and every worker
@@ -130,8 +131,8 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
     }
     await Promise.all([
       ...[...needs.values()].map((spec) =>
-        pool.run({ kind: 'features', ...engine, dataset: spec.dataset, size: spec.size, spec: spec.features, featureCache: options.featureCache })),
-      ...Array.from({ length: Math.max(0, options.workers - needs.size) }, () => pool.run({ kind: 'start', ...engine })),
+        pool.run({ kind: 'features', ...engine, dataset: spec.dataset, size: spec.size, spec: spec.features, featureCache: options.featureCache }).outcome),
+      ...Array.from({ length: Math.max(0, options.workers - needs.size) }, () => pool.run({ kind: 'start', ...engine }).outcome),
     ]);
     seconds.prepare = since(prepareStart);
     if (needs.size) progress.log(`prepared in ${seconds.prepare.toFixed(0)} s`);
@@ -154,15 +155,15 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
         counts.done += 1;
         return;
       }
-      const { port1, port2 } = new MessageChannel();
-      ports.add(port1);
-      port1.on('message', (m: StepMessage) => ('phase' in m ? progress.phase(run.key, m.phase) : progress.step(run.key, m.step, m.loss, run.spec.train.steps)));
       const task = {
         suite: suite.name, key: run.key, id: run.id, spec: run.spec, point: run.point, dir,
         featureCache: options.featureCache, versions, gitCommit: commit, backend: options.backend, cpu,
       };
       try {
-        const state = (await pool.run({ kind: 'run', ...engine, task, port: port2 }, { transferList: [port2] })) as RunState | 'stopped';
+        const onMessage = (m: StepMessage) => ('phase' in m ? progress.phase(run.key, m.phase) : progress.step(run.key, m.step, m.loss, run.spec.train.steps));
+        const handle = pool.run({ kind: 'run', ...engine, task }, onMessage);
+        running.add(handle);
+        const state = (await handle.outcome.finally(() => running.delete(handle))) as RunState | 'stopped';
         counts[state] += 1;
         progress.finish(run.key, state);
         progress.log(`${state.padEnd(9)} ${run.key}`);
@@ -173,8 +174,6 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
         progress.finish(run.key, 'errored');
         progress.log(`${'errored'.padEnd(9)} ${run.key}: ${(error as Error).message.split('\n')[0]}`);
       } finally {
-        ports.delete(port1);
-        port1.close();
         await claimed.claim.release();
       }
     };

@@ -137,7 +137,8 @@ async function loadCached(dir: string): Promise<{ net: tfl.LayersModel; testAccu
  */
 export async function featureNet(data: LoadedDataset, spec: FeatureNetSpec, cacheDir: string): Promise<FeatureNet> {
   const objective: FeatureObjective = data.train.labels ? 'labels' : 'rotation';
-  const classes = objective === 'labels' ? 10 : 4;
+  if (objective === 'labels' && !data.classes) throw new Error(`dataset '${data.name}' has labels but declares no class count (DatasetDef.classes)`);
+  const classes = objective === 'labels' ? data.classes! : 4;
   const config = { size: data.train.size, channels: data.train.channels, classes, dim: spec.dim };
   const hash = hashOf({ version: VERSION, config, spec, objective, train: splitDigest(data.train), test: splitDigest(data.test) });
   const dir = join(cacheDir, `${data.name}-${hash}`);

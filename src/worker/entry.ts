@@ -1,4 +1,3 @@
-import type { MessagePort } from 'node:worker_threads';
 import { initEngine, type BackendChoice } from '../engine/backend.js';
 import { loadDataset } from '../data/index.js';
 import type { RunState } from '../results/types.js';
@@ -9,11 +8,24 @@ import { executeRun, type RunTask } from './execute.js';
 /** Progress a worker posts on its port: after every training step, and as each later phase starts. */
 export type StepMessage = { readonly step: number; readonly loss: number } | { readonly phase: string };
 
-/** What the runner sends a worker (plain data; STYLE.md §7). */
-export type WorkerTask =
-  | { readonly kind: 'run'; readonly backend: BackendChoice; readonly threads: number; readonly task: RunTask; readonly port: MessagePort }
+/**
+ * A run's channel to the runner: progress out, the runner's `'stop'` in. A worker thread's is a
+ * MessagePort; a worker process's is made of its IPC channel (process-entry.ts).
+ */
+export interface TaskPort {
+  on(event: 'message', listener: (message: unknown) => void): void;
+  postMessage(message: StepMessage): void;
+  close(): void;
+}
+
+/** What the runner asks a worker to do (plain data; STYLE.md §7). */
+export type WorkerJob =
+  | { readonly kind: 'run'; readonly backend: BackendChoice; readonly threads: number; readonly task: RunTask }
   | { readonly kind: 'start'; readonly backend: BackendChoice; readonly threads: number }
   | { readonly kind: 'features'; readonly backend: BackendChoice; readonly threads: number; readonly dataset: string; readonly size: number; readonly spec: FeatureNetSpec; readonly featureCache: string };
+
+/** A job as the worker receives it: a run comes with its port. */
+export type WorkerTask = Exclude<WorkerJob, { kind: 'run' }> | (Extract<WorkerJob, { kind: 'run' }> & { readonly port: TaskPort });
 
 /**
  * The piscina worker: picks its engine once, then only that (`start`), or trains a feature

@@ -1,4 +1,5 @@
-import { buildLossCurves, LOSS_POINTS, lossWindows } from '../../src/reports/loss-curves.js';
+import { buildLossCurves } from '../../src/reports/loss-curves.js';
+import { LOSS_POINTS, lossWindows } from '../../src/reports/losses.js';
 import { comparisonsOf } from '../../src/results/comparisons.js';
 
 describe('loss curves', () => {
