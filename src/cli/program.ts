@@ -7,7 +7,8 @@ import { BENCH_PRESETS, benchTrain, type BenchPreset } from '../bench/train-spee
 import { describeDatasets } from '../data/index.js';
 import { describeDegradations, getDegradation } from '../degradations/index.js';
 import { benchMetrics } from '../bench/metrics-speed.js';
-import { UNET_PRESETS } from '../model/unet.js';
+import { benchSample, INFERENCE_CHUNK } from '../bench/sample-speed.js';
+import { UNET_PRESETS, type UNetPreset } from '../model/unet.js';
 import { writePreview } from './preview.js';
 import { readSuiteFile } from '../results/read.js';
 import type { ReportSummary } from '../reports/index.js';
@@ -398,6 +399,22 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       const { backend: choice, threads } = globals(cmd);
       const backend = choice === 'auto' ? await resolveAuto(out) : choice;
       const result = await benchScaling({ ...opts, backend, threads, featureCache: join('.cache', 'features') });
+      console.log(opts.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+    });
+  bench
+    .command('sample')
+    .description('time each sampler generating images with a suite U-Net (images per second as JSON)')
+    .addOption(new Option('--preset <name>', 'U-Net preset of the suites').choices(Object.keys(UNET_PRESETS)).default('small'))
+    .option('--degradation <name>', 'degradation whose samplers are timed (ddim and ddpm need gaussian)', 'gaussian')
+    .option('--steps <T>', "the degradation's T (default: its own)", positiveInt)
+    .option('--images <n>', 'images per sampler', positiveInt, 256)
+    .option('--chunk <n>', `images per sampler call (runs use ${INFERENCE_CHUNK})`, positiveInt, INFERENCE_CHUNK)
+    .option('--samplers <list>', 'comma-separated samplers', 'direct,alg1,alg2,ddim')
+    .option('--json', 'print one JSON line (the default output is the same JSON, indented)')
+    .action(async (opts: { preset: UNetPreset; degradation: string; steps?: number; images: number; chunk: number; samplers: string; json?: boolean }, cmd: Command) => {
+      getDegradation(opts.degradation); // a bad name fails before the engine starts
+      await engine(cmd);
+      const result = benchSample({ ...opts, size: 32, channels: 1, samplers: opts.samplers.split(',').map((s) => s.trim()) });
       console.log(opts.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
     });
   bench

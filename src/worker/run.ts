@@ -88,17 +88,22 @@ function* batches(split: ImageSplit, size = 512): Generator<tf.Tensor4D> {
 }
 
 /** R(x_t, t) from the EMA network: what every sampler calls. */
-function restorer(model: tfl.LayersModel, timeDim: number): Restorer {
+export function restorer(model: tfl.LayersModel, timeDim: number): Restorer {
   return (xt, t) => tf.tidy(() => model.predict([xt, timeEmbedding(new Array(xt.shape[0]).fill(t), timeDim)]) as tf.Tensor4D);
 }
 
+/** Images per sampler call: bounds memory; larger chunks were not faster (docs/engine.md, `bench sample --chunk`). */
+export const INFERENCE_CHUNK = 128;
+
 /** Runs a sampler over `xT` in chunks so memory stays bounded; returns x̂0. `rng` feeds stochastic samplers (ddpm). */
-function sampleChunked(name: SamplerName, restore: Restorer, deg: Degradation, params: ParamValues, noise: Noise, xT: tf.Tensor4D, rng: Rng): tf.Tensor4D {
+export function sampleChunked(
+  name: SamplerName, restore: Restorer, deg: Degradation, params: ParamValues, noise: Noise, xT: tf.Tensor4D, rng: Rng, chunk = INFERENCE_CHUNK,
+): tf.Tensor4D {
   const sampler = getSampler(name);
   const n = xT.shape[0];
   const parts: tf.Tensor4D[] = [];
-  for (let start = 0; start < n; start += 128) {
-    const size = Math.min(128, n - start);
+  for (let start = 0; start < n; start += chunk) {
+    const size = Math.min(chunk, n - start);
     const slice = <T extends tf.Tensor>(t: T) => tf.slice(t, start, size) as T;
     const chunkNoise = Object.fromEntries(Object.entries(noise).map(([k, v]) => [k, slice(v)]));
     const xChunk = slice(xT);
@@ -113,8 +118,8 @@ function sampleChunked(name: SamplerName, restore: Restorer, deg: Degradation, p
 /** R(x, t) over `x` in chunks of 128 images. */
 function restoreChunked(restore: Restorer, x: tf.Tensor4D, t: number): tf.Tensor4D {
   const parts: tf.Tensor4D[] = [];
-  for (let start = 0; start < x.shape[0]; start += 128) {
-    parts.push(tf.tidy(() => restore(tf.slice(x, start, Math.min(128, x.shape[0] - start)), t)));
+  for (let start = 0; start < x.shape[0]; start += INFERENCE_CHUNK) {
+    parts.push(tf.tidy(() => restore(tf.slice(x, start, Math.min(INFERENCE_CHUNK, x.shape[0] - start)), t)));
   }
   const out = tf.concat(parts, 0);
   tf.dispose(parts);
