@@ -10,6 +10,7 @@
 
 #include <dnnl.hpp>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <sstream>
@@ -447,6 +448,34 @@ Napi::Value ResizeNearestBackward(const Napi::CallbackInfo &info) {
 }
 
 // setThreads(n): OpenMP threads for this thread's oneDNN calls (an OpenMP setting is per thread).
+// adam(w, g, m, v, wOut, mOut, vOut, n, [b1, 1 - b1, b2, 1 - b2, lr·c1, c2, eps]): one Adam step
+// (train/adam.ts) for one variable, in float32 with every operation rounded as TF.js's kernels
+// round it (m·b1 + g·(1 − b1); v·b2 + g²·(1 − b2); w − m·lr·c1 / (√(v·c2) + eps)), so the fused
+// step gives the same bits as the ~12 kernels it replaces. binding.gyp compiles with
+// -ffp-contract=off so no a·b + c becomes an FMA. Elementwise, so any thread count gives the same.
+Napi::Value Adam(const Napi::CallbackInfo &info) {
+  int64_t n = info[7].As<Napi::Number>().Int64Value();
+  auto s = info[8].As<Napi::Array>();
+  if (n < 0 || s.Length() != 7) throw Napi::RangeError::New(info.Env(), "adam needs n >= 0 and 7 scalars");
+  float k[7];
+  for (uint32_t i = 0; i < 7; i++) k[i] = static_cast<float>(s.Get(i).As<Napi::Number>().DoubleValue());
+  const float b1 = k[0], ob1 = k[1], b2 = k[2], ob2 = k[3], lrc1 = k[4], c2 = k[5], eps = k[6];
+  const float *w = Data(info[0], n, "w"), *g = Data(info[1], n, "g"), *m = Data(info[2], n, "m"), *v = Data(info[3], n, "v");
+  float *wo = Data(info[4], n, "wOut"), *mo = Data(info[5], n, "mOut"), *vo = Data(info[6], n, "vOut");
+#pragma omp parallel for schedule(static) if (n > 65536)
+  for (int64_t i = 0; i < n; i++) {
+    const float gi = g[i];
+    const float mi = m[i] * b1 + gi * ob1;
+    const float g2 = gi * gi;
+    const float vi = v[i] * b2 + g2 * ob2;
+    const float step = (mi * lrc1) / (std::sqrt(vi * c2) + eps);
+    wo[i] = w[i] - step;
+    mo[i] = mi;
+    vo[i] = vi;
+  }
+  return Napi::Boolean::New(info.Env(), true);
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo &info) {
   omp_set_num_threads(std::max(1, info[0].As<Napi::Number>().Int32Value()));
   return info.Env().Undefined();
@@ -497,6 +526,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Guarded<Binary>));
   exports.Set("resizeNearest", Napi::Function::New(env, Guarded<ResizeNearest>));
   exports.Set("resizeNearestBackward", Napi::Function::New(env, Guarded<ResizeNearestBackward>));
+  exports.Set("adam", Napi::Function::New(env, Guarded<Adam>));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("version", Napi::Function::New(env, Version));

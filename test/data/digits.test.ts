@@ -73,6 +73,9 @@ describe('digits (MNIST)', () => {
     expect(count(data.train.labels!, 1)).toBe(6742);
     expect(count(data.test.labels!, 1)).toBe(1135);
     expect([data.train.labels![0], data.test.labels![0]]).toEqual([5, 7]);
+    // It declares its 10 classes (0–9), the feature classifier's head, and every label is one of them.
+    expect(data.classes).toBe(10);
+    expect(Math.max(...data.train.labels!)).toBe(9);
   });
 
   it('has a zero border of 2 px around every image', () => {

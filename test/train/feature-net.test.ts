@@ -38,7 +38,7 @@ describe('feature networks', () => {
   const spec = featuresSection.parse({ steps: 100, batch: 16, dim: 16, lr: 3e-3 });
 
   it('learns a labelled objective, reports held-out accuracy, and is cached by content', async () => {
-    const data: LoadedDataset = { name: 'toy', train: brightDark(new Rng(1), 64), test: brightDark(new Rng(2), 32) };
+    const data: LoadedDataset = { name: 'toy', classes: 2, train: brightDark(new Rng(1), 64), test: brightDark(new Rng(2), 32) };
     const first = await featureNet(data, spec, cache);
     expect(first.objective).toBe('labels');
     expect(first.testAccuracy).toBeGreaterThan(0.9);
@@ -69,7 +69,7 @@ describe('feature networks', () => {
   });
 
   it('checks a cached net against its recorded weights hash and retrains a damaged one', async () => {
-    const data: LoadedDataset = { name: 'toy-damaged', train: brightDark(new Rng(5), 64), test: brightDark(new Rng(6), 32) };
+    const data: LoadedDataset = { name: 'toy-damaged', classes: 2, train: brightDark(new Rng(5), 64), test: brightDark(new Rng(6), 32) };
     const first = await featureNet(data, spec, cache);
     const bin = join(cache, `toy-damaged-${first.hash}`, 'weights.bin');
     const bytes = await readFile(bin);
@@ -87,7 +87,7 @@ describe('feature networks', () => {
 const native = 'addon' in loadNativeAddon() ? describe : describe.skip;
 native('feature networks on the native engine', () => {
   it('train on the wasm engine, so their weights are the same whichever engine runs the suite', async () => {
-    const data: LoadedDataset = { name: 'toy-engines', train: brightDark(new Rng(7), 64), test: brightDark(new Rng(8), 32) };
+    const data: LoadedDataset = { name: 'toy-engines', classes: 2, train: brightDark(new Rng(7), 64), test: brightDark(new Rng(8), 32) };
     const spec = featuresSection.parse({ steps: 30, batch: 16, dim: 16, lr: 3e-3 });
     const onWasm = await featureNet(data, spec, await mkdtemp(join(cache, 'wasm-')));
     await registerNativeBackend((loadNativeAddon() as { addon: Parameters<typeof registerNativeBackend>[0] }).addon);

@@ -5,6 +5,7 @@ import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { heapKernelConfig, LAYOUT_KERNELS, type HeapKernel } from '../heap-kernels.js';
 import { JS_LAYOUT_OPS, sumLeading } from './layout.js';
 import { sharingKernelConfigs } from './share.js';
+import { fusedAdamConfig, JS_ADAM } from '../fused-adam.js';
 
 /**
  * Registers coldbench's kernels for the wasm backend: the missing `Conv2DBackpropFilter`, a
@@ -30,4 +31,5 @@ export function registerWasmTrainingKernels(): void {
   for (const [name, kernel] of Object.entries(LAYOUT_KERNELS)) replace(name, kernel, JS_LAYOUT_OPS);
   replace(tf.Sum, sumLeading, null);
   tf.registerKernel(conv2DBackpropFilterConfig);
+  tf.registerKernel(fusedAdamConfig('wasm', JS_ADAM));
 }

@@ -22,6 +22,8 @@ export interface NativeAddon {
   resizeNearest(x: Float32Array, y: Float32Array, geometry: number[]): boolean;
   /** Gradient of a nearest upsample by whole factors; geometry [n, h, w, c, oh, ow]. */
   resizeNearestBackward(dy: Float32Array, dx: Float32Array, geometry: number[]): boolean;
+  /** One Adam step of one variable into the outputs (engine/fused-adam.ts); scalars [β1, 1 − β1, β2, 1 − β2, lr·c1, c2, ε]. */
+  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, wOut: Float32Array, mOut: Float32Array, vOut: Float32Array, n: number, scalars: number[]): boolean;
   /** OpenMP threads for the calling thread's oneDNN calls. */
   setThreads(threads: number): void;
   getThreads(): number;

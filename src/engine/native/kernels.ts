@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { FUSED_ADAM, fusedAdam } from '../fused-adam.js';
 import { computeInto, LAYOUT_KERNELS, type HeapKernel } from '../heap-kernels.js';
 import type { NativeAddon } from './addon.js';
 
@@ -172,4 +173,6 @@ export const NATIVE_KERNELS: Readonly<Record<string, NativeKernel>> = {
   [tf.Conv2DBackpropFilter]: conv2DBackpropFilter,
   [tf.BatchMatMul]: (args, addon) => matMul(args, addon, false),
   [tf._FusedMatMul]: (args, addon) => matMul(args, addon, true),
+  // An addon built before it had `adam` leaves the step to the JS loop (the wasm kernel).
+  [FUSED_ADAM]: (args, addon) => (typeof addon.adam === 'function' ? fusedAdam(args, addon) : undefined),
 };

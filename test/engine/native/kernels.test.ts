@@ -7,6 +7,7 @@ import { NATIVE_KERNELS } from '../../../src/engine/native/kernels.js';
 import { buildReferenceUNet } from '../../../src/model/reference-unet.js';
 import { Rng } from '../../../src/util/rng.js';
 import { CASES, expectClose, nearestUpsample, gradsOn, name } from '../../helpers/conv-cases.js';
+import { adamBothWays } from '../../helpers/adam.js';
 
 const loaded = loadNativeAddon();
 // CI installs libdnnl-dev and sets COLDBENCH_REQUIRE_NATIVE=1, so there a missing addon fails
@@ -50,6 +51,16 @@ native('native engine (oneDNN) kernels', () => {
     expect(tf.getKernelsForBackend(NATIVE_BACKEND)).toHaveLength(wasm.length);
     const step = tf.getKernel(tf.Step, NATIVE_BACKEND)!;
     expect(step.kernelFunc).toBe(tf.getKernel(tf.Step, 'wasm')!.kernelFunc);
+  });
+
+  it('runs a fused Adam step in the addon, with the bits of the op-by-op update', async () => {
+    let result: ReturnType<typeof adamBothWays> | undefined;
+    await tf.setBackend(NATIVE_BACKEND);
+    const calls = await ran('adam', async () => {
+      result = adamBothWays();
+    });
+    expect(calls).toBe(3 * 5); // three variables, five steps
+    result!.fused.forEach((w, i) => expect(w).toEqual(result!.reference[i]));
   });
 
   // The conv table of the wasm kernel tests; cpu's conv gradients are the reference.
