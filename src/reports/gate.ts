@@ -30,6 +30,11 @@ export function gate(data: ReportData): { passed: boolean; text: string } | unde
 export function unjudged(data: ReportData, metric: string): string | undefined {
   const g = gate(data);
   if (g && !g.passed) return 'this budget: the hot baseline fails the convergence gate';
+  return tooFewSamples(data, metric);
+}
+
+/** `N = 96 < 512` where `metric` is FID-like or KID and the sample sets are below MIN_COMPARABLE_N, else undefined. */
+export function tooFewSamples(data: ReportData, metric: string): string | undefined {
   const floor = fidFloor(data);
   return (metric === 'fid' || metric === 'kid') && floor && floor.n < MIN_COMPARABLE_N ? `N = ${floor.n} < ${MIN_COMPARABLE_N}` : undefined;
 }

@@ -83,6 +83,30 @@ export function difference(a: readonly ReportRow[], b: readonly ReportRow[]): Es
   return estimate(paired);
 }
 
+/**
+ * A − B for arms that share nothing (two suites: other evaluation images, other training seeds),
+ * so nothing is paired: Welch's t-interval (Welch–Satterthwaite df, rounded down) where both arms
+ * have MIN_SEEDS_FOR_T seeds or more, else the normal interval with the two arms' bootstrap
+ * variances added. For a metric with a target, A and B are distances from it.
+ */
+export function independentDifference(a: readonly ReportRow[], b: readonly ReportRow[]): Estimate {
+  const [va, vb] = [judged(a), judged(b)];
+  const [ea, eb] = [estimate(va), estimate(vb)];
+  const none: Estimate = { mean: ea.mean - eb.mean, lo: null, hi: null, seeds: Math.min(ea.seeds, eb.seeds), method: null };
+  if (!ea.method || !eb.method) return none;
+  if (ea.method.kind === 'seeds' && eb.method.kind === 'seeds') {
+    const [xa, xb] = [va.map((v) => v.value), vb.map((v) => v.value)];
+    const [qa, qb] = [sampleStd(xa) ** 2 / xa.length, sampleStd(xb) ** 2 / xb.length];
+    const df = Math.max(1, Math.floor((qa + qb) ** 2 / (qa ** 2 / (xa.length - 1) + qb ** 2 / (xb.length - 1)) || 1));
+    const half = jstat.jStat.studentt.inv(0.975, df) * Math.sqrt(qa + qb);
+    return { ...none, lo: none.mean - half, hi: none.mean + half, method: { kind: 'seeds', df } };
+  }
+  const se = (e: Estimate) => (e.hi! - e.lo!) / 2 / (e.method!.kind === 'seeds' ? jstat.jStat.studentt.inv(0.975, e.method!.df) : Z95);
+  const half = Z95 * Math.hypot(se(ea), se(eb));
+  const draws = Math.min(ea.method.kind === 'bootstrap' ? ea.method.draws : Infinity, eb.method.kind === 'bootstrap' ? eb.method.draws : Infinity);
+  return { ...none, lo: none.mean - half, hi: none.mean + half, method: { kind: 'bootstrap', seeds: none.seeds, draws } };
+}
+
 /** Which arm a difference A − B favours under the metric's direction (distance from a target: lower), or 'neither' when its interval holds 0 (or there is none). */
 export function verdict(metric: string, d: Estimate): 'a' | 'b' | 'neither' {
   if (d.lo === null || d.hi === null || (d.lo <= 0 && d.hi >= 0)) return 'neither';

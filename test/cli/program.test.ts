@@ -140,4 +140,12 @@ describe('coldbench CLI', () => {
     expect(status.code).toBe(2);
     expect(status.stderr.trim()).toMatch(/^coldbench: experiments is not a coldbench results folder/);
   });
+
+  it('compares two results folders in one table, refusing a folder that is not one', async () => {
+    const bad = await coldbench('compare', 'experiments', 'experiments');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^coldbench: experiments is not a coldbench results folder/);
+    const metric = await coldbench('compare', 'experiments', 'experiments', '--metric', 'fidd');
+    expect(metric.stderr.trim()).toBe("coldbench: Unknown metric 'fidd'. Did you mean 'fid'? Known: l1, rmse, psnr, ssim, fid, kid, diversity, recognisable, sharpness.");
+  });
 });

@@ -1,4 +1,4 @@
-import { comparisonText, difference, estimate, verdict } from '../../src/reports/intervals.js';
+import { comparisonText, difference, estimate, independentDifference, verdict } from '../../src/reports/intervals.js';
 import type { ReportRow } from '../../src/reports/rows.js';
 
 const row = (seed: number, value: number, boot: number[] | null = null, metric: ReportRow['metric'] = 'fid') =>
@@ -52,5 +52,26 @@ describe('difference (paired by seed and replicate)', () => {
     const d = difference([row(0, 0.9, [0.9, 0.91], 'sharpness')], [row(0, 1.3, [1.3, 1.31], 'sharpness')]);
     expect(d.mean).toBeCloseTo(-0.2, 12);
     expect(verdict('sharpness', d)).toBe('a');
+  });
+});
+
+describe('independentDifference (two suites: nothing shared, nothing paired)', () => {
+  it("is Welch's t-interval with 3 or more seeds on each side", () => {
+    // A = 1, 2, 3 (s² = 1), B = 0, 0, 0: se = √(1/3), Welch df = (1/3)² / ((1/3)²/2) = 2,
+    // t(0.975, 2) = 4.302652729749464 (scipy.stats.t.ppf): 2 ± 4.3026527 · 0.5773503 = 2 ± 2.4841377.
+    const d = independentDifference([row(0, 1), row(1, 2), row(2, 3)], [row(5, 0), row(6, 0), row(7, 0)]);
+    expect(d.method).toEqual({ kind: 'seeds', df: 2 });
+    expect(d.mean).toBeCloseTo(2, 12);
+    expect(d.lo).toBeCloseTo(2 - 2.4841377, 6);
+    expect(d.hi).toBeCloseTo(2 + 2.4841377, 6);
+  });
+
+  it('adds the two bootstrap variances with fewer seeds, pairing no replicates', () => {
+    // A: 5 with replicates 4, 6 (std √2); B: 3 with replicates 2, 4 (std √2): se = 2, so 2 ± 1.959964 · 2.
+    // Paired, the replicate differences (2, 2) would claim a zero-width interval.
+    const d = independentDifference([row(0, 5, [4, 6])], [row(9, 3, [2, 4])]);
+    expect(d.method).toEqual({ kind: 'bootstrap', seeds: 1, draws: 2 });
+    expect(d.lo).toBeCloseTo(2 - 3.919928, 5);
+    expect(d.hi).toBeCloseTo(2 + 3.919928, 5);
   });
 });

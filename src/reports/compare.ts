@@ -1,0 +1,55 @@
+import { getMetric } from '../metrics/registry.js';
+import { armRows, toCells } from './cells.js';
+import { estimate, independentDifference, seedValues, verdict, type Estimate } from './intervals.js';
+import { tooFewSamples } from './gate.js';
+import type { ReportData } from './rows.js';
+
+/** One arm (variant × mode × sampler × δ × metric) both results folders measured. */
+export interface ComparedArm {
+  readonly variant: string;
+  readonly name: string;
+  readonly mode: string;
+  readonly sampler: string;
+  readonly delta: number | null;
+  readonly metric: string;
+  readonly a: Estimate;
+  readonly b: Estimate;
+  /** A − B (for a metric with a target, of the distances from it), unpaired. */
+  readonly difference: Estimate;
+  /** Which folder the interval favours, `neither` where it holds 0, or why it is not judged (FID-like, KID below N = 512). */
+  readonly better: string;
+}
+
+export interface CompareFilter {
+  readonly metrics?: readonly string[];
+  readonly mode?: string;
+}
+
+/**
+ * Every arm both folders measured, matched by variant (run key without its seed), mode, sampler,
+ * δ and metric, with each side's mean and 95% interval and the interval of A − B. Two suites
+ * share neither evaluation images nor training seeds, so the difference is unpaired
+ * (intervals.ts independentDifference).
+ */
+export function compareResults(a: ReportData, b: ReportData, filter: CompareFilter = {}): ComparedArm[] {
+  const keep = (metric: string, mode: string) => (!filter.metrics || filter.metrics.includes(metric)) && (!filter.mode || filter.mode === mode);
+  const cells = toCells(a.rows).filter((c) => keep(c.metric, c.mode));
+  const other = new Set(toCells(b.rows).map((c) => JSON.stringify([c.variant, c.mode, c.sampler, c.delta, c.metric])));
+  return cells.filter((c) => other.has(JSON.stringify([c.variant, c.mode, c.sampler, c.delta, c.metric]))).map((c) => {
+    const where = { variant: c.variant, mode: c.mode, sampler: c.sampler, delta: c.delta, metric: c.metric };
+    const [ra, rb] = [armRows(a.rows, where), armRows(b.rows, where)];
+    const difference = independentDifference(ra, rb);
+    const side = verdict(c.metric, difference);
+    const small = tooFewSamples(a, c.metric) ?? tooFewSamples(b, c.metric);
+    return {
+      variant: c.variant, name: c.name, mode: c.mode, sampler: c.sampler, delta: c.delta, metric: c.metric,
+      a: estimate(seedValues(ra)), b: estimate(seedValues(rb)), difference, better: small ? `not judged: ${small}` : side === 'a' ? 'A' : side === 'b' ? 'B' : 'neither',
+    };
+  });
+}
+
+/** The label of a compared metric, with its direction. */
+export function comparedLabel(metric: string): string {
+  const m = getMetric(metric);
+  return m.higherIsBetter === null ? `${m.label} (|x − ${m.target}|)` : m.label;
+}
