@@ -10,6 +10,7 @@ import { benchMetrics } from '../bench/metrics-speed.js';
 import { benchSample, INFERENCE_CHUNK } from '../bench/sample-speed.js';
 import { UNET_PRESETS, type UNetPreset } from '../model/unet.js';
 import { writePreview } from './preview.js';
+import { sampleFromRun, type SampleRequest } from '../worker/sample.js';
 import { readSuiteFile, readSuiteResults } from '../results/read.js';
 import { comparisonsOf } from '../results/comparisons.js';
 import { compareResults, comparedLabel } from '../reports/compare.js';
@@ -192,6 +193,13 @@ function seedList(value: string): number[] {
   return seeds;
 }
 
+/** Parses a non-negative number option. */
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a non-negative number.');
+  return n;
+}
+
 /** Parses a positive number option. */
 function positiveNumber(value: string): number {
   const n = Number(value);
@@ -299,6 +307,23 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       await readSuiteFile(resultsDir); // one line where it is not a results folder (of this format)
       const { suite } = await loadSuiteSource(join(resultsDir, SUITE_FILE));
       await runSuiteCommand(suite, { workers: availableParallelism(), results: resultsDir, progress: false, dryRun: true, json: opts.json }, { backend: 'wasm', threads: 1 }, out);
+    });
+
+  program
+    .command('sample')
+    .description("sample from a saved run's checkpoint (EMA weights, its degradation and prior) into a PNG grid, without retraining")
+    .argument('<run-dir>', 'a run folder, e.g. results/smoke/<id> (coldbench status lists the ids)')
+    .requiredOption('--out <file.png>', 'where to write the grid')
+    .addOption(new Option('--mode <mode>', 'generate from the prior, or restore held-out images').choices(['generation', 'restoration']).default('generation'))
+    .option('--sampler <name>', 'direct, alg1, alg2, ddim or ddpm (the last two: gaussian only)', 'alg2')
+    .option('--count <n>', 'images', positiveInt, 16)
+    .option('--delta <δ>', 'generation start noise δ (0 = cold)', nonNegativeNumber, 0)
+    .option('--seed <n>', 'names the draw; the same seed gives the same images', nonNegativeInt, 0)
+    .option('--columns <n>', 'images per row', positiveInt, 8)
+    .action(async (dir: string, opts: Omit<SampleRequest, 'dir'>, cmd: Command) => {
+      await engine(cmd);
+      const { images, rows } = await sampleFromRun({ ...opts, dir });
+      out(`wrote ${opts.out}: ${images} images, rows ${[...new Set(rows)].join(' / ')}`);
     });
 
   program

@@ -79,7 +79,7 @@ export interface RunOptions {
 }
 
 /** Batches of a split in order, for fitting priors without one giant tensor. */
-function* batches(split: ImageSplit, size = 512): Generator<tf.Tensor4D> {
+export function* batches(split: ImageSplit, size = 512): Generator<tf.Tensor4D> {
   for (let start = 0; start < split.n; start += size) {
     const batch = batchTensor(split, Int32Array.from({ length: Math.min(size, split.n - start) }, (_, i) => start + i));
     yield batch;

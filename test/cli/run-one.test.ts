@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { expandSuite } from '../../src/runner/expand.js';
 import { validateSuite } from '../../src/runner/validate.js';
 import type { ConfigFile, SuiteFile } from '../../src/results/types.js';
@@ -63,4 +64,21 @@ describe('coldbench run-one: a one-entry suite through the suite path', () => {
     expect(code).toBe(2);
     expect(stderr.trim()).toBe(`coldbench: ${out} holds run-one runs with other settings (dataset, model, training, sampling or seed); pass --out <dir> for this run.`);
   });
+
+  it("samples from a saved run's checkpoint without retraining, same seed same image", async () => {
+    const saved = JSON.parse(await readFile(join(cwd, out, 'suite.json'), 'utf8')) as SuiteFile;
+    const [blur] = expandSuite(validateSuite(saved.definition, 'suite.json'));
+    const args = ['sample', join(out, blur.id), '--mode', 'restoration', '--sampler', 'alg2', '--count', '4', '--seed', '3'];
+    const first = await coldbench(...args, '--out', 'a.png');
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('wrote a.png: 4 images, rows x0 (real) / x_T (degraded) / alg2');
+    // 3 rows (x0, x_T, alg2) × 4 columns of 32-px images drawn at 2×, 2-px gaps.
+    const { width, height } = await sharp(join(cwd, 'a.png')).metadata();
+    expect([width, height]).toEqual([4 * 64 + 3 * 2, 3 * 64 + 2 * 2]);
+    await coldbench(...args, '--out', 'b.png');
+    expect(await readFile(join(cwd, 'b.png'))).toEqual(await readFile(join(cwd, 'a.png')));
+    const refused = await coldbench('sample', join(out, blur.id), '--out', 'c.png');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n').at(-1)).toBe("coldbench: 'blur' has no generation prior; use --mode restoration.");
+  }, 120_000);
 });
