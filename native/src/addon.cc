@@ -34,6 +34,11 @@ dnnl::stream &Stream() {
   return stream;
 }
 
+// Mixed precision (setPrecision('bf16')): the convolutions read their inputs (x, the filter, dy)
+// as bf16 copies and accumulate and write in f32; everything else stays f32. Per thread, like
+// the engine: each suite worker trains one run.
+thread_local bool bf16 = false;
+
 float *Data(const Napi::Value &value, size_t expected, const char *name) {
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
     throw Napi::TypeError::New(value.Env(), std::string(name) + " must be a Float32Array");
@@ -86,10 +91,10 @@ struct Conv {
   explicit Conv(const std::vector<int64_t> &g)
       : n(g[0]), h(g[1]), w(g[2]), ci(g[3]), kh(g[4]), kw(g[5]), co(g[6]), oh(g[7]), ow(g[8]), sh(g[9]), sw(g[10]),
         dh(g[11]), dw(g[12]), pt(g[13]), pb(g[14]), pl(g[15]), pr(g[16]) {}
-  memory::desc Src() const { return {{n, ci, h, w}, dt::f32, tag::nhwc}; }
-  memory::desc Dst() const { return {{n, co, oh, ow}, dt::f32, tag::nhwc}; }
+  memory::desc Src(dt type = dt::f32) const { return {{n, ci, h, w}, type, tag::nhwc}; }
+  memory::desc Dst(dt type = dt::f32) const { return {{n, co, oh, ow}, type, tag::nhwc}; }
   memory::desc UserWeights() const { return {{co, ci, kh, kw}, dt::f32, tag::hwio}; }
-  memory::desc AnyWeights() const { return {{co, ci, kh, kw}, dt::f32, tag::any}; }
+  memory::desc AnyWeights(dt type = dt::f32) const { return {{co, ci, kh, kw}, type, tag::any}; }
   memory::dims Strides() const { return {sh, sw}; }
   memory::dims Dilations() const { return {dh - 1, dw - 1}; }  // oneDNN counts the gaps
   memory::dims PadL() const { return {pt, pl}; }
@@ -106,10 +111,13 @@ std::string Key(const std::vector<int64_t> &g, const std::string &extra) {
   return key.str();
 }
 
+// The input type of a conv under the current precision: bf16 copies, or the f32 tensors themselves.
+dt In() { return bf16 ? dt::bf16 : dt::f32; }
+
 dnnl::convolution_forward::primitive_desc ForwardHint(const Conv &c, bool bias, const dnnl::primitive_attr &attr) {
   auto bias_md = bias ? memory::desc({c.co}, dt::f32, tag::x) : memory::desc();
-  dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_training, algorithm::convolution_direct, c.Src(),
-                                       c.AnyWeights(), bias_md, c.Dst(), c.Strides(), c.Dilations(), c.PadL(), c.PadR());
+  dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_training, algorithm::convolution_direct, c.Src(In()),
+                                       c.AnyWeights(In()), bias_md, c.Dst(), c.Strides(), c.Dilations(), c.PadL(), c.PadR());
   return {desc, attr, Engine()};
 }
 
@@ -117,6 +125,8 @@ dnnl::convolution_forward::primitive_desc ForwardHint(const Conv &c, bool bias, 
 struct Prepared {
   dnnl::primitive primitive;
   memory scratch;
+  // bf16 copies of the activation inputs (x, dy) under mixed precision; empty in f32.
+  memory lp_a, lp_b;
 };
 
 template <typename Build>
@@ -150,11 +160,25 @@ std::shared_ptr<Prepared> Plainly(dnnl::primitive primitive) {
   return std::make_shared<Prepared>(Prepared{primitive, {}});
 }
 
-// The filter as the primitive reads it: the caller's HWIO memory, or a reordered copy in scratch.
+// The filter as the primitive reads it: the caller's HWIO memory, or a reordered copy in scratch
+// (oneDNN's blocked layout, and bf16 under mixed precision).
 memory FilterIn(Prepared &p, memory &user) {
   if (!p.scratch) return user;
   Reorder(user, p.scratch);
   return p.scratch;
+}
+
+// An f32 activation as the primitive reads it: itself, or its bf16 copy in `lp` (made once per shape).
+memory ActivationIn(memory &lp, memory &user) {
+  if (!bf16) return user;
+  if (!lp) lp = memory(memory::desc(user.get_desc().dims(), dt::bf16, tag::nhwc), Engine());
+  Reorder(user, lp);
+  return lp;
+}
+
+// The key of a cached primitive: its geometry, what it is, and the precision it was built for.
+std::string ConvKey(const std::vector<int64_t> &g, const std::string &what) {
+  return Key(g, what + (bf16 ? "/bf16" : ""));
 }
 
 // conv2d(x, w, bias | null, y, geometry, activation, alpha) -> true, or false if oneDNN cannot.
@@ -169,7 +193,7 @@ Napi::Value Conv2d(const Napi::CallbackInfo &info) {
   float *b = bias ? Data(info[2], c.co, "bias") : nullptr;
   float *y = Data(info[3], c.DstSize(), "y");
 
-  auto prepared = Cached(Key(g, "fwd" + std::to_string(bias) + act.name + std::to_string(act.alpha)), [&] {
+  auto prepared = Cached(ConvKey(g, "fwd" + std::to_string(bias) + act.name + std::to_string(act.alpha)), [&] {
     dnnl::post_ops ops;
     dnnl::primitive_attr attr;
     if (!AppendActivation(act, ops)) throw dnnl::error(dnnl_unimplemented, "activation");
@@ -180,7 +204,7 @@ Napi::Value Conv2d(const Napi::CallbackInfo &info) {
   if (!prepared) return Napi::Boolean::New(info.Env(), false);
 
   memory src(c.Src(), Engine(), x), dst(c.Dst(), Engine(), y), user_w(c.UserWeights(), Engine(), w);
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, FilterIn(*prepared, user_w)}, {DNNL_ARG_DST, dst}};
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, ActivationIn(prepared->lp_a, src)}, {DNNL_ARG_WEIGHTS, FilterIn(*prepared, user_w)}, {DNNL_ARG_DST, dst}};
   if (bias) args.emplace(DNNL_ARG_BIAS, memory({{c.co}, dt::f32, tag::x}, Engine(), b));
   prepared->primitive.execute(Stream(), args);
   Stream().wait();
@@ -195,9 +219,9 @@ Napi::Value Conv2dBackwardData(const Napi::CallbackInfo &info) {
   float *w = Data(info[1], c.WeightsSize(), "filter");
   float *dx = Data(info[2], c.SrcSize(), "dx");
 
-  auto prepared = Cached(Key(g, "bwd-data"), [&] {
+  auto prepared = Cached(ConvKey(g, "bwd-data"), [&] {
     auto hint = ForwardHint(c, false, dnnl::primitive_attr());
-    dnnl::convolution_backward_data::desc desc(algorithm::convolution_direct, c.Src(), c.AnyWeights(), c.Dst(),
+    dnnl::convolution_backward_data::desc desc(algorithm::convolution_direct, c.Src(), c.AnyWeights(In()), c.Dst(In()),
                                                c.Strides(), c.Dilations(), c.PadL(), c.PadR());
     dnnl::convolution_backward_data::primitive_desc pd(desc, Engine(), hint);
     return WithFilter(dnnl::convolution_backward_data(pd), pd.weights_desc(), c);
@@ -205,7 +229,7 @@ Napi::Value Conv2dBackwardData(const Napi::CallbackInfo &info) {
   if (!prepared) return Napi::Boolean::New(info.Env(), false);
 
   memory diff_dst(c.Dst(), Engine(), dy), diff_src(c.Src(), Engine(), dx), user_w(c.UserWeights(), Engine(), w);
-  prepared->primitive.execute(Stream(), {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_WEIGHTS, FilterIn(*prepared, user_w)}, {DNNL_ARG_DIFF_SRC, diff_src}});
+  prepared->primitive.execute(Stream(), {{DNNL_ARG_DIFF_DST, ActivationIn(prepared->lp_a, diff_dst)}, {DNNL_ARG_WEIGHTS, FilterIn(*prepared, user_w)}, {DNNL_ARG_DIFF_SRC, diff_src}});
   Stream().wait();
   return Napi::Boolean::New(info.Env(), true);
 }
@@ -218,9 +242,9 @@ Napi::Value Conv2dBackwardFilter(const Napi::CallbackInfo &info) {
   float *dy = Data(info[1], c.DstSize(), "dy");
   float *dw = Data(info[2], c.WeightsSize(), "dw");
 
-  auto prepared = Cached(Key(g, "bwd-filter"), [&] {
+  auto prepared = Cached(ConvKey(g, "bwd-filter"), [&] {
     auto hint = ForwardHint(c, false, dnnl::primitive_attr());
-    dnnl::convolution_backward_weights::desc desc(algorithm::convolution_direct, c.Src(), c.AnyWeights(), c.Dst(),
+    dnnl::convolution_backward_weights::desc desc(algorithm::convolution_direct, c.Src(In()), c.AnyWeights(), c.Dst(In()),
                                                   c.Strides(), c.Dilations(), c.PadL(), c.PadR());
     dnnl::convolution_backward_weights::primitive_desc pd(desc, Engine(), hint);
     return WithFilter(dnnl::convolution_backward_weights(pd), pd.diff_weights_desc(), c);
@@ -229,7 +253,7 @@ Napi::Value Conv2dBackwardFilter(const Napi::CallbackInfo &info) {
 
   memory src(c.Src(), Engine(), x), diff_dst(c.Dst(), Engine(), dy), user_dw(c.UserWeights(), Engine(), dw);
   memory diff_weights = prepared->scratch ? prepared->scratch : user_dw;
-  prepared->primitive.execute(Stream(), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_DIFF_WEIGHTS, diff_weights}});
+  prepared->primitive.execute(Stream(), {{DNNL_ARG_SRC, ActivationIn(prepared->lp_a, src)}, {DNNL_ARG_DIFF_DST, ActivationIn(prepared->lp_b, diff_dst)}, {DNNL_ARG_DIFF_WEIGHTS, diff_weights}});
   if (prepared->scratch) Reorder(prepared->scratch, user_dw);
   Stream().wait();
   return Napi::Boolean::New(info.Env(), true);
@@ -476,6 +500,23 @@ Napi::Value Adam(const Napi::CallbackInfo &info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
+// setPrecision('fp32' | 'bf16'): the convolutions' input precision on this thread. bf16 needs a CPU
+// with AVX512_BF16 or AMX (oneDNN's avx512_core_bf16 or avx512_core_amx); elsewhere it throws.
+Napi::Value SetPrecision(const Napi::CallbackInfo &info) {
+  std::string p = info[0].As<Napi::String>().Utf8Value();
+  if (p != "fp32" && p != "bf16") throw Napi::RangeError::New(info.Env(), "precision must be fp32 or bf16");
+  auto isa = dnnl::get_effective_cpu_isa();
+  if (p == "bf16" && isa != dnnl::cpu_isa::avx512_core_bf16 && isa != dnnl::cpu_isa::avx512_core_amx) {
+    throw Napi::Error::New(info.Env(), "bf16 needs a CPU with AVX512_BF16 or AMX");
+  }
+  bf16 = p == "bf16";
+  return info.Env().Undefined();
+}
+
+Napi::Value GetPrecision(const Napi::CallbackInfo &info) {
+  return Napi::String::New(info.Env(), bf16 ? "bf16" : "fp32");
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo &info) {
   omp_set_num_threads(std::max(1, info[0].As<Napi::Number>().Int32Value()));
   return info.Env().Undefined();
@@ -527,6 +568,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("resizeNearest", Napi::Function::New(env, Guarded<ResizeNearest>));
   exports.Set("resizeNearestBackward", Napi::Function::New(env, Guarded<ResizeNearestBackward>));
   exports.Set("adam", Napi::Function::New(env, Guarded<Adam>));
+  exports.Set("setPrecision", Napi::Function::New(env, SetPrecision));
+  exports.Set("getPrecision", Napi::Function::New(env, GetPrecision));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("version", Napi::Function::New(env, Version));

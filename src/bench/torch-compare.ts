@@ -7,6 +7,8 @@ import type { TrainBenchResult } from './train-speed.js';
 /** What scripts/torch_unet.py prints (the fields coldbench reads). */
 export interface TorchBenchResult {
   readonly engine: 'torch';
+  /** torch_unet.py's --bf16: bfloat16 autocast. */
+  readonly bf16?: boolean;
   readonly version: string;
   readonly threads: number;
   readonly params: number;
@@ -26,6 +28,8 @@ export async function runTorchBench(script: string, ours: TrainBenchResult, thre
   const args = [
     script, '--threads', String(threads), '--size', String(ours.size), '--channels', String(ours.channels),
     '--base', String(ours.base), '--batch', String(ours.batch), '--steps', String(ours.steps),
+    // The same precision: PyTorch's bf16 autocast against coldbench's bf16 convolutions.
+    ...(ours.precision === 'bf16' ? ['--bf16'] : []),
   ];
   try {
     const { stdout } = await promisify(execFile)(DEBIAN_PYTHON, args);

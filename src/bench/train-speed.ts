@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { engineInfo } from '../engine/backend.js';
+import { engineInfo, withPrecision, type Precision } from '../engine/backend.js';
+import { Adam } from '../train/adam.js';
 import { buildReferenceUNet, type ReferenceUNetOptions } from '../model/reference-unet.js';
 import { Rng, seedFrom } from '../util/rng.js';
 
@@ -20,6 +21,8 @@ export interface TrainBenchOptions {
   readonly batch?: number;
   /** Then times the kernels of one more step (tf.profile) and reports them. */
   readonly profile?: boolean;
+  /** The convolutions' precision (bf16: native engine on a CPU with bf16). */
+  readonly precision?: Precision;
 }
 
 /** Milliseconds and calls of one kernel over a profiled step. */
@@ -34,6 +37,7 @@ export interface TrainBenchResult {
   readonly backend: string;
   readonly provider: string;
   readonly threads: number;
+  readonly precision: Precision;
   readonly params: number;
   readonly size: number;
   readonly channels: number;
@@ -64,8 +68,9 @@ export async function profileKernels(f: () => void): Promise<Record<string, Kern
 }
 
 /**
- * Times Adam (lr 2e-4) steps of L1 regression on a fixed random batch, exactly the loop of
- * scripts/torch_unet.py, on the engine already chosen with `initEngine`.
+ * Times Adam (lr 2e-4) steps of L1 regression on a fixed random batch, the loop of
+ * scripts/torch_unet.py, with coldbench's own Adam (train/adam.ts, as runs train), on the engine
+ * already chosen with `initEngine`, at `precision`.
  */
 export async function benchTrain(options: TrainBenchOptions): Promise<TrainBenchResult> {
   const engine = engineInfo();
@@ -76,16 +81,16 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   const rng = new Rng(seedFrom('bench-train', options.preset));
   const x = tf.tensor4d(rng.normals(batch * shape.size ** 2 * (shape.channels + 1)), [batch, shape.size, shape.size, shape.channels + 1]);
   const y = tf.tensor4d(rng.normals(batch * shape.size ** 2 * shape.channels), [batch, shape.size, shape.size, shape.channels]);
-  const optimizer = tf.train.adam(2e-4);
-  const step = (): number => {
-    const loss = optimizer.minimize(
-      () => tf.mean(tf.abs(tf.sub(model.apply(x, { training: true }) as tf.Tensor, y))) as tf.Scalar,
-      true,
-    )!;
-    const value = loss.dataSync()[0];
-    loss.dispose();
-    return value;
-  };
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = new Adam(vars, 2e-4);
+  const precision = options.precision ?? 'fp32';
+  const step = (): number => withPrecision(precision, () => {
+    const { value, grads } = tf.variableGrads(() => tf.mean(tf.abs(tf.sub(model.apply(x, { training: true }) as tf.Tensor, y))) as tf.Scalar, vars);
+    optimizer.update(vars.map((v) => grads[v.name]));
+    const loss = value.dataSync()[0];
+    tf.dispose([value, ...Object.values(grads)]);
+    return loss;
+  });
 
   for (let i = 0; i < options.warmup; i++) step();
   const lossFirst = step();
@@ -102,7 +107,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   const round = (v: number, digits = 2) => Number(v.toFixed(digits));
   return {
     bench: 'train', preset: options.preset, backend: engine.backend, provider: engine.provider,
-    threads: engine.threads, params, ...shape, batch, steps: options.steps,
+    threads: engine.threads, precision, params, ...shape, batch, steps: options.steps,
     msPerStep: round(msPerStep), imgsPerSec: round((batch * 1000) / msPerStep),
     lossFirst: round(lossFirst, 4), lossLast: round(lossLast, 4), ...(kernels && { kernels }),
   };

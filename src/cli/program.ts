@@ -1,7 +1,7 @@
 import { packageVersions } from '../runner/provenance.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.js';
-import { BACKEND_CHOICES, initEngine, resolveAuto, retestNative, selfTestFailureLine, type BackendChoice } from '../engine/backend.js';
+import { BACKEND_CHOICES, initEngine, precisionProblem, resolveAuto, retestNative, selfTestFailureLine, type BackendChoice } from '../engine/backend.js';
 import { runTorchBench } from '../bench/torch-compare.js';
 import { BENCH_PRESETS, benchTrain, type BenchPreset } from '../bench/train-speed.js';
 import { describeDatasets } from '../data/index.js';
@@ -116,6 +116,11 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
     return;
   }
   const isolation = resolveIsolation(opts.isolation ?? 'auto', backend);
+  // bf16 where this machine cannot run it fails here, in one line, before any run starts.
+  for (const precision of new Set(runs.map((r) => r.spec.train.precision))) {
+    const problem = precisionProblem(precision, backend);
+    if (problem) throw new UserError(`${problem}.`);
+  }
   out(`suite ${suite.name}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, ${opts.workers} worker ${isolation}s, backend ${backend} → ${resultsDir}`);
   // SIGINT (Ctrl-C) and SIGTERM (what Slurm and Kubernetes send before SIGKILL) stop every run
   // within a step, each writing a checkpoint; a second signal quits at once. Exit codes 130/143.
@@ -169,6 +174,7 @@ interface TrainCommandOptions {
   torchScript: string;
   torchThreads?: number;
   profile?: boolean;
+  precision: 'fp32' | 'bf16';
   json?: boolean;
 }
 
@@ -391,6 +397,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--batch <n>', 'batch size', positiveInt, 32)
     .option('--lr <rate>', 'Adam learning rate', positiveNumber, 1e-3)
     .addOption(new Option('--loss <name>', 'loss on x0').choices(['l1', 'l2']).default('l1'))
+    .addOption(new Option('--precision <p>', 'convolution precision (bf16: native engine, CPU with AVX512_BF16 or AMX)').choices(['fp32', 'bf16']).default('fp32'))
     .option('--samples <n>', 'images sampled and compared per sampler', positiveInt, 128)
     .option('--samplers <list>', 'comma-separated samplers', 'direct,alg1,alg2')
     .option('--no-generation', 'restoration only')
@@ -494,9 +501,12 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--torch-script <path>', 'the PyTorch reference script', 'scripts/torch_unet.py')
     .option('--torch-threads <n>', "threads for PyTorch (default: the engine's, as --threads sets them)", positiveInt)
     .option('--profile', 'then time one more step kernel by kernel (ms and calls, slowest first)')
+    .addOption(new Option('--precision <p>', 'convolution precision (bf16: native engine, CPU with AVX512_BF16 or AMX); PyTorch runs at the same').choices(['fp32', 'bf16']).default('fp32'))
     .option('--json', 'print one JSON line (the default output is the same JSON, indented)')
     .action(async (opts: TrainCommandOptions, cmd: Command) => {
-      await engine(cmd);
+      const started = await engine(cmd);
+      const problem = precisionProblem(opts.precision, started.backend);
+      if (problem) throw new UserError(`${problem}.`);
       const ours = await benchTrain(opts);
       let result: object = ours;
       if (opts.compareTorch) {

@@ -21,6 +21,7 @@ export interface RunOneRequest {
   readonly batch: number;
   readonly lr: number;
   readonly loss: string;
+  readonly precision: string;
   readonly samples: number;
   readonly samplers: string;
   readonly generation: boolean;
@@ -51,7 +52,7 @@ export async function runOneSuite(request: RunOneRequest): Promise<{ suite: Suit
   const definition = {
     name: RUN_ONE_SUITE, description: 'single runs from coldbench run-one', dataset: { name: request.dataset, size: request.size }, model: { preset: request.preset },
     train: {
-      steps: request.steps, batch: request.batch, lr: request.lr, loss: request.loss,
+      steps: request.steps, batch: request.batch, lr: request.lr, loss: request.loss, precision: request.precision,
       emaStart: Math.min(emaStart, Math.floor(request.steps / 2)), checkpointEvery: Math.min(checkpointEvery, request.steps),
     },
     sampling: { samplers: request.samplers.split(',').map((s) => s.trim()), count: request.samples, generation: request.generation },

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { cpus } from 'node:os';
 import { errors, UserError } from '../errors.js';
 import { registerWasmTrainingKernels } from './kernels/index.js';
 import { loadNativeAddon, NATIVE_ADDON_PATH, type NativeAddon } from './native/addon.js';
@@ -70,7 +71,56 @@ export async function retestNative(log: (line: string) => void): Promise<SelfTes
   return nativeSelfTest(NATIVE_ADDON_PATH, loaded.addon, { force: true, log });
 }
 
+/** The addon the native engine runs on, once started. */
+let nativeAddon: NativeAddon | undefined;
+
+/** oneDNN's ISA names for CPUs with bf16 arithmetic (AVX512_BF16, AMX). */
+const BF16_ISAS = ['avx512_core_bf16', 'avx512_core_amx'];
+
+export type Precision = 'fp32' | 'bf16';
+
+/**
+ * Why `precision` cannot run on `backend` here, or undefined where it can: bf16 needs the native
+ * engine, an addon built with it, and a CPU with bf16 arithmetic. It fails rather than falling
+ * back to fp32, since every result records the precision it ran at.
+ */
+export function precisionProblem(precision: Precision, backend: string): string | undefined {
+  if (precision === 'fp32') return undefined;
+  const fix = 'or set train.precision=fp32';
+  if (backend !== 'native') return `train.precision bf16 needs the native engine (this run uses '${backend}'); pass --backend native ${fix}`;
+  const loaded = loadNativeAddon();
+  if ('reason' in loaded) return `train.precision bf16 needs the native engine: ${loaded.reason}`;
+  if (typeof loaded.addon.setPrecision !== 'function') return `train.precision bf16 needs a newer build of the native engine: run npm ci again, ${fix}`;
+  const { isa } = loaded.addon.version();
+  if (!BF16_ISAS.includes(isa)) return `train.precision bf16 needs a CPU with AVX512_BF16 or AMX; this ${cpus()[0]?.model.trim() ?? 'CPU'} runs oneDNN at ${isa}: ${fix}`;
+  return undefined;
+}
+
+/**
+ * Runs `f` with the U-Net's convolutions at `precision` on this thread's native engine, then
+ * back at fp32 (feature networks and metrics always run in fp32). fp32 on any engine runs `f` as
+ * is. `f` may return a promise: the precision holds until it settles.
+ */
+export function withPrecision<T>(precision: Precision, f: () => T): T {
+  if (precision === 'fp32') return f();
+  const problem = precisionProblem(precision, current?.backend ?? 'none');
+  if (problem || !nativeAddon) throw new UserError(problem ?? 'train.precision bf16 needs the native engine started');
+  const addon = nativeAddon;
+  addon.setPrecision(precision);
+  let out: T;
+  try {
+    out = f();
+  } catch (error) {
+    addon.setPrecision('fp32');
+    throw error;
+  }
+  if (out instanceof Promise) return out.finally(() => addon.setPrecision('fp32')) as T;
+  addon.setPrecision('fp32');
+  return out;
+}
+
 async function startNative(addon: NativeAddon, threads: number): Promise<EngineInfo> {
+  nativeAddon = addon;
   addon.setThreads(threads);
   await registerNativeBackend(addon);
   await tf.setBackend(NATIVE_BACKEND);

@@ -31,6 +31,11 @@ export const trainSection = z.object({
   clipNorm: z.number().nonnegative().default(1),
   /** Checkpoint period in steps (a checkpoint is also written at the end). */
   checkpointEvery: posInt.default(100),
+  /**
+   * The U-Net's convolutions: `fp32`, or `bf16` inputs with f32 accumulation (native engine on a
+   * CPU with AVX512_BF16 or AMX; weights, Adam state and the loss stay f32).
+   */
+  precision: z.enum(['fp32', 'bf16']).default('fp32'),
 }).strict();
 export type TrainConfig = z.output<typeof trainSection>;
 

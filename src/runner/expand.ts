@@ -38,7 +38,10 @@ export const RUN_VERSIONS = {
  */
 export function runId(spec: RunSpec): string {
   const version = RUN_VERSIONS.degradations[getDegradation(spec.degradation).name as DegradationName];
-  return createHash('sha256').update(`${canonicalJson(spec)}|${RUN_VERSIONS.results}|degradation-v${version}`).digest('hex').slice(0, 12);
+  // Fields added after the results format, left out at their default: runs made before them keep their ids.
+  const { precision, ...train } = spec.train;
+  const hashed = precision === 'fp32' ? { ...spec, train } : spec;
+  return createHash('sha256').update(`${canonicalJson(hashed)}|${RUN_VERSIONS.results}|degradation-v${version}`).digest('hex').slice(0, 12);
 }
 
 /** Every grid point × seed of every entry, in file order, with its key and full spec. */

@@ -14,6 +14,7 @@ import { canGenerate, fitPrior } from '../sampling/prior.js';
 import { appliesTo, getSampler, restorationStart, type Restorer, type SamplerName } from '../sampling/samplers.js';
 import { featureNet, type FeatureNet } from '../train/feature-net.js';
 import { train } from '../train/train.js';
+import { withPrecision } from '../engine/backend.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { gridToPng } from '../util/image.js';
 import { Rng } from '../util/rng.js';
@@ -183,13 +184,16 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     return timed(timings, phase, work);
   };
   try {
-    const outcome = await time('train', () => train({
+    const precision = spec.train.precision ?? 'fp32'; // results from before it existed ran fp32
+    const outcome = await time('train', () => withPrecision(precision, () => train({
       dir: options.dir, seed: spec.seed, model, train: spec.train, degradation: deg, params, data: data.train, assets,
       onStep: options.onStep, onCheckpoint: options.onCheckpoint, signal: options.signal,
-    }));
+    })));
     if (outcome.state !== 'completed') return outcome;
     ({ ema, raw } = outcome);
-    const restore = restorer(ema, model.timeDim);
+    // Sampling runs the U-Net at the run's precision; metrics and feature networks at fp32.
+    const atPrecision = restorer(ema, model.timeDim);
+    const restore: Restorer = (xt, t) => withPrecision(precision, () => atPrecision(xt, t));
     const samplers = spec.sampling.samplers.filter((name) => appliesTo(name, deg)); // ddim: mix degradations only
 
     net = await time('features', () => featureNet(data, spec.features, options.featureCache));
@@ -230,7 +234,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       tf.dispose(rows);
       // The raw (non-EMA) weights, one-shot: does the EMA help or lag?
       rawRestoration.push(...time('raw', () => {
-        const rawX0 = sampleChunked('direct', restorer(raw!, model.timeDim), deg, params, noise, xT, rng.fork('raw'));
+        const rawX0 = sampleChunked('direct', (xt, t) => withPrecision(precision, () => restorer(raw!, model.timeDim)(xt, t)), deg, params, noise, xT, rng.fork('raw'));
         const rows = evaluate(rawX0, reference, { mode: 'restoration', sampler: 'direct', delta: null }, x0);
         rawX0.dispose();
         return rows;

@@ -24,6 +24,9 @@ export interface NativeAddon {
   resizeNearestBackward(dy: Float32Array, dx: Float32Array, geometry: number[]): boolean;
   /** One Adam step of one variable into the outputs (engine/fused-adam.ts); scalars [β1, 1 − β1, β2, 1 − β2, lr·c1, c2, ε]. */
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, wOut: Float32Array, mOut: Float32Array, vOut: Float32Array, n: number, scalars: number[]): boolean;
+  /** The convolutions' input precision on the calling thread ('bf16': bf16 copies, f32 accumulation); throws on a CPU without bf16. */
+  setPrecision(precision: 'fp32' | 'bf16'): void;
+  getPrecision(): 'fp32' | 'bf16';
   /** OpenMP threads for the calling thread's oneDNN calls. */
   setThreads(threads: number): void;
   getThreads(): number;
