@@ -122,6 +122,9 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
     if (problem) throw new UserError(`${problem}.`);
   }
   out(`suite ${suite.name}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, ${opts.workers} worker ${isolation}s, backend ${backend} → ${resultsDir}`);
+  const before = survey(resultsDir, runs);
+  const resuming = before.filter((s) => s.standing === 'resumable');
+  if (resuming.length) out(`resuming ${resuming.length} run${resuming.length > 1 ? 's' : ''} from checkpoints: ${resuming.map((s) => `${s.run.key} at step ${s.step ?? '?'}/${s.run.spec.train.steps}`).join(', ')}`);
   // SIGINT (Ctrl-C) and SIGTERM (what Slurm and Kubernetes send before SIGKILL) stop every run
   // within a step, each writing a checkpoint; a second signal quits at once. Exit codes 130/143.
   const stop = new AbortController();
@@ -145,6 +148,8 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
   });
   // `done` runs finished in an earlier invocation: said so, not counted as if they ran again.
   const tally = Object.entries(counts).filter(([, n]) => n).map(([state, n]) => `${n} ${state === 'done' ? 'already finished' : state}`);
+  // Every run of this invocation as it stands now: state, steps, last loss, time.
+  if (runs.length) out(standingsTable(survey(resultsDir, runs), []));
   out(`suite ${suite.name}: ${tally.length > 0 ? tally.join(', ') : 'no runs'} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (counts.stopped || exitCode) {
     process.exitCode = exitCode || 130;

@@ -135,7 +135,7 @@ describe('coldbench CLI', () => {
   it('refuses a bad override or an old results folder in one line', async () => {
     const bad = await coldbench('run', 'experiments/smoke.json', 'train.stepz=3', '--dry-run');
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe('coldbench: experiments/smoke.json: train.stepz: unknown key (known: steps, batch, lr, loss, emaHorizon, emaStart, emaEvery, clipNorm, checkpointEvery)');
+    expect(bad.stderr.trim()).toBe('coldbench: experiments/smoke.json: train.stepz: unknown key (known: steps, batch, lr, loss, emaHorizon, emaStart, emaEvery, clipNorm, checkpointEvery, precision)');
     const status = await coldbench('status', 'experiments');
     expect(status.code).toBe(2);
     expect(status.stderr.trim()).toMatch(/^coldbench: experiments is not a coldbench results folder/);

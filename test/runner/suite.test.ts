@@ -86,7 +86,7 @@ describe('validateSuite', () => {
       [bad({ comparisons: { q1: { cold: { sampler: 'ddpm', delta: 0 } } } }), 'mini.json: comparisons.q1.cold.sampler: sampler "ddpm" is not among sampling.samplers ("direct", "alg1", "alg2"), so this comparison would have nothing to judge; add it there or declare one that runs'],
       [bad({ comparisons: { q4: { delta: 0.05 } } }), 'mini.json: comparisons.q4.delta: δ 0.05 is not among sampling.deltas (0, 0.002), so this comparison would have nothing to judge; add it there or declare one that runs'],
       [bad({ comparisons: { q3: {} } }), 'mini.json: comparisons.q3: unknown key (known: q1, q2, q4, q5, gate)'],
-      [bad({ train: { lrr: 1 } }), 'mini.json: train.lrr: unknown key (known: steps, batch, lr, loss, emaHorizon, emaStart, emaEvery, clipNorm, checkpointEvery)'],
+      [bad({ train: { lrr: 1 } }), 'mini.json: train.lrr: unknown key (known: steps, batch, lr, loss, emaHorizon, emaStart, emaEvery, clipNorm, checkpointEvery, precision)'],
       [blurWith({ grid: { sigmaa: [1] } }), 'mini.json: degradations[0].grid.sigmaa: unknown key (known: steps, radius, sigma, growth, circular)'],
       [bad({ degradations: [{ name: 'blur', param: {} }] }), 'mini.json: degradations[0].param: unknown key (known: name, dataset, params, grid)'],
       [bad({ degradations: [{ name: 'blurr' }] }), "mini.json: degradations[0].name: Unknown degradation 'blurr'. Did you mean 'blur'? Known: gaussian, snow, blur, blur-generation, pixelate, desaturate, animorph, inpaint."],
@@ -168,7 +168,7 @@ describe('loadSuite', () => {
   it('names a missing file and the built-in suites', async () => {
     const path = join(dir, 'none.json');
     await expect(loadSuite(path)).rejects.toThrow(
-      `Missing suite file ${path}. Built-in suites: experiments/animorphosis-faces.json, experiments/cold-diffusion-digits.json, experiments/convergence.json, experiments/smoke.json.`,
+      `Missing suite file ${path}. Built-in suites: experiments/animorphosis-faces.json, experiments/cold-diffusion-digits.json, experiments/convergence.json, experiments/quick.json, experiments/smoke.json.`,
     );
   });
 
@@ -179,6 +179,7 @@ describe('loadSuite', () => {
       'experiments/animorphosis-faces.json': 3 * 2,
       'experiments/cold-diffusion-digits.json': 7 * 3,
       'experiments/convergence.json': 2 * 4,
+      'experiments/quick.json': 7,
       'experiments/smoke.json': 8,
     });
   });
