@@ -2,7 +2,7 @@ import { getMetric } from '../metrics/registry.js';
 import { CSV_COLUMNS, RUNS_COLUMNS } from './csv.js';
 import type { StateCounts } from './rows.js';
 import type { Chart } from './spec.js';
-import { cellText, type RestorationTable } from './table.js';
+import { cellText, type GenerationTable, type RestorationTable } from './table.js';
 
 /** A copied sample grid and what its rows show, top to bottom. */
 export interface SampleGrid {
@@ -43,6 +43,7 @@ export interface Page {
   readonly problems: readonly RunProblem[];
   readonly charts: readonly Chart[];
   readonly table: RestorationTable;
+  readonly generation: GenerationTable;
   readonly samples: readonly SampleGrid[];
   readonly provenance: readonly ProvenanceRow[];
   /** The suite as run (its saved definition), pretty-printed JSON. */
@@ -100,6 +101,12 @@ function chartSection(c: Chart): string {
 <p class="files">Files: <a href="${c.name}.vl.json">${c.name}.vl.json</a> (Vega-Lite spec with its data), <a href="${c.name}.svg">.svg</a>, <a href="${c.name}.png">.png</a></p>`;
 }
 
+function generationSection(t: GenerationTable): string {
+  const head = `<tr><th class="name">degradation (family)</th><th class="name">arm</th>${t.metrics.map((m) => `<th>${escapeHtml(getMetric(m).label)}</th>`).join('')}</tr>`;
+  const body = t.rows.map((r) => `<tr><td class="name">${escapeHtml(r.name)} (${escapeHtml(r.family)})</td><td class="name">${escapeHtml(r.arm)}</td>${r.cells.map((c) => `<td>${escapeHtml(cellText(c))}</td>`).join('')}</tr>`).join('\n');
+  return `<h2 id="generation">Generation table</h2>${t.rows.length ? `<table>${head}${body}</table>` : ''}<p class="caption">${escapeHtml(t.caption)}</p><p class="files">Also as <a href="generation-table.md">generation-table.md</a>.</p>`;
+}
+
 function tableSection(t: RestorationTable): string {
   if (!t.rows.length) return `<h2 id="table">Restoration table</h2><p class="caption">${escapeHtml(t.caption)}</p>`;
   const head1 = `<tr><th class="name" rowspan="2">degradation (family)</th>${t.metrics.map((m) => `<th colspan="${t.samplers.length}">${escapeHtml(getMetric(m).label)}</th>`).join('')}</tr>`;
@@ -123,7 +130,7 @@ function filesSection(): string {
 
 /** The report page: self-contained HTML with no scripts; charts and grids are local files next to it. */
 export function reportHtml(p: Page): string {
-  const nav = [['runs', 'Runs'], ...p.charts.map((c) => [c.name, c.question.split('.')[0]]), ['table', 'Restoration table'], ['samples', 'Samples'], ['provenance', 'Provenance'], ['data', 'Data files']]
+  const nav = [['runs', 'Runs'], ...p.charts.map((c) => [c.name, c.question.split('.')[0]]), ['table', 'Restoration table'], ['generation', 'Generation table'], ['samples', 'Samples'], ['provenance', 'Provenance'], ['data', 'Data files']]
     .map(([id, text]) => `<a href="#${id}">${escapeHtml(text)}</a>`).join(' · ');
   const samples = p.samples.length ? p.samples.map(gridFigure).join('\n') : '<p class="note">No sample grids (no completed runs).</p>';
   return `<!DOCTYPE html>
@@ -140,6 +147,7 @@ export function reportHtml(p: Page): string {
 ${runsSection(p)}
 ${p.charts.map(chartSection).join('\n')}
 ${tableSection(p.table)}
+${generationSection(p.generation)}
 <h2 id="samples">Samples</h2>
 <p class="note">Each grid is a copy of a run's <code>samples/*.png</code>; images of a row share a sampler, columns are the same held-out images (restoration) or the same prior draws (generation).</p>
 ${samples}

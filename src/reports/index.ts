@@ -17,7 +17,7 @@ import { buildLossCurves } from './loss-curves.js';
 import { renderSvg, svgToPng } from './render.js';
 import { countStates, toReportData, type ReportData, type StateCounts } from './rows.js';
 import type { Chart } from './spec.js';
-import { buildRestorationTable, tableMarkdown } from './table.js';
+import { buildGenerationTable, buildRestorationTable, generationMarkdown, tableMarkdown } from './table.js';
 
 /** The report's charts, one builder per question, in page order. */
 export const CHARTS: readonly ((data: ReportData) => Chart)[] = [buildQ1, buildQ2, buildQ3, buildQ4, buildQ5, buildQ1Exploratory, buildLossCurves];
@@ -119,6 +119,8 @@ export async function writeReport(resultsDir: string, outDir: string, options: R
   }
   const table = buildRestorationTable(data);
   await write('restoration-table.md', tableMarkdown(table));
+  const generation = buildGenerationTable(data);
+  await write('generation-table.md', generationMarkdown(generation));
   await write('results.csv', resultsCsv(data.rows));
   await write('runs.csv', runsCsv(runs));
   const samples = await copySamples(runs, write);
@@ -128,7 +130,7 @@ export async function writeReport(resultsDir: string, outDir: string, options: R
     .map((r) => ({ key: r.config.key, id: r.config.id, state: r.result?.state ?? 'unfinished', detail: runDetail(r) }));
   await write('index.html', reportHtml({
     suite: suite.suite, description: typeof definition?.description === 'string' ? definition.description : '',
-    counts, problems, charts, table, samples, provenance: provenance(runs), definition: JSON.stringify(suite.definition, null, 2),
+    counts, problems, charts, table, generation, samples, provenance: provenance(runs), definition: JSON.stringify(suite.definition, null, 2),
   }));
   return { charts: charts.map((c) => c.name), runs: runs.length, outside: found.length - runs.length, counts, files: files.sort() };
 }

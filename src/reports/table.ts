@@ -1,7 +1,7 @@
 import { floorNote } from './floor.js';
 import { gateNote, unjudged } from './gate.js';
 import { getMetric, type MetricName } from '../metrics/registry.js';
-import { armRows, pick, samplerOrder, toCells, variants } from './cells.js';
+import { armRows, atDeclaredArms, HOT_FAMILY, pick, samplerOrder, toCells, variants } from './cells.js';
 import { difference, verdict } from './intervals.js';
 import type { ReportData } from './rows.js';
 import { fmt } from './stats.js';
@@ -82,5 +82,53 @@ export function buildRestorationTable(data: ReportData): RestorationTable {
 export function tableMarkdown(t: RestorationTable): string {
   const head = ['degradation (family)', ...t.metrics.flatMap((m) => t.samplers.map((s) => `${getMetric(m).label} ${s}`))];
   const lines = [head, head.map(() => '---'), ...t.rows.map((r) => [`${r.name} (${r.family})`, ...r.groups.flatMap((g) => g.cells.map(cellText))])];
+  return `${lines.map((l) => `| ${l.join(' | ')} |`).join('\n')}\n\n${t.caption}\n`;
+}
+
+const GENERATION_METRICS: readonly MetricName[] = ['fid', 'recognisable', 'diversity', 'sharpness'];
+
+/** One generating degradation at its declared arm: the arm and a cell per metric. */
+export interface GenerationRow {
+  readonly name: string;
+  readonly family: string;
+  readonly arm: string;
+  readonly cells: readonly TableCell[];
+}
+
+export interface GenerationTable {
+  readonly metrics: readonly MetricName[];
+  readonly rows: readonly GenerationRow[];
+  readonly caption: string;
+}
+
+/**
+ * Generation per degradation at the pre-registered arm (suite comparisons.q1: the hot arm for
+ * the noise family, the cold arm for the others): FID-like, recognisable share, diversity and
+ * sharpness, each mean over seeds with its 95% interval. The exploratory chart has every other
+ * sampler and δ.
+ */
+export function buildGenerationTable(data: ReportData): GenerationTable {
+  const { q1 } = data.comparisons;
+  const cells = atDeclaredArms(pick(toCells(data.rows), { mode: 'generation' }), q1);
+  const rows = variants(cells).map((v): GenerationRow => {
+    const arm = v.family === HOT_FAMILY ? q1.hot : q1.cold;
+    return {
+      name: v.name, family: v.family, arm: `${arm.sampler}, δ = ${arm.delta}`,
+      cells: GENERATION_METRICS.map((metric) => {
+        const c = pick(cells, { variant: v.variant, metric })[0];
+        return { sampler: arm.sampler, mean: c?.mean ?? NaN, lo: c?.lo ?? null, hi: c?.hi ?? null };
+      }),
+    };
+  });
+  const caption = rows.length
+    ? `Generation at the pre-registered arms (suite comparisons.q1): mean over seeds [95% interval]. Recognisable: the share of samples the digits classifier labels with confidence > 0.9; sharpness: Laplacian energy relative to real images (1 = as sharp).${floorNote(data)}${gateNote(data)}`
+    : 'No generation results at the pre-registered arms.';
+  return { metrics: GENERATION_METRICS, rows, caption };
+}
+
+/** The generation table as GitHub Markdown. */
+export function generationMarkdown(t: GenerationTable): string {
+  const head = ['degradation (family)', 'arm', ...t.metrics.map((m) => getMetric(m).label)];
+  const lines = [head, head.map(() => '---'), ...t.rows.map((r) => [`${r.name} (${r.family})`, r.arm, ...r.cells.map(cellText)])];
   return `${lines.map((l) => `| ${l.join(' | ')} |`).join('\n')}\n\n${t.caption}\n`;
 }

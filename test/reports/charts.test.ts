@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { METRICS } from '../../src/metrics/index.js';
 import { readSuiteResults } from '../../src/results/read.js';
 import { CHARTS } from '../../src/reports/index.js';
+import { buildGenerationTable, generationMarkdown } from '../../src/reports/table.js';
 import { buildQ1, buildQ1Exploratory } from '../../src/reports/q1-gaussian-noise.js';
 import { buildQ2 } from '../../src/reports/q2-randomness.js';
 import { buildQ3 } from '../../src/reports/q3-gaussianity.js';
@@ -224,5 +225,20 @@ describe('captions say what is missing', () => {
   it('Q3 with fewer than 3 degradations', () => {
     const caption = buildQ3(without((r) => r.degradation === 'blur' || r.degradation === 'gaussian')).caption;
     expect(caption).toContain('Generation at the declared arms (FID-like): 2 points with both numbers; ρ needs at least 3.');
+  });
+});
+
+describe('the generation table', () => {
+  it('gives each generating degradation at its pre-registered arm, with intervals', () => {
+    // Fixture arms: hot alg2 at δ = 0, cold alg2 at δ = 0.05. FID-like = GEN_FID + 0 (alg2) ± 1 by
+    // seed, so the mean over the 2 seeds is GEN_FID itself: gaussian 35 (δ 0), blur 41.2 and pixelate 55 (δ 0.05).
+    const table = buildGenerationTable(data);
+    expect(table.rows.map((r) => [r.name, r.arm, r.cells[0].mean])).toEqual([
+      ['gaussian', 'alg2, δ = 0', 35], ['blur', 'alg2, δ = 0.05', 41.2], ['pixelate', 'alg2, δ = 0.05', 55],
+    ].map(([n, a, v]) => [n, a, expect.closeTo(v as number, 10)]));
+    expect(table.metrics).toEqual(['fid', 'recognisable', 'diversity', 'sharpness']);
+    // Recognisable: 0.5 for the hot baseline, 0.3 for the rest (fixture).
+    expect(table.rows.map((r) => r.cells[1].mean)).toEqual([0.5, 0.3, 0.3]);
+    expect(generationMarkdown(table)).toContain('| gaussian (noise) | alg2, δ = 0 | 35.0');
   });
 });
