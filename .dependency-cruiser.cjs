@@ -1,4 +1,4 @@
-// The layering of src/ (docs: README "Layout"): the arrows that must never exist. Checked in CI by
+// The layering of src/ (docs/architecture.md): the arrows that must never exist. Checked in CI by
 // `npm run lint`. Violations that exist today are listed in .dependency-cruiser-known-violations.json
 // (the Architecture issue removes them); `--ignore-known` fails on any new one. Reports and the
 // runner may import types from below (no code runs); results/ may not even do that, since it is
