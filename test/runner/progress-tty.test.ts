@@ -29,7 +29,8 @@ afterAll(() => rm(cwd, { recursive: true, force: true }));
   it('shows each run by its whole key with step and loss, then the phase it is in, and keeps the last log line', async () => {
     const { stdout } = await promisify(execFile)(SCRIPT, ['-qfec', `node ${BIN} --backend wasm run tty.json --workers 1`, '/dev/null'], { cwd, maxBuffer: 1 << 24 });
     // What the terminal shows, cursor moves and colours removed, one line per redraw.
-    const screen = stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split(/\r|\n/).filter((l) => l.trim());
+    const escape = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+    const screen = stdout.replace(escape, '').split(/\r|\n/).filter((l) => l.trim());
     const bars = screen.filter((l) => l.startsWith(`${KEY} |`));
     expect(bars.some((l) => / \d+\/60 loss \d\.\d{4} ETA/.test(l))).toBe(true);
     // After training the bar says what the run is doing (redrawn 5 times a second, so which of the
