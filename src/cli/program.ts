@@ -25,7 +25,7 @@ import { builtInSuites, loadSuite, validateSuite } from '../runner/validate.js';
 import { loadSuiteSource } from '../runner/source.js';
 import { estimateSeconds, measuredRuns, survey } from '../runner/survey.js';
 import picomatch from 'picomatch';
-import { standingsSummary, standingsTable, table } from './views.js';
+import { standingsSummary, standingsTable, table, timeLeft } from './views.js';
 import { ISOLATION_CHOICES, resolveIsolation } from '../runner/pool.js';
 import { degradationBenchSuite } from '../bench/degradation.js';
 import { benchScaling, scalingSuite } from '../bench/scaling.js';
@@ -123,6 +123,7 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
   }
   out(`suite ${suite.name}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, ${opts.workers} worker ${isolation}s, backend ${backend} → ${resultsDir}`);
   const before = survey(resultsDir, runs);
+  const { seconds: expected } = timeLeft(before, estimateSeconds(before, measuredRuns('results')), opts.workers);
   const resuming = before.filter((s) => s.standing === 'resumable');
   if (resuming.length) out(`resuming ${resuming.length} run${resuming.length > 1 ? 's' : ''} from checkpoints: ${resuming.map((s) => `${s.run.key} at step ${s.step ?? '?'}/${s.run.spec.train.steps}`).join(', ')}`);
   // SIGINT (Ctrl-C) and SIGTERM (what Slurm and Kubernetes send before SIGKILL) stop every run
@@ -140,7 +141,7 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
   process.on('SIGTERM', onSignal);
   const started = performance.now();
   const { counts } = await runSuite({ name: suite.name, definition: suite }, runs, {
-    resultsDir, workers: opts.workers, isolation, backend, threads: globals.threads, featureCache: join('.cache', 'features'),
+    resultsDir, workers: opts.workers, isolation, backend, threads: globals.threads, featureCache: join('.cache', 'features'), estimateSeconds: expected,
     progress: opts.progress && process.stderr.isTTY, signal: stop.signal,
   }).finally(() => {
     process.off('SIGINT', onSignal);

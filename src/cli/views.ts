@@ -35,17 +35,26 @@ export function standingsTable(standings: readonly RunStanding[], estimates: rea
 }
 
 /** "3 finished, 1 resumable, 2 new; about 12 min left on 2 workers (1 run not estimated)". */
+/**
+ * Wall seconds the unfinished runs need on `workers` lanes (null where none could be estimated),
+ * and how many were not. Runs go to the lanes one at a time: about the sum over the workers, but
+ * never less than the longest run.
+ */
+export function timeLeft(standings: readonly RunStanding[], estimates: readonly (number | undefined)[], workers: number): { seconds: number | null; open: number; unknown: number } {
+  const open = standings.map((s, i) => [s, estimates[i]] as const).filter(([s]) => s.standing !== 'finished');
+  const known = open.filter(([, e]) => e !== undefined).map(([, e]) => e!);
+  const seconds = known.length ? Math.max(known.reduce((a, b) => a + b, 0) / Math.max(1, Math.min(workers, open.length)), ...known) : null;
+  return { seconds, open: open.length, unknown: open.length - known.length };
+}
+
 export function standingsSummary(standings: readonly RunStanding[], estimates: readonly (number | undefined)[], workers: number): string {
   const order = ['finished', 'errored', 'running', 'resumable', 'new'] as const;
   const counts = order.map((k) => [k, standings.filter((s) => s.standing === k).length] as const).filter(([, n]) => n);
-  const open = standings.map((s, i) => [s, estimates[i]] as const).filter(([s]) => s.standing !== 'finished');
-  const known = open.filter(([, e]) => e !== undefined).map(([, e]) => e!);
-  const unknown = open.length - known.length;
-  // Runs go to `workers` lanes one at a time: the longest-first lanes' finish is about the sum over
-  // workers, but never less than the longest run.
-  const left = known.length ? Math.max(known.reduce((a, b) => a + b, 0) / Math.max(1, Math.min(workers, open.length)), ...known) : 0;
-  const estimate = !open.length ? 'nothing left to run'
-    : known.length ? `about ${duration(left)} left on ${workers} worker${workers > 1 ? 's' : ''}${unknown ? ` (${unknown} run${unknown > 1 ? 's' : ''} not estimated: no comparable run measured yet)` : ''}`
+  const { seconds, open, unknown } = timeLeft(standings, estimates, workers);
+  const known = seconds !== null;
+  const left = seconds ?? 0;
+  const estimate = !open ? 'nothing left to run'
+    : known ? `about ${duration(left)} left on ${workers} worker${workers > 1 ? 's' : ''}${unknown ? ` (${unknown} run${unknown > 1 ? 's' : ''} not estimated: no comparable run measured yet)` : ''}`
       : 'no estimate: no comparable run (same model, images, batch and sampling) has finished under results/ yet';
   return `${counts.map(([k, n]) => `${n} ${k}`).join(', ')}; ${estimate}`;
 }

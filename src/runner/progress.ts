@@ -25,9 +25,26 @@ export class SuiteProgress {
   /** Bar labels: as wide as the longest key (up to 60 columns), so keys are not cut. */
   private readonly width: number;
 
-  constructor(total: number, private readonly enabled: boolean, private readonly plain: (line: string) => void = (line) => console.error(line), keys: readonly string[] = []) {
+  /** When the suite started, and the wall seconds measured runs said it would take (null: no estimate). */
+  private readonly start = performance.now();
+
+  constructor(
+    total: number, private readonly enabled: boolean, private readonly plain: (line: string) => void = (line) => console.error(line), keys: readonly string[] = [],
+    private readonly estimate: number | null = null,
+  ) {
     this.width = Math.min(60, Math.max(5, ...keys.map((k) => k.length)));
-    this.overall = this.enabled ? this.bars.create(total, 0, { label: 'suite'.padEnd(this.width), detail: 'runs' }) : (undefined as never);
+    // The suite bar's time left comes from measured runs (runner/survey.ts), not from cli-progress's
+    // rate of finished runs, which swings from 0 s to hours while the first runs train.
+    this.overall = this.enabled
+      ? this.bars.create(total, 0, { label: 'suite'.padEnd(this.width), detail: this.left() }, { format: '{label} |{bar}| {value}/{total} runs {detail}' })
+      : (undefined as never);
+  }
+
+  /** `about 12 min left (from measured runs)`, counted down from the estimate; '' without one. */
+  private left(): string {
+    if (this.estimate === null) return '';
+    const seconds = Math.max(0, this.estimate - (performance.now() - this.start) / 1000);
+    return `about ${seconds < 90 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`} left (from measured runs)`;
   }
 
   private label(key: string): string {
@@ -68,7 +85,7 @@ export class SuiteProgress {
       this.active.delete(key);
     }
     this.started.delete(key);
-    if (this.enabled) this.overall.increment();
+    if (this.enabled) this.overall.increment({ detail: this.left() });
   }
 
   /** Prints a line above the bars. */

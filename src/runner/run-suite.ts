@@ -31,6 +31,8 @@ export interface SuiteRunOptions {
   readonly progress: boolean;
   /** Receives one line per finished run when bars are off (default: stderr). */
   readonly log?: (line: string) => void;
+  /** Wall seconds the runs should take, from measured runs (the suite bar counts it down), or null. */
+  readonly estimateSeconds?: number | null;
   /** Aborting stops cleanly: active runs checkpoint and return; queued ones do not start. */
   readonly signal?: AbortSignal;
 }
@@ -113,7 +115,7 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
   });
 
   const pool = createPool(options.isolation ?? 'thread', files, options.workers);
-  const progress = new SuiteProgress(pending.length, options.progress, options.log, pending.map((r) => r.key));
+  const progress = new SuiteProgress(pending.length, options.progress, options.log, pending.map((r) => r.key), options.estimateSeconds ?? null);
   const running = new Set<Handle>();
   const seconds = { prepare: 0, runs: 0 };
   const since = (start: number) => (performance.now() - start) / 1000;

@@ -25,12 +25,16 @@ beforeAll(async () => {
 });
 afterAll(() => rm(cwd, { recursive: true, force: true }));
 
+/** What the terminal shows while coldbench runs `args`: cursor moves and colours removed, one line per redraw. */
+async function terminal(args: string): Promise<string[]> {
+  const { stdout } = await promisify(execFile)(SCRIPT, ['-qfec', `node ${BIN} --backend wasm ${args}`, '/dev/null'], { cwd, maxBuffer: 1 << 24 });
+  const escape = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+  return stdout.replace(escape, '').split(/\r|\n/).filter((l) => l.trim());
+}
+
 (existsSync(SCRIPT) ? describe : describe.skip)('suite progress in a terminal', () => {
   it('shows each run by its whole key with step and loss, then the phase it is in, and keeps the last log line', async () => {
-    const { stdout } = await promisify(execFile)(SCRIPT, ['-qfec', `node ${BIN} --backend wasm run tty.json --workers 1`, '/dev/null'], { cwd, maxBuffer: 1 << 24 });
-    // What the terminal shows, cursor moves and colours removed, one line per redraw.
-    const escape = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
-    const screen = stdout.replace(escape, '').split(/\r|\n/).filter((l) => l.trim());
+    const screen = await terminal('run tty.json --workers 1');
     const bars = screen.filter((l) => l.startsWith(`${KEY} |`));
     expect(bars.some((l) => / \d+\/60 loss \d\.\d{4} ETA/.test(l))).toBe(true);
     // After training the bar says what the run is doing (redrawn 5 times a second, so which of the
@@ -39,5 +43,11 @@ afterAll(() => rm(cwd, { recursive: true, force: true }));
     // The run's `completed` line, logged just before the bars stop, reaches the terminal.
     expect(screen).toContain(`completed ${KEY}`);
     expect(screen.some((l) => /^suite tty: 1 completed in \d+ s$/.test(l))).toBe(true);
+  }, 180_000);
+
+  it("counts the suite's time left down from the runs measured so far, not from the rate of finished runs", async () => {
+    // The grown suite's new run (seed 1) has the finished seed-0 run of the same shape to go by.
+    const screen = await terminal("run tty.json 'seeds=[0,1]' --workers 1");
+    expect(screen.some((l) => /^suite +\|.*\| 0\/1 runs about \d+ s left \(from measured runs\)/.test(l))).toBe(true);
   }, 180_000);
 });
