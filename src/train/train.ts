@@ -28,8 +28,8 @@ export interface TrainJob {
   readonly assets: Assets;
   /** Called after every step. */
   readonly onStep?: (step: number, loss: number) => void;
-  /** Called after each checkpoint is written, with the loss of every step so far. */
-  readonly onCheckpoint?: (losses: readonly number[]) => Promise<void>;
+  /** Called after each checkpoint is written, with the loss of every step so far and the EMA weights' model (owned by training). */
+  readonly onCheckpoint?: (losses: readonly number[], ema: tfl.LayersModel) => Promise<void>;
   /** Stops after the current step with a checkpoint. */
   readonly signal?: AbortSignal;
 }
@@ -116,7 +116,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
     const optimizer = adam.state();
     await writeCheckpoint(job.dir, { state: { step: losses.length, losses, configHash }, model, ema: emaModel, optimizer });
     tf.dispose([...optimizer.m, ...optimizer.v]);
-    await job.onCheckpoint?.(losses);
+    await job.onCheckpoint?.(losses, emaModel);
   };
   const finish = (outcome: TrainOutcome) => {
     adam.dispose();

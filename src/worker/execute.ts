@@ -67,7 +67,7 @@ export async function executeRun(task: RunTask, options: ExecuteOptions = {}): P
     // loss.csv follows training: rewritten (atomically) at each checkpoint, so a running or
     // stopped run's curve can be read (coldbench status) and a resumed one continues it.
     const writeLoss = (losses: readonly number[]) => writeFileAtomic(paths.loss, stringify(losses.map((loss, i) => [i + 1, loss]), { header: true, columns: ['step', 'loss'] }));
-    const outcome = await runOne(spec, { dir, featureCache: task.featureCache, ...options, onCheckpoint: writeLoss });
+    const outcome = await runOne(spec, { dir, featureCache: task.featureCache, ...options, onCheckpoint: writeLoss, trainingGrids: true });
     await writeLoss(outcome.losses);
     if (outcome.state === 'stopped') return 'stopped';
     const durationMs = Math.round(performance.now() - start);

@@ -74,6 +74,8 @@ export interface RunOptions {
   readonly featureCache: string;
   readonly onStep?: (step: number, loss: number) => void;
   readonly onCheckpoint?: (losses: readonly number[]) => Promise<void>;
+  /** Write `samples/training-step-<k>.png` at each checkpoint: a few held-out images restored by the EMA model so far. */
+  readonly trainingGrids?: boolean;
   /** Called as each phase (see Timing) starts. */
   readonly onPhase?: (phase: string) => void;
   readonly signal?: AbortSignal;
@@ -178,6 +180,16 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
   let net: FeatureNet | undefined;
   let ema: tfl.LayersModel | undefined, raw: tfl.LayersModel | undefined;
   const timings: Timing[] = [];
+  // While training: the first held-out images (evaluation seed), x_T and the one-shot restoration
+  // by the EMA weights at each checkpoint, so a run shows what it learns before it ends.
+  const trainingGrid = async (step: number, emaSoFar: tfl.LayersModel) => {
+    const x0 = batchTensor(data.test, Int32Array.from({ length: Math.min(spec.sampling.gridImages, data.test.n) }, (_, i) => i));
+    const noise = drawNoise(deg, x0.shape, params, new Rng(spec.evaluationSeed).fork('training-grid'), heldOutAssets);
+    const xT = restorationStart(deg, params, x0, noise);
+    const x0hat = restorer(emaSoFar, model.timeDim)(xT, params.steps as number);
+    await writeFileAtomic(runPaths(options.dir).sample(`training-step-${step}.png`), await gridToPng([x0, xT, x0hat], { scale: 2 }));
+    tf.dispose([x0, xT, x0hat, ...Object.values(noise)]);
+  };
   // Each phase is announced as it starts (the progress line shows it) and timed.
   const time = <T>(phase: string, work: () => T): T => {
     options.onPhase?.(phase);
@@ -187,7 +199,11 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     const precision = spec.train.precision ?? 'fp32'; // results from before it existed ran fp32
     const outcome = await time('train', () => withPrecision(precision, () => train({
       dir: options.dir, seed: spec.seed, model, train: spec.train, degradation: deg, params, data: data.train, assets,
-      onStep: options.onStep, onCheckpoint: options.onCheckpoint, signal: options.signal,
+      onStep: options.onStep, signal: options.signal,
+      onCheckpoint: async (losses, emaSoFar) => {
+        await options.onCheckpoint?.(losses);
+        if (options.trainingGrids) await trainingGrid(losses.length, emaSoFar);
+      },
     })));
     if (outcome.state !== 'completed') return outcome;
     ({ ema, raw } = outcome);

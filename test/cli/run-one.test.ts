@@ -54,6 +54,8 @@ describe('coldbench run-one: a one-entry suite through the suite path', () => {
       expect(config.point).toMatchObject({ variant: r.key.replace('seed=0,', ''), degradation: r.point.degradation, seed: 0, dataset: 'digits', size: 32, preset: 'tiny', settings: {} });
       expect(config.point.params.steps).toBe(3);
       expect(existsSync(join(cwd, out, r.id, 'result.json'))).toBe(true);
+      // The checkpoint's training grid (x0, x_T, the EMA model's restoration so far): 12 steps, one checkpoint.
+      expect(existsSync(join(cwd, out, r.id, 'samples', 'training-step-12.png'))).toBe(true);
     }
     // The report of the folder sees both runs of the suite.
     expect(second.stderr).toMatch(/report: 2 of 2 runs completed, \d+ charts → reports\/run-one\/index\.html/);
