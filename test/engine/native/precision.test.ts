@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { initEngine, precisionProblem, withPrecision } from '../../../src/engine/backend.js';
 import { loadNativeAddon } from '../../../src/engine/native/addon.js';
+import { initWeights } from '../../../src/model/init.js';
 import { buildReferenceUNet } from '../../../src/model/reference-unet.js';
 import { Adam } from '../../../src/train/adam.js';
 import { Rng } from '../../../src/util/rng.js';
@@ -13,6 +14,8 @@ const bf16 = ['avx512_core_bf16', 'avx512_core_amx'].includes(isa) && 'addon' in
 /** `steps` Adam steps (lr 2e-4, L1) of the reference U-Net on one fixed random batch of 32, as bench train runs them; the loss at each. */
 function lossCurve(precision: 'fp32' | 'bf16', steps: number): number[] {
   const model = buildReferenceUNet({ size: 32, channels: 1, base: 32 });
+  // The same initial weights for both precisions (the layers' own initialisers draw from TF.js's global random state).
+  initWeights(model, new Rng(11));
   const rng = new Rng(7);
   const x = tf.tensor4d(rng.normals(32 * 32 * 32 * 2), [32, 32, 32, 2]);
   const y = tf.tensor4d(rng.normals(32 * 32 * 32), [32, 32, 32, 1]);
@@ -53,10 +56,10 @@ describe('mixed precision', () => {
     // Both learn: the loss falls by the same order over the 200 steps.
     expect(mixed[199]).toBeLessThan(mixed[0] * 0.9);
     expect(fp32[199]).toBeLessThan(fp32[0] * 0.9);
-    // Tolerance: the bf16 curve within 1.5% of the fp32 one on average and 5% at every step. Measured
-    // on AMD EPYC (avx512_core_bf16): mean 0.78%, max 2.2% (loss 0.797 → 0.683 fp32, → 0.689 bf16);
+    // Tolerance: the bf16 curve within 1% of the fp32 one on average and 5% at every step. Measured
+    // on AMD EPYC (avx512_core_bf16): mean 0.26%, max 1.7% (loss 0.798 → 0.657 fp32, → 0.654 bf16);
     // the gap grows as the two trajectories part, as with PyTorch's autocast.
-    expect(relative.reduce((a, b) => a + b) / relative.length).toBeLessThan(0.015);
+    expect(relative.reduce((a, b) => a + b) / relative.length).toBeLessThan(0.01);
     expect(Math.max(...relative)).toBeLessThan(0.05);
   }, 600_000);
 });
