@@ -2,19 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { erf } from 'mathjs';
 import { errors } from '../errors.js';
 import { Rng, seedFrom } from '../util/rng.js';
+import type { Gaussianity } from '../results/types.js';
+
+export type { Gaussianity } from '../results/types.js';
 
 /** How far a residual r = x_t − x0 is from a normal distribution. NaN fields when r is constant (e.g. t = 0). */
-export interface Gaussianity {
-  /** Sample skewness g1 = m3 / m2^{3/2} (population moments, scipy.stats.skew's default); 0 for a normal. */
-  readonly skewness: number;
-  /** Excess kurtosis g2 = m4 / m2² − 3 (scipy.stats.kurtosis's default); 0 for a normal. */
-  readonly excessKurtosis: number;
-  /** Anderson–Darling A² against N(mean, s²) with fitted mean and s (ddof 1), as scipy.stats.anderson; no small-n correction. */
-  readonly andersonDarling: number;
-  /** Number of values used (after subsampling). */
-  readonly n: number;
-}
-
 /** Options of `residualGaussianity`. */
 export interface GaussianityOptions {
   /** Use at most this many values, picked without replacement by the rng, so A² (which grows with n) compares across runs. Default 10,000. */

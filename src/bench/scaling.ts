@@ -1,3 +1,4 @@
+import { PLUGINS } from '../plugins.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +64,7 @@ export function scalingBenchSuite(options: Pick<ScalingBenchOptions, 'degradatio
 export function scalingSuite(options: Pick<ScalingBenchOptions, 'degradation' | 'runs' | 'steps' | 'workers'>): Suite {
   if (options.workers < 2) throw new UserError(`bench scaling compares 1 worker with more: pass --workers 2 or more (got ${options.workers}).`);
   if (options.runs < options.workers) throw new UserError(`bench scaling needs at least one run per worker: pass --runs ${options.workers} or more (got ${options.runs}).`);
-  return validateSuite(scalingBenchSuite(options), 'bench scaling');
+  return validateSuite(scalingBenchSuite(options), 'bench scaling', PLUGINS);
 }
 
 /** The result's arithmetic, apart so it can be checked without timing anything. */
@@ -83,7 +84,7 @@ export function scalingSummary(runs: number, one: ScalingTiming, many: ScalingTi
  */
 export async function benchScaling(options: ScalingBenchOptions): Promise<ScalingBenchResult> {
   const suite = scalingSuite(options);
-  const runs = expandSuite(suite);
+  const runs = expandSuite(suite, PLUGINS);
   const root = await mkdtemp(join(tmpdir(), 'coldbench-scaling-'));
   try {
     const time = async (workers: number): Promise<ScalingTiming> => {

@@ -1,3 +1,4 @@
+import { PLUGINS } from '../plugins.js';
 import { packageVersions } from '../runner/provenance.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.js';
@@ -69,7 +70,7 @@ interface SuiteCommandOptions {
 async function suiteRunIds(resultsDir: string, out: (line: string) => void): Promise<Set<string> | undefined> {
   const { definition } = await readSuiteFile(resultsDir);
   try {
-    return new Set(expandSuite(validateSuite(definition, join(resultsDir, SUITE_FILE), { allowLarge: true })).map((r) => r.id));
+    return new Set(expandSuite(validateSuite(definition, join(resultsDir, SUITE_FILE), PLUGINS, { allowLarge: true }), PLUGINS).map((r) => r.id));
   } catch (error) {
     out(`${(error as Error).message}; reporting every run folder in ${resultsDir}`);
     return undefined;
@@ -99,7 +100,7 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
   const shard = opts.shard === undefined ? undefined : opts.shard === 'auto' ? schedulerShard() : parseShard(opts.shard);
   // Workers pick their engine themselves; resolving `auto` here says once which it will be.
   const backend = globals.backend === 'auto' ? await resolveAuto(out) : globals.backend;
-  const all = expandSuite(suite);
+  const all = expandSuite(suite, PLUGINS);
   const match = opts.only === undefined ? undefined : picomatch(opts.only);
   const chosen = all.filter((r) => (!opts.select || opts.select(r)) && (!match || match(r.key)) && (!opts.seeds || opts.seeds.includes(r.point.seed)));
   if (!chosen.length) throw new UserError(`No run of suite '${suite.name}' matches the filters${opts.only ? ` --only '${opts.only}'` : ''}${opts.seeds ? ` --seeds ${opts.seeds.join(',')}` : ''}; \`coldbench run <suite> --dry-run\` lists its runs.`);
@@ -302,8 +303,8 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--no-progress', 'plain lines instead of progress bars')
     .addOption(new Option('--isolation <kind>', 'worker threads or processes; auto: processes for engines not safe in threads (tensorflow)').choices(ISOLATION_CHOICES).default('auto'))
     .action(async (path: string, overrides: string[], opts: SuiteCommandOptions, cmd: Command) => {
-      const source = await loadSuiteSource(path, overrides, { allowLarge: opts.allowLarge });
-      if (source.runId && !expandSuite(source.suite).some((r) => r.id === source.runId)) {
+      const source = await loadSuiteSource(path, PLUGINS, overrides, { allowLarge: opts.allowLarge });
+      if (source.runId && !expandSuite(source.suite, PLUGINS).some((r) => r.id === source.runId)) {
         throw new UserError(`${path}: with these overrides the suite no longer has run ${source.runId}; drop the overrides or run the suite file.`);
       }
       const select = source.runId ? (r: PlannedRun) => r.id === source.runId : undefined;
@@ -317,7 +318,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--json', 'print JSON')
     .action(async (resultsDir: string, opts: { json?: boolean }) => {
       await readSuiteFile(resultsDir); // one line where it is not a results folder (of this format)
-      const { suite } = await loadSuiteSource(join(resultsDir, SUITE_FILE));
+      const { suite } = await loadSuiteSource(join(resultsDir, SUITE_FILE), PLUGINS);
       await runSuiteCommand(suite, { workers: availableParallelism(), results: resultsDir, progress: false, dryRun: true, json: opts.json }, { backend: 'wasm', threads: 1 }, out);
     });
 
@@ -371,8 +372,8 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const rows = await Promise.all(builtInSuites().map(async (path) => {
-        const suite = await loadSuite(path, { allowLarge: true });
-        return { path, name: suite.name, runs: expandSuite(suite).length, description: suite.description };
+        const suite = await loadSuite(path, PLUGINS, { allowLarge: true });
+        return { path, name: suite.name, runs: expandSuite(suite, PLUGINS).length, description: suite.description };
       }));
       if (opts.json) console.log(JSON.stringify(rows));
       else console.log(table(['suite file', 'runs', 'description'], rows.map((r) => [r.path, r.runs, r.description]), { 2: 100 }));
@@ -452,7 +453,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--no-progress', 'plain lines instead of progress bars')
     .action(async (name: string, opts: { steps: number; samples: number; workers: number; progress: boolean }, cmd: Command) => {
       const definition = degradationBenchSuite(name, { steps: opts.steps, count: opts.samples });
-      const suite = validateSuite(definition, `bench degradation ${name}`);
+      const suite = validateSuite(definition, `bench degradation ${name}`, PLUGINS);
       await runSuiteCommand(suite, opts, globals(cmd), out);
     });
   bench

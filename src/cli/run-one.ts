@@ -1,3 +1,4 @@
+import { PLUGINS } from '../plugins.js';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
@@ -59,8 +60,8 @@ export async function runOneSuite(request: RunOneRequest): Promise<{ suite: Suit
     seeds: [request.seed], degradations: [{ name: request.degradation, params }],
   };
   // Checked alone first, so a bad option is reported against the command line, not a merge.
-  const single = validateSuite(definition, 'run-one');
-  const [run] = expandSuite(single);
+  const single = validateSuite(definition, 'run-one', PLUGINS);
+  const [run] = expandSuite(single, PLUGINS);
   if (!existsSync(join(request.out, SUITE_FILE))) return { suite: single, run };
   // The saved definition is a validated suite (defaults written out): compared with this one's.
   const saved = (await readSuiteFile(request.out)).definition as Suite;
@@ -69,7 +70,7 @@ export async function runOneSuite(request: RunOneRequest): Promise<{ suite: Suit
   }
   const [entry] = single.degradations;
   const known = saved.degradations.some((e) => canonicalJson(e) === canonicalJson(entry));
-  return { suite: validateSuite({ ...saved, degradations: known ? saved.degradations : [...saved.degradations, entry] }, join(request.out, SUITE_FILE)), run };
+  return { suite: validateSuite({ ...saved, degradations: known ? saved.degradations : [...saved.degradations, entry] }, join(request.out, SUITE_FILE), PLUGINS), run };
 }
 
 /** A table row per (mode, sampler, δ) with one column per metric. */

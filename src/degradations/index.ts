@@ -7,7 +7,9 @@ import { gaussian } from './gaussian.js';
 import { inpaint } from './inpaint.js';
 import { pixelate } from './pixelate.js';
 import { snow } from './snow.js';
-import type { Degradation, Family, ParamValues, Prior } from './types.js';
+import type { Degradation, Family, Prior } from './types.js';
+
+export { resolveParams } from '../util/params.js';
 
 /** Every degradation coldbench knows, by registry name. */
 export const DEGRADATIONS = { gaussian, snow, blur, 'blur-generation': blurGeneration, pixelate, desaturate, animorph, inpaint } as const satisfies Record<string, Degradation>;
@@ -22,26 +24,6 @@ export function getDegradation(name: string): Degradation {
 /** The degradations whose fields match `where`, e.g. `{ stochastic: false }` or `{ family: 'blur' }`. */
 export function selectDegradations(where: Partial<Pick<Degradation, 'family' | 'stochastic'>>): Degradation[] {
   return Object.values(DEGRADATIONS).filter((d: Degradation) => Object.entries(where).every(([k, v]) => d[k as keyof typeof where] === v));
-}
-
-/** The defaults of `deg` overridden by `overrides`, each key, type and bound checked (one-line errors). */
-export function resolveParams(deg: Degradation, overrides: Readonly<Record<string, unknown>> = {}): ParamValues {
-  const owner = `degradation '${deg.name}'`;
-  const values: ParamValues = Object.fromEntries(Object.entries(deg.params).map(([k, spec]) => [k, spec.default]));
-  for (const [key, value] of Object.entries(overrides)) {
-    const spec = deg.params[key];
-    if (!Object.hasOwn(deg.params, key)) throw errors.unknownName(`${deg.name} parameter`, key, Object.keys(deg.params));
-    if (typeof spec.default === 'boolean') {
-      if (typeof value !== 'boolean') throw errors.badParam(owner, key, `expected true or false, got ${JSON.stringify(value)}`);
-    } else {
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw errors.badParam(owner, key, `expected a number, got ${JSON.stringify(value)}`);
-      if (spec.integer && !Number.isInteger(value)) throw errors.badParam(owner, key, `expected a whole number, got ${value}`);
-      if (spec.min !== undefined && value < spec.min) throw errors.badParam(owner, key, `${value} is below the minimum ${spec.min}`);
-      if (spec.max !== undefined && value > spec.max) throw errors.badParam(owner, key, `${value} is above the maximum ${spec.max}`);
-    }
-    values[key] = value;
-  }
-  return values;
 }
 
 /** One row of `coldbench degradations --json`: plain JSON, no functions. */

@@ -1,19 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { ParamSpec, ParamValues } from '../util/params.js';
 import type { Rng } from '../util/rng.js';
 
-/** One tunable parameter of a degradation; `coldbench degradations --json` prints these. */
-export interface ParamSpec {
-  /** Value used when a suite does not set it. */
-  readonly default: number | boolean;
-  /** One line saying what it controls. */
-  readonly doc: string;
-  /** Smallest allowed value (numbers only). */
-  readonly min?: number;
-  /** Largest allowed value (numbers only). */
-  readonly max?: number;
-  /** Whether the value must be a whole number. */
-  readonly integer?: boolean;
-}
+export type { ParamSpec, ParamValues } from '../util/params.js';
 
 /** Every degradation has `steps`, its number of steps T. */
 export type ParamSpecs = { readonly steps: ParamSpec } & Readonly<Record<string, ParamSpec>>;
@@ -23,11 +12,8 @@ export type Params<P extends ParamSpecs> = {
   -readonly [K in keyof P]: P[K]['default'] extends boolean ? boolean : number;
 };
 
-/** Resolved parameter values with their types erased, as the registry and runners pass them. */
-export type ParamValues = Record<string, number | boolean>;
-
-/** Families group degradations that destroy information the same way (reports colour by it). */
-export type Family = 'noise' | 'blur' | 'pixelation' | 'snow' | 'colour' | 'morph' | 'mask';
+export type { Family } from '../results/types.js';
+import type { Family } from '../results/types.js';
 
 /** Data a degradation needs besides the images, loaded at the images' size and channels. */
 export type AssetName = 'animal-faces';

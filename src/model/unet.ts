@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { UserError } from '../errors.js';
+import { UserError, errors } from '../errors.js';
 
 /** Shape of the time-conditioned U-Net; saved with every run. */
 export interface UNetConfig {
@@ -21,6 +21,12 @@ export const UNET_PRESETS = {
   reference: { base: 32, channelMults: [1, 2, 4], timeDim: 64 },
 } as const satisfies Record<string, Pick<UNetConfig, 'base' | 'channelMults' | 'timeDim'>>;
 export type UNetPreset = keyof typeof UNET_PRESETS;
+
+/** The preset called `name`; an unknown name fails with the closest known one. */
+export function getPreset(name: string): (typeof UNET_PRESETS)[UNetPreset] {
+  if (!Object.hasOwn(UNET_PRESETS, name)) throw errors.unknownName('model preset', name, Object.keys(UNET_PRESETS));
+  return UNET_PRESETS[name as UNetPreset];
+}
 
 type Sym = tfl.SymbolicTensor;
 

@@ -123,7 +123,7 @@ export function toReportData(
       if (generationOnly && m.mode === 'restoration') continue;
       rows.push({
         suite, key, id, dataset: run.config.point.dataset, stochastic: deg.stochastic, params, settings, ...common,
-        mode: m.mode, sampler: m.sampler, delta: m.delta, metric: m.metric, label: getMetric(m.metric).label,
+        mode: m.mode, sampler: m.sampler, delta: m.delta, metric: m.metric as MetricName, label: getMetric(m.metric).label,
         value: m.value ?? NaN, std: m.std ?? null, boot: m.boot ?? null,
       });
     }

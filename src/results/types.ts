@@ -1,7 +1,3 @@
-import type { Gaussianity } from '../analysis/gaussianity.js';
-import type { Family } from '../degradations/types.js';
-import type { MetricName } from '../metrics/registry.js';
-import type { SamplerName } from '../sampling/samplers.js';
 import type { RunPoint, RunSpec } from './config.js';
 
 /** Marks files coldbench wrote; a results folder without it is not ours and is never touched. */
@@ -11,10 +7,11 @@ export const RESULTS_FORMAT = 'coldbench-results/2';
 export interface MetricRow {
   readonly mode: 'restoration' | 'generation';
   /** `degraded` is x_T itself, the paper's baseline row. */
-  readonly sampler: SamplerName | 'degraded';
+  readonly sampler: string;
   /** Generation start noise δ; null in restoration. */
   readonly delta: number | null;
-  readonly metric: MetricName;
+  /** A metric's registry name (metrics/registry.ts). */
+  readonly metric: string;
   readonly value: number;
   /** Spread where the metric has one (KID over subsets). */
   readonly std?: number;
@@ -48,6 +45,21 @@ export interface Floor {
  * one-shot R(x_t, t) restores from there. The residual is x_t − x0, and for mix degradations
  * x_t − √ᾱ_t·x0, their noise term alone (x_t − x0 would add −(1 − √ᾱ_t)·x0, a digit's shape).
  */
+/** Families group degradations that destroy information the same way (reports colour by it). */
+export type Family = 'noise' | 'blur' | 'pixelation' | 'snow' | 'colour' | 'morph' | 'mask';
+
+/** How Gaussian a set of values is (analysis/gaussianity.ts measures it). */
+export interface Gaussianity {
+  /** Sample skewness g1 = m3 / m2^{3/2} (population moments, scipy.stats.skew's default); 0 for a normal. */
+  readonly skewness: number;
+  /** Excess kurtosis g2 = m4 / m2² − 3 (scipy.stats.kurtosis's default); 0 for a normal. */
+  readonly excessKurtosis: number;
+  /** Anderson–Darling A² against N(mean, s²) with fitted mean and s (ddof 1), as scipy.stats.anderson; no small-n correction. */
+  readonly andersonDarling: number;
+  /** Number of values used (after subsampling). */
+  readonly n: number;
+}
+
 export interface GaussianityRow extends Gaussianity {
   readonly t: number;
   /** FID-like (null where the sample set is too small for one) and L1 of R(x_t, t) against x0; absent without restoration. */

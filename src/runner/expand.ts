@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { DEGRADATIONS, getDegradation, resolveParams, type DegradationName } from '../degradations/index.js';
 import { featuresSection, samplingSection, trainSection, type RunPoint, type RunSpec, type Section } from '../results/config.js';
 import { RESULTS_FORMAT } from '../results/types.js';
 import { canonicalJson } from '../util/canonical.js';
+import { resolveParams } from '../util/params.js';
 import { seedFrom } from '../util/rng.js';
+import { lookup, type Catalogue } from './catalogue.js';
 import type { Suite } from './suite-schema.js';
 
 /** One run of a suite, as planned by the suite expansion. */
@@ -24,32 +25,27 @@ export function runKey(degradation: string, settings: Readonly<Record<string, un
   return `${degradation}[${Object.keys(settings).sort().map((k) => `${k}=${String(settings[k])}`).join(',')}]`;
 }
 
-/** Versions that change a run's numbers, hence part of its id: the results format and each degradation's operator. */
-export const RUN_VERSIONS = {
-  results: RESULTS_FORMAT,
-  degradations: Object.fromEntries(Object.values(DEGRADATIONS).map((d) => [d.name, d.version])) as Record<DegradationName, number>,
-} as const;
-
 /**
  * A run's folder name: the first 12 hex digits of sha256 of its whole spec (key, seeds, dataset,
- * model, training, sampling, feature network) and RUN_VERSIONS of its degradation. A run is reused
+ * model, training, sampling, feature network), the results format and its degradation's version
+ * (bumped whenever the operator's output changes). A run is reused
  * only where everything that determined it is the same: a suite whose training budget changed
  * gets new runs, not the old ones under the new budget's name.
  */
-export function runId(spec: RunSpec): string {
-  const version = RUN_VERSIONS.degradations[getDegradation(spec.degradation).name as DegradationName];
+export function runId(spec: RunSpec, catalogue: Catalogue): string {
+  const { version } = lookup('degradation', catalogue.degradations, spec.degradation);
   // Fields added after the results format, left out at their default: runs made before them keep their ids.
   const { precision, ...train } = spec.train;
   const hashed = precision === 'fp32' ? { ...spec, train } : spec;
-  return createHash('sha256').update(`${canonicalJson(hashed)}|${RUN_VERSIONS.results}|degradation-v${version}`).digest('hex').slice(0, 12);
+  return createHash('sha256').update(`${canonicalJson(hashed)}|${RESULTS_FORMAT}|degradation-v${version}`).digest('hex').slice(0, 12);
 }
 
 /** Every grid point × seed of every entry, in file order, with its key and full spec. */
-export function plan(suite: Suite): { entry: number; key: string; spec: RunSpec; point: RunPoint }[] {
+export function plan(suite: Suite, catalogue: Catalogue): { entry: number; key: string; spec: RunSpec; point: RunPoint }[] {
   return suite.degradations.flatMap((entry, i) => {
     const data = entry.dataset ?? suite.dataset;
     const where = { ...(data.name !== suite.dataset.name && { dataset: data.name }), ...(data.size !== suite.dataset.size && { size: data.size }) };
-    const deg = getDegradation(entry.name);
+    const deg = catalogue.degradations[entry.name];
     return product(entry.grid).flatMap((gridPoint) => product(suite.grid as Record<string, (number | string | boolean)[]>).flatMap((settings) => suite.seeds.map((seed) => {
       const params = { ...entry.params, ...gridPoint };
       const variant = runKey(entry.name, { ...params, ...settings, ...where });
@@ -68,8 +64,8 @@ export function plan(suite: Suite): { entry: number; key: string; spec: RunSpec;
 }
 
 /** Every run of a validated suite, sorted by key; seeds and ids come from names, never from order. */
-export function expandSuite(suite: Suite): PlannedRun[] {
-  return plan(suite)
-    .map(({ key, spec, point }) => ({ key, id: runId(spec), spec, point }))
+export function expandSuite(suite: Suite, catalogue: Catalogue): PlannedRun[] {
+  return plan(suite, catalogue)
+    .map(({ key, spec, point }) => ({ key, id: runId(spec, catalogue), spec, point }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { SUITE_FILE } from '../results/layout.js';
 import { RESULTS_FORMAT } from '../results/types.js';
+import type { Catalogue } from './catalogue.js';
 import type { Suite } from './suite-schema.js';
 import { readJsonFile, validateSuite, type ValidateOptions } from './validate.js';
 
@@ -52,10 +53,10 @@ export function applyOverrides(json: unknown, overrides: readonly string[]): unk
  * suite as it ran, rerun into that folder) or a run's `config.json` (its suite, that run only);
  * then applies the overrides and validates.
  */
-export async function loadSuiteSource(path: string, overrides: readonly string[] = [], options: ValidateOptions = {}): Promise<SuiteSource> {
+export async function loadSuiteSource(path: string, catalogue: Catalogue, overrides: readonly string[] = [], options: ValidateOptions = {}): Promise<SuiteSource> {
   const json = await readJsonFile(path);
   const saved = json as { format?: unknown; definition?: unknown; id?: unknown; spec?: unknown };
-  const validate = (definition: unknown, source: string) => validateSuite(applyOverrides(definition, overrides), source, options);
+  const validate = (definition: unknown, source: string) => validateSuite(applyOverrides(definition, overrides), source, catalogue, options);
   if (typeof saved?.format === 'string' && saved.format.startsWith('coldbench-results/') && saved.format !== RESULTS_FORMAT) {
     throw new UserError(`${path} has format '${saved.format}', not '${RESULTS_FORMAT}'; it was written by another coldbench version: rerun from the suite file.`);
   }

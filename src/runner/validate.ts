@@ -1,12 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { getDataset } from '../data/index.js';
-import { getDegradation, resolveParams } from '../degradations/index.js';
 import { UserError, errors } from '../errors.js';
-import { UNET_PRESETS } from '../model/unet.js';
 import { comparisonsSchema } from '../results/comparisons.js';
 import { samplingSection, type Section } from '../results/config.js';
+import { resolveParams } from '../util/params.js';
+import type { Catalogue } from './catalogue.js';
 import { plan, product } from './expand.js';
 import { parseJsonText } from './json-text.js';
 import { LIMITS, suiteSchema, type Suite } from './suite-schema.js';
@@ -24,8 +23,8 @@ function unwrap(node: z.ZodType): z.ZodType {
 }
 
 /** The keys the schema allows for the object at `path`. */
-function knownKeys(path: Path): string[] {
-  let node = unwrap(suiteSchema);
+function knownKeys(schema: z.ZodType, path: Path): string[] {
+  let node = unwrap(schema);
   for (const p of path) {
     const next = node instanceof z.ZodObject ? (node.shape as Record<string, z.ZodType>)[String(p)]
       : node instanceof z.ZodArray ? node.element : node instanceof z.ZodRecord ? node.valueType : undefined;
@@ -36,8 +35,8 @@ function knownKeys(path: Path): string[] {
 }
 
 /** One line for a zod issue: the place, then the problem. */
-function describeIssue(issue: z.core.$ZodIssue): [Path, string] {
-  if (issue.code === 'unrecognized_keys') return [[...issue.path, issue.keys[0]], errors.suite.unknownKey(knownKeys(issue.path))];
+function describeIssue(schema: z.ZodType, issue: z.core.$ZodIssue): [Path, string] {
+  if (issue.code === 'unrecognized_keys') return [[...issue.path, issue.keys[0]], errors.suite.unknownKey(knownKeys(schema, issue.path))];
   if (issue.code === 'invalid_type' && issue.input === undefined) return [issue.path, `missing; expected ${issue.expected}`];
   return [issue.path, issue.message];
 }
@@ -49,8 +48,8 @@ export function builtInSuites(): string[] {
 }
 
 /** Reads and validates a suite file; every problem is one UserError line naming the place. */
-export async function loadSuite(path: string, options: ValidateOptions = {}): Promise<Suite> {
-  return validateSuite(await readJsonFile(path), path, options);
+export async function loadSuite(path: string, catalogue: Catalogue, options: ValidateOptions = {}): Promise<Suite> {
+  return validateSuite(await readJsonFile(path), path, catalogue, options);
 }
 
 /** Reads a JSON file strictly (json-text.ts); a missing file names the built-in suites. */
@@ -98,10 +97,11 @@ export interface ValidateOptions {
   readonly allowLarge?: boolean;
 }
 
-export function validateSuite(json: unknown, source: string, options: ValidateOptions = {}): Suite {
-  const parsed = suiteSchema.safeParse(json, { reportInput: true });
+export function validateSuite(json: unknown, source: string, catalogue: Catalogue, options: ValidateOptions = {}): Suite {
+  const schema = suiteSchema(catalogue);
+  const parsed = schema.safeParse(json, { reportInput: true });
   if (!parsed.success) {
-    const [path, problem] = describeIssue(parsed.error.issues[0]);
+    const [path, problem] = describeIssue(schema, parsed.error.issues[0]);
     throw errors.located(source, located(path), problem);
   }
   const suite = parsed.data;
@@ -123,9 +123,9 @@ export function validateSuite(json: unknown, source: string, options: ValidateOp
       seen.add(String(v));
     });
   };
-  const levels = (suite.model.channelMults ?? UNET_PRESETS[suite.model.preset].channelMults).length;
+  const levels = (suite.model.channelMults ?? catalogue.presets[suite.model.preset].channelMults).length;
   const checkDataset = (data: Suite['dataset'], path: Path) => {
-    const def = getDataset(data.name);
+    const def = catalogue.datasets[data.name];
     if (!def.sizes.includes(data.size)) fail([...path, 'size'], errors.suite.sizeNotOffered(data.name, data.size, def.sizes));
     if (data.size % 2 ** (levels - 1) !== 0) fail([...path, 'size'], errors.suite.sizeIndivisible(data.size, levels));
   };
@@ -150,10 +150,10 @@ export function validateSuite(json: unknown, source: string, options: ValidateOp
     noRepeats(values, ['grid', path]);
   }
   suite.degradations.forEach((entry, i) => {
-    const deg = getDegradation(entry.name);
+    const deg = catalogue.degradations[entry.name];
     const data = entry.dataset ?? suite.dataset;
     if (entry.dataset) checkDataset(entry.dataset, ['degradations', i, 'dataset']);
-    const channels = getDataset(data.name).defaultChannels;
+    const channels = catalogue.datasets[data.name].defaultChannels;
     if (deg.channels && !deg.channels.includes(channels)) fail(['degradations', i], errors.suite.channels(deg.name, deg.channels, data.name, channels));
     const known = Object.keys(deg.params);
     for (const [part, values] of [['params', entry.params], ['grid', entry.grid]] as const) {
@@ -174,7 +174,7 @@ export function validateSuite(json: unknown, source: string, options: ValidateOp
   const count = suite.degradations.reduce((n, entry) => n + Object.values(entry.grid).reduce((m, values) => m * values.length, suiteGrid), 0);
   if (count > LIMITS.runs && !options.allowLarge) fail(['degradations'], errors.suite.tooManyRuns(count, LIMITS.runs));
   const origin = new Map<string, number>();
-  for (const point of plan(suite)) {
+  for (const point of plan(suite, catalogue)) {
     const first = origin.get(point.key);
     if (first !== undefined) fail(['degradations', point.entry], errors.suite.sameRuns(located(['degradations', first]), point.key));
     origin.set(point.key, point.entry);

@@ -110,7 +110,7 @@ export const SAMPLERS = { direct, alg1, alg2, ddim, ddpm } as const satisfies Re
 export type SamplerName = keyof typeof SAMPLERS;
 
 /** Whether sampler `name` applies to `degradation`: ddim and ddpm need a mix schedule; the others apply to all. */
-export function appliesTo(name: SamplerName, degradation: Degradation): boolean {
+export function appliesTo(name: string, degradation: Degradation): boolean {
   return (name !== 'ddim' && name !== 'ddpm') || degradation.alphaBar !== undefined;
 }
 

@@ -9,7 +9,7 @@ import { degrade, drawNoise } from '../degradations/degrade.js';
 import { getDegradation, resolveParams } from '../degradations/index.js';
 import type { Assets, Degradation, Noise, ParamValues } from '../degradations/types.js';
 import { timeEmbedding } from '../model/time-embedding.js';
-import { UNET_PRESETS, type UNetConfig } from '../model/unet.js';
+import { getPreset, type UNetConfig } from '../model/unet.js';
 import { canGenerate, fitPrior } from '../sampling/prior.js';
 import { appliesTo, getSampler, restorationStart, type Restorer, type SamplerName } from '../sampling/samplers.js';
 import { featureNet, type FeatureNet } from '../train/feature-net.js';
@@ -100,7 +100,7 @@ export const INFERENCE_CHUNK = 128;
 
 /** Runs a sampler over `xT` in chunks so memory stays bounded; returns x̂0. `rng` feeds stochastic samplers (ddpm). */
 export function sampleChunked(
-  name: SamplerName, restore: Restorer, deg: Degradation, params: ParamValues, noise: Noise, xT: tf.Tensor4D, rng: Rng, chunk = INFERENCE_CHUNK,
+  name: string, restore: Restorer, deg: Degradation, params: ParamValues, noise: Noise, xT: tf.Tensor4D, rng: Rng, chunk = INFERENCE_CHUNK,
 ): tf.Tensor4D {
   const sampler = getSampler(name);
   const n = xT.shape[0];
@@ -174,7 +174,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     assets[name] = batchTensor(bank.train, Int32Array.from({ length: bank.train.n }, (_, i) => i));
     heldOutAssets[name] = batchTensor(bank.test, Int32Array.from({ length: bank.test.n }, (_, i) => i));
   }
-  const model: UNetConfig = { ...UNET_PRESETS[spec.model.preset], ...spec.model, size, channels };
+  const model: UNetConfig = { ...getPreset(spec.model.preset), ...spec.model, size, channels };
   const rng = new Rng(spec.seed);
   const tensors: tf.Tensor[] = [...Object.values(assets), ...Object.values(heldOutAssets)];
   let net: FeatureNet | undefined;

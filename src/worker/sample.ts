@@ -6,7 +6,7 @@ import { drawNoise } from '../degradations/degrade.js';
 import { getDegradation, resolveParams } from '../degradations/index.js';
 import type { Assets } from '../degradations/types.js';
 import { errors, UserError } from '../errors.js';
-import { UNET_PRESETS } from '../model/unet.js';
+import { getPreset } from '../model/unet.js';
 import { runPaths } from '../results/layout.js';
 import { RESULTS_FORMAT, type ConfigFile } from '../results/types.js';
 import { canGenerate, fitPrior } from '../sampling/prior.js';
@@ -64,7 +64,7 @@ export async function sampleFromRun(request: SampleRequest): Promise<{ images: n
     const bank = await loadDataset(name, { size, channels });
     heldOut[name] = batchTensor(bank.test, Int32Array.from({ length: bank.test.n }, (_, i) => i));
   }
-  const timeDim = spec.model.timeDim ?? UNET_PRESETS[spec.model.preset].timeDim;
+  const timeDim = spec.model.timeDim ?? getPreset(spec.model.preset).timeDim;
   const restore = restorer(checkpoint.ema, timeDim);
   const rng = new Rng(seedFrom(spec.seed, 'coldbench-sample', request.seed));
   const tensors: tf.Tensor[] = [...Object.values(heldOut)];

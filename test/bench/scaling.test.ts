@@ -1,11 +1,12 @@
+import { PLUGINS } from '../../src/plugins.js';
 import { benchScaling, scalingBenchSuite, scalingSummary } from '../../src/bench/scaling.js';
 import { expandSuite } from '../../src/runner/expand.js';
 import { validateSuite } from '../../src/runner/validate.js';
 
 describe('bench scaling', () => {
   it('times a valid suite of identical runs that differ only in their seeds', () => {
-    const suite = validateSuite(scalingBenchSuite({ degradation: 'blur', runs: 4, steps: 200 }), 'test');
-    const runs = expandSuite(suite);
+    const suite = validateSuite(scalingBenchSuite({ degradation: 'blur', runs: 4, steps: 200 }), 'test', PLUGINS);
+    const runs = expandSuite(suite, PLUGINS);
     expect(runs).toHaveLength(4);
     expect(new Set(runs.map((r) => r.id)).size).toBe(4);
     expect(new Set(runs.map((r) => r.spec.seed)).size).toBe(4);
@@ -19,7 +20,7 @@ describe('bench scaling', () => {
   });
 
   it('caps T at 20 and keeps a smaller default', () => {
-    const steps = (degradation: string) => expandSuite(validateSuite(scalingBenchSuite({ degradation, runs: 2, steps: 10 }), 'test'))[0].spec.params.steps;
+    const steps = (degradation: string) => expandSuite(validateSuite(scalingBenchSuite({ degradation, runs: 2, steps: 10 }), 'test', PLUGINS), PLUGINS)[0].spec.params.steps;
     expect(steps('snow')).toBe(20); // default 200
     expect(steps('pixelate')).toBe(3); // default 3 (32 px → 4 px)
   });

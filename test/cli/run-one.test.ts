@@ -1,3 +1,4 @@
+import { PLUGINS } from '../../src/plugins.js';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
@@ -45,7 +46,7 @@ describe('coldbench run-one: a one-entry suite through the suite path', () => {
     expect(second.code).toBe(0);
     // Its suite.json is an ordinary suite: it expands to exactly the two run folders on disk, keys as `run` makes them.
     const saved = JSON.parse(await readFile(join(cwd, out, 'suite.json'), 'utf8')) as SuiteFile;
-    const runs = expandSuite(validateSuite(saved.definition, 'suite.json'));
+    const runs = expandSuite(validateSuite(saved.definition, 'suite.json', PLUGINS), PLUGINS);
     expect(runs.map((r) => r.key)).toEqual(['blur[seed=0,steps=3]', 'pixelate[seed=0,steps=3]']);
     expect((await readdir(join(cwd, out))).filter((f) => /^[0-9a-f]{12}$/.test(f)).sort()).toEqual(runs.map((r) => r.id).sort());
     for (const r of runs) {
@@ -69,7 +70,7 @@ describe('coldbench run-one: a one-entry suite through the suite path', () => {
 
   it("samples from a saved run's checkpoint without retraining, same seed same image", async () => {
     const saved = JSON.parse(await readFile(join(cwd, out, 'suite.json'), 'utf8')) as SuiteFile;
-    const [blur] = expandSuite(validateSuite(saved.definition, 'suite.json'));
+    const [blur] = expandSuite(validateSuite(saved.definition, 'suite.json', PLUGINS), PLUGINS);
     const args = ['sample', join(out, blur.id), '--mode', 'restoration', '--sampler', 'alg2', '--count', '4', '--seed', '3'];
     const first = await coldbench(...args, '--out', 'a.png');
     expect(first.code).toBe(0);

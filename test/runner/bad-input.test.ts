@@ -1,3 +1,4 @@
+import { PLUGINS } from '../../src/plugins.js';
 import { UserError } from '../../src/errors.js';
 import { parseJsonText } from '../../src/runner/json-text.js';
 import { validateSuite } from '../../src/runner/validate.js';
@@ -90,7 +91,7 @@ describe('bad suites', () => {
   it.each(SUITES)('%s: refused in one located line', (_, suite, fragment) => {
     let thrown: unknown;
     try {
-      validateSuite(suite, 'mini.json');
+      validateSuite(suite, 'mini.json', PLUGINS);
     } catch (error) {
       thrown = error;
     }
@@ -104,8 +105,8 @@ describe('bad suites', () => {
 
   it('runs a large suite when asked to (--allow-large), but still checks what is not a limit', () => {
     const large = { ...base, train: { steps: 2e7 }, seeds: Array.from({ length: 1500 }, (_, i) => i) };
-    expect(validateSuite(large, 'mini.json', { allowLarge: true }).train.steps).toBe(2e7);
-    expect(() => validateSuite({ ...large, name: 'a'.repeat(65) }, 'mini.json', { allowLarge: true })).toThrow('mini.json: name: Too big');
+    expect(validateSuite(large, 'mini.json', PLUGINS, { allowLarge: true }).train.steps).toBe(2e7);
+    expect(() => validateSuite({ ...large, name: 'a'.repeat(65) }, 'mini.json', PLUGINS, { allowLarge: true })).toThrow('mini.json: name: Too big');
   });
 
   it.each(TEXTS)('JSON with %s: refused with its place and problem', (_, text, problem) => {

@@ -1,3 +1,4 @@
+import { PLUGINS } from '../../src/plugins.js';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,9 +37,9 @@ describe('applyOverrides', () => {
 describe('loadSuiteSource', () => {
   it('validates an overridden suite file like the file itself', async () => {
     await writeFile(join(dir, 'mini.json'), JSON.stringify(base));
-    const { suite } = await loadSuiteSource(join(dir, 'mini.json'), ['train.steps=40']);
+    const { suite } = await loadSuiteSource(join(dir, 'mini.json'), PLUGINS, ['train.steps=40']);
     expect(suite.train.steps).toBe(40);
-    await expect(loadSuiteSource(join(dir, 'mini.json'), ['train.stepz=40'])).rejects.toThrow(`${join(dir, 'mini.json')}: train.stepz: unknown key`);
+    await expect(loadSuiteSource(join(dir, 'mini.json'), PLUGINS, ['train.stepz=40'])).rejects.toThrow(`${join(dir, 'mini.json')}: train.stepz: unknown key`);
   });
 
   it("reruns a saved suite.json into its own folder, and a run's config.json as that run alone", async () => {
@@ -46,19 +47,19 @@ describe('loadSuiteSource', () => {
     const definition = { ...base, seeds: [0, 1] };
     await mkdir(results, { recursive: true });
     await writeFile(join(results, 'suite.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'mini', definition }));
-    const saved = await loadSuiteSource(join(results, 'suite.json'));
+    const saved = await loadSuiteSource(join(results, 'suite.json'), PLUGINS);
     expect(saved.results).toBe(results);
-    expect(expandSuite(saved.suite)).toHaveLength(2);
-    const [, second] = expandSuite(saved.suite);
+    expect(expandSuite(saved.suite, PLUGINS)).toHaveLength(2);
+    const [, second] = expandSuite(saved.suite, PLUGINS);
     await mkdir(join(results, second.id));
     await writeFile(join(results, second.id, 'config.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'mini', id: second.id, key: second.key, spec: second.spec }));
-    const one = await loadSuiteSource(join(results, second.id, 'config.json'));
+    const one = await loadSuiteSource(join(results, second.id, 'config.json'), PLUGINS);
     expect(one).toMatchObject({ results, runId: second.id });
-    expect(expandSuite(one.suite).map((r) => r.id)).toContain(second.id);
+    expect(expandSuite(one.suite, PLUGINS).map((r) => r.id)).toContain(second.id);
   });
 
   it('refuses results files of another format version in one line', async () => {
     await writeFile(join(dir, 'old.json'), JSON.stringify({ format: 'coldbench-results/1', suite: 'mini', definition: base }));
-    await expect(loadSuiteSource(join(dir, 'old.json'))).rejects.toThrow(`has format 'coldbench-results/1', not '${RESULTS_FORMAT}'`);
+    await expect(loadSuiteSource(join(dir, 'old.json'), PLUGINS)).rejects.toThrow(`has format 'coldbench-results/1', not '${RESULTS_FORMAT}'`);
   });
 });

@@ -1,8 +1,9 @@
+import { PLUGINS } from '../../src/plugins.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../src/errors.js';
-import { expandSuite, RUN_VERSIONS, runId } from '../../src/runner/expand.js';
+import { expandSuite, runId } from '../../src/runner/expand.js';
 import { parseShard, shardRuns } from '../../src/runner/shard.js';
 import { builtInSuites, loadSuite, validateSuite } from '../../src/runner/validate.js';
 import { seedFrom } from '../../src/util/rng.js';
@@ -11,7 +12,7 @@ const base = {
   name: 'mini', description: 'test', dataset: { name: 'digits', size: 32 }, model: { preset: 'tiny' }, seeds: [0, 1],
   degradations: [{ name: 'blur', params: { steps: 5 }, grid: { sigma: [1, 2] } }, { name: 'pixelate' }],
 };
-const check = (suite: object) => () => validateSuite(suite, 'mini.json');
+const check = (suite: object) => () => validateSuite(suite, 'mini.json', PLUGINS);
 const bad = (patch: object) => check({ ...base, ...patch });
 const blurWith = (entry: object) => bad({ degradations: [{ name: 'blur', ...entry }] });
 
@@ -26,7 +27,7 @@ describe('expandSuite', () => {
     const runs = expandSuite(validateSuite({
       ...base, grid: { 'train.loss': ['l1', 'l2'] },
       degradations: [...base.degradations, { name: 'desaturate', dataset: { name: 'faces', size: 32 }, params: { steps: 5 } }],
-    }, 'mini.json'));
+    }, 'mini.json', PLUGINS), PLUGINS);
     expect(runs.map((r) => r.key)).toEqual([
       'blur[seed=0,sigma=1,steps=5,train.loss=l1]', 'blur[seed=0,sigma=1,steps=5,train.loss=l2]',
       'blur[seed=0,sigma=2,steps=5,train.loss=l1]', 'blur[seed=0,sigma=2,steps=5,train.loss=l2]',
@@ -44,7 +45,7 @@ describe('expandSuite', () => {
   });
 
   it('gives every configuration of a repetition one evaluation seed, so they are scored on the same images', () => {
-    const runs = expandSuite(validateSuite(base, 'mini.json'));
+    const runs = expandSuite(validateSuite(base, 'mini.json', PLUGINS), PLUGINS);
     const bySeed = (seed: number) => new Set(runs.filter((r) => r.key.includes(`seed=${seed},`) || r.key.includes(`seed=${seed}]`)).map((r) => r.spec.evaluationSeed));
     expect(bySeed(0).size).toBe(1);
     expect(bySeed(1).size).toBe(1);
@@ -53,27 +54,29 @@ describe('expandSuite', () => {
   });
 
   it('derives seeds and ids from names, not from order', () => {
-    const a = expandSuite(validateSuite(base, 'mini.json'));
-    const b = expandSuite(validateSuite({ ...base, seeds: [1, 0], degradations: [...base.degradations].reverse() }, 'mini.json'));
+    const a = expandSuite(validateSuite(base, 'mini.json', PLUGINS), PLUGINS);
+    const b = expandSuite(validateSuite({ ...base, seeds: [1, 0], degradations: [...base.degradations].reverse() }, 'mini.json', PLUGINS), PLUGINS);
     expect(b.map((r) => [r.key, r.id, r.spec.seed])).toEqual(a.map((r) => [r.key, r.id, r.spec.seed]));
     expect(a.map((r) => r.spec.seed)).toEqual(a.map((r) => seedFrom('mini', r.key)));
     expect(new Set(a.map((r) => r.spec.seed)).size).toBe(a.length);
     // Another suite name reseeds every run: other runs, other ids.
-    const c = expandSuite(validateSuite({ ...base, name: 'other' }, 'mini.json'));
+    const c = expandSuite(validateSuite({ ...base, name: 'other' }, 'mini.json', PLUGINS), PLUGINS);
     expect(c.some((r, i) => r.spec.seed === a[i].spec.seed)).toBe(false);
     expect(c.some((r, i) => r.id === a[i].id)).toBe(false);
   });
 
   it('ids hash the whole spec with the versions: a changed budget makes new runs, a grown suite keeps the old ones', () => {
-    expect(RUN_VERSIONS.degradations.blur).toBeGreaterThanOrEqual(1);
     const one = { ...base, seeds: [0], degradations: [{ name: 'blur' }] };
-    const [run] = expandSuite(validateSuite(one, 'mini.json'));
-    expect(runId(run.spec)).toBe(run.id);
+    const [run] = expandSuite(validateSuite(one, 'mini.json', PLUGINS), PLUGINS);
+    expect(runId(run.spec, PLUGINS)).toBe(run.id);
+    // A new operator version (the degradation's `version`, bumped when its output changes) is a new run.
+    const bumped = { ...PLUGINS, degradations: { ...PLUGINS.degradations, blur: { ...PLUGINS.degradations.blur, version: PLUGINS.degradations.blur.version + 1 } } };
+    expect(runId(run.spec, bumped)).not.toBe(run.id);
     expect(run.id).toMatch(/^[0-9a-f]{12}$/);
-    const [longer] = expandSuite(validateSuite({ ...one, train: { steps: 21 } }, 'mini.json'));
+    const [longer] = expandSuite(validateSuite({ ...one, train: { steps: 21 } }, 'mini.json', PLUGINS), PLUGINS);
     expect(longer.key).toBe(run.key);
     expect(longer.id).not.toBe(run.id);
-    const grown = expandSuite(validateSuite({ ...one, seeds: [0, 1], degradations: [{ name: 'blur' }, { name: 'gaussian' }] }, 'mini.json'));
+    const grown = expandSuite(validateSuite({ ...one, seeds: [0, 1], degradations: [{ name: 'blur' }, { name: 'gaussian' }] }, 'mini.json', PLUGINS), PLUGINS);
     expect(grown.map((r) => r.id)).toContain(run.id);
   });
 });
@@ -135,7 +138,7 @@ describe('validateSuite', () => {
   });
 
   it('accepts a suite-level grid over any scalar setting', () => {
-    const runs = expandSuite(validateSuite({ ...base, seeds: [0], degradations: [{ name: 'pixelate' }], grid: { 'train.lr': [0.001, 0.0002], 'sampling.count': [16] } }, 'mini.json'));
+    const runs = expandSuite(validateSuite({ ...base, seeds: [0], degradations: [{ name: 'pixelate' }], grid: { 'train.lr': [0.001, 0.0002], 'sampling.count': [16] } }, 'mini.json', PLUGINS), PLUGINS);
     expect(runs.map((r) => [r.key, r.spec.train.lr, r.spec.sampling.count])).toEqual([
       ['pixelate[sampling.count=16,seed=0,train.lr=0.0002]', 0.0002, 16],
       ['pixelate[sampling.count=16,seed=0,train.lr=0.001]', 0.001, 16],
@@ -161,20 +164,20 @@ describe('loadSuite', () => {
     for (const [text, where] of cases) {
       const path = join(dir, 'broken.json');
       await writeFile(path, text);
-      await expect(loadSuite(path)).rejects.toThrow(`${path}: invalid JSON at ${where}`);
+      await expect(loadSuite(path, PLUGINS)).rejects.toThrow(`${path}: invalid JSON at ${where}`);
     }
   });
 
   it('names a missing file and the built-in suites', async () => {
     const path = join(dir, 'none.json');
-    await expect(loadSuite(path)).rejects.toThrow(
+    await expect(loadSuite(path, PLUGINS)).rejects.toThrow(
       `Missing suite file ${path}. Built-in suites: experiments/animorphosis-faces.json, experiments/cold-diffusion-digits.json, experiments/convergence.json, experiments/quick.json, experiments/smoke.json.`,
     );
   });
 
   it('validates and expands every built-in suite', async () => {
     const counts: Record<string, number> = {};
-    for (const path of builtInSuites()) counts[path] = expandSuite(await loadSuite(path)).length;
+    for (const path of builtInSuites()) counts[path] = expandSuite(await loadSuite(path, PLUGINS), PLUGINS).length;
     expect(counts).toEqual({
       'experiments/animorphosis-faces.json': 3 * 2,
       'experiments/cold-diffusion-digits.json': 7 * 3,
@@ -186,7 +189,7 @@ describe('loadSuite', () => {
 });
 
 describe('shards', () => {
-  const runs = expandSuite(validateSuite({ ...base, seeds: [0, 1, 2, 3, 4, 5, 6, 7] }, 'mini.json'));
+  const runs = expandSuite(validateSuite({ ...base, seeds: [0, 1, 2, 3, 4, 5, 6, 7] }, 'mini.json', PLUGINS), PLUGINS);
 
   it('are disjoint, cover the suite and do not depend on order', () => {
     const shards = [1, 2, 3].map((index) => shardRuns(runs, { index, count: 3 }).map((r) => r.key));

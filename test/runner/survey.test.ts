@@ -1,3 +1,4 @@
+import { PLUGINS } from '../../src/plugins.js';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +9,8 @@ import { validateSuite } from '../../src/runner/validate.js';
 const suite = validateSuite({
   name: 'mini', description: 'test', dataset: { name: 'digits', size: 32 }, model: { preset: 'tiny' }, train: { steps: 100 }, seeds: [0, 1, 2, 3, 4],
   degradations: [{ name: 'blur', params: { steps: 5 } }],
-}, 'mini.json');
-const runs = expandSuite(suite);
+}, 'mini.json', PLUGINS);
+const runs = expandSuite(suite, PLUGINS);
 
 let root: string;
 beforeAll(async () => {
@@ -51,7 +52,7 @@ describe('survey', () => {
     expect(left[3]).toBeCloseTo(30, 10);
     expect(left[4]).toBeCloseTo(30, 10);
     // Another model shape was never measured: no estimate.
-    const other = expandSuite(validateSuite({ ...suite, model: { preset: 'small' } }, 'x.json'));
+    const other = expandSuite(validateSuite({ ...suite, model: { preset: 'small' } }, 'x.json', PLUGINS), PLUGINS);
     expect(estimateSeconds(survey(join(root, 'mini'), other), measured)[0]).toBeUndefined();
   });
 });
