@@ -11,7 +11,7 @@ import type { Assets, Degradation, Noise, ParamValues } from '../degradations/ty
 import { timeEmbedding } from '../model/time-embedding.js';
 import { getPreset, type UNetConfig } from '../model/unet.js';
 import { canGenerate, fitPrior } from '../sampling/prior.js';
-import { appliesTo, getSampler, restorationStart, type Restorer, type SamplerName } from '../sampling/samplers.js';
+import { appliesTo, getSampler, restorationStart, type Restorer } from '../sampling/samplers.js';
 import { featureNet, type FeatureNet } from '../train/feature-net.js';
 import { train } from '../train/train.js';
 import { withPrecision } from '../engine/backend.js';
