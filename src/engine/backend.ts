@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { cpus } from 'node:os';
 import { errors, UserError } from '../errors.js';
-import { registerWasmTrainingKernels } from './kernels/index.js';
+import { registerWasmTrainingKernels } from './wasm/index.js';
 import { loadNativeAddon, NATIVE_ADDON_PATH, type NativeAddon } from './native/addon.js';
 import { NATIVE_BACKEND, registerNativeBackend } from './native/index.js';
 import { nativeSelfTest, selfTestFailureLine, type SelfTestResult } from './native/self-test.js';

@@ -6,7 +6,7 @@ type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 /**
  * The inner loops of the layout kernels below, over float32 views of the wasm heap: the native
- * addon's oneDNN ones, or plain JS ones for the wasm engine (src/engine/kernels/layout.ts). Each
+ * addon's oneDNN ones, or plain JS ones for the wasm engine (src/engine/wasm/layout.ts). Each
  * returns false where it cannot do a case, and the stock wasm kernel then runs.
  */
 export interface LayoutOps {

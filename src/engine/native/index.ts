@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels } from '../kernels/index.js';
+import { registerWasmTrainingKernels } from '../wasm/index.js';
 import type { NativeAddon } from './addon.js';
 import { heapKernelConfig, type HeapKernel } from '../heap-kernels.js';
 import { NATIVE_KERNELS } from './kernels.js';

@@ -157,7 +157,7 @@ function matMul({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon, fuse
 
 /**
  * The kernels the native engine serves itself with oneDNN; all others are the wasm backend's
- * (with coldbench's wasm kernels: src/engine/kernels/).
+ * (with coldbench's wasm kernels: src/engine/wasm/).
  */
 export const NATIVE_KERNELS: Readonly<Record<string, NativeKernel>> = {
   [tf.Sum]: sum,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { withWasmKernels, type WasmKernels } from '../../../src/engine/kernels/wasm-call.js';
+import { withWasmKernels, type WasmKernels } from '../../../src/engine/wasm/wasm-call.js';
 
 beforeAll(() => tf.setBackend('wasm'));
 

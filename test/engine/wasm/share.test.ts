@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers tfjs-core's gradients (its node bundle carries them)
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels } from '../../../src/engine/kernels/index.js';
+import { registerWasmTrainingKernels } from '../../../src/engine/wasm/index.js';
 
 beforeAll(async () => {
   registerWasmTrainingKernels();

@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers tfjs-core's gradients (its node bundle carries them)
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels } from '../../../src/engine/kernels/index.js';
-import { JS_LAYOUT_OPS } from '../../../src/engine/kernels/layout.js';
+import { registerWasmTrainingKernels } from '../../../src/engine/wasm/index.js';
+import { JS_LAYOUT_OPS } from '../../../src/engine/wasm/layout.js';
 import { Rng } from '../../../src/util/rng.js';
 import { expectClose, nearestUpsample } from '../../helpers/conv-cases.js';
 

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers tfjs-core's gradients (its node bundle carries them)
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels } from '../../../src/engine/kernels/index.js';
-import { tapPlan } from '../../../src/engine/kernels/conv2d-backprop-filter.js';
+import { registerWasmTrainingKernels } from '../../../src/engine/wasm/index.js';
+import { tapPlan } from '../../../src/engine/wasm/conv2d-backprop-filter.js';
 import { Rng } from '../../../src/util/rng.js';
 import { CASES, data, expectClose, gradsOn, name, type Case } from '../../helpers/conv-cases.js';
 
