@@ -162,7 +162,7 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
     out(`shard ${shard.index}/${shard.count} done; once every shard has finished: coldbench report ${resultsDir}`);
   } else {
     const reportDir = join('reports', basename(resolve(resultsDir)));
-    const report = await writeReport(resultsDir, reportDir, { runIds: new Set(all.map((r) => r.id)) });
+    const report = await writeReport(resultsDir, reportDir, PLUGINS, { runIds: new Set(all.map((r) => r.id)) });
     out(`report: ${runsFound(report, all.length)}, ${report.charts.length} charts → ${join(reportDir, 'index.html')}`);
   }
   if (counts.errored) {
@@ -352,7 +352,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       metrics?.forEach((m) => getMetric(m));
       const load = async (dir: string) => {
         const { suite, runs } = await readSuiteResults(dir);
-        return toReportData(suite.suite, runs, comparisonsOf(suite.definition));
+        return toReportData(suite.suite, runs, PLUGINS, comparisonsOf(suite.definition));
       };
       const arms = compareResults(await load(a), await load(b), { metrics, mode: opts.mode });
       if (opts.json) {
@@ -362,7 +362,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       const num = (x: number | null) => (x === null ? '–' : Number(x.toPrecision(4)).toString());
       const ci = (e: { mean: number; lo: number | null; hi: number | null }) => `${num(e.mean)} [${num(e.lo)}, ${num(e.hi)}]`;
       console.log(table(['variant', 'mode', 'sampler', 'δ', 'metric', `A ${a}`, `B ${b}`, 'A − B (95% CI)', 'better'],
-        arms.map((r) => [r.name, r.mode, r.sampler, r.delta ?? '', comparedLabel(r.metric), ci(r.a), ci(r.b), ci(r.difference), r.better])));
+        arms.map((r) => [r.name, r.mode, r.sampler, r.delta ?? '', comparedLabel(getMetric(r.metric)), ci(r.a), ci(r.b), ci(r.difference), r.better])));
       out(`${arms.length} arms measured in both; intervals: t over seeds (Welch for A − B) with 3 or more seeds, else bootstrap over evaluation images; the two suites share no images or seeds, so nothing is paired`);
     });
 
@@ -389,7 +389,7 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       const outDir = opts.out ?? join('reports', basename(resolve(resultsDir)));
       if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir} is a file; pass a folder for the report.`);
       const runIds = await suiteRunIds(resultsDir, out);
-      const report = await writeReport(resultsDir, outDir, { runIds });
+      const report = await writeReport(resultsDir, outDir, PLUGINS, { runIds });
       out(`report: ${runsFound(report, runIds?.size)}, ${report.charts.length} charts → ${join(outDir, 'index.html')}`);
     });
 

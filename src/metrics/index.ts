@@ -1,4 +1,4 @@
-/** The metric registry (what reports read) and the computations (what the worker runs). */
+/** The metric registry (plugins/, one file per metric) and the computations they use. */
 export * from './registry.js';
 export { pixelScores, meanPixelScores, type PixelScores, type MeanPixelScores } from './pixel.js';
 export { ssim, ssimPerImage, SSIM_PARAMS } from './ssim.js';

@@ -24,6 +24,7 @@ export interface Cell {
   readonly sampler: string;
   readonly delta: number | null;
   readonly metric: MetricName;
+  readonly descriptor: ReportRow['descriptor'];
   /** Mean over seeds. */
   readonly mean: number;
   /** Sample std over seeds; null with one seed. */
@@ -56,9 +57,9 @@ export function toCells(rows: readonly ReportRow[]): Cell[] {
     const values = g.map((r) => r.value);
     const s = sampleStd(values);
     const { mean, lo, hi, method } = estimate(seedValues(g));
-    const { variant, name, degradation, family, dataset, params, settings, mode, sampler, delta, metric } = g[0];
+    const { variant, name, degradation, family, dataset, params, settings, mode, sampler, delta, metric, descriptor } = g[0];
     return {
-      variant, name, degradation, family, dataset, params, settings, mode, sampler, delta, metric, mean, std: Number.isFinite(s) ? s : null,
+      variant, name, degradation, family, dataset, params, settings, mode, sampler, delta, metric, descriptor, mean, std: Number.isFinite(s) ? s : null,
       min: Math.min(...values), max: Math.max(...values), n: values.length, lo, hi, method,
     };
   });

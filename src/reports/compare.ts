@@ -1,4 +1,4 @@
-import { getMetric } from '../metrics/registry.js';
+import type { MetricDescriptor } from '../metrics/define.js';
 import { armRows, toCells } from './cells.js';
 import { estimate, independentDifference, seedValues, verdict, type Estimate } from './intervals.js';
 import { tooFewSamples } from './gate.js';
@@ -39,7 +39,7 @@ export function compareResults(a: ReportData, b: ReportData, filter: CompareFilt
     const where = { variant: c.variant, mode: c.mode, sampler: c.sampler, delta: c.delta, metric: c.metric };
     const [ra, rb] = [armRows(a.rows, where), armRows(b.rows, where)];
     const difference = independentDifference(ra, rb);
-    const side = verdict(c.metric, difference);
+    const side = verdict(c.descriptor, difference);
     const small = tooFewSamples(a, c.metric) ?? tooFewSamples(b, c.metric);
     return {
       variant: c.variant, name: c.name, mode: c.mode, sampler: c.sampler, delta: c.delta, metric: c.metric,
@@ -49,7 +49,6 @@ export function compareResults(a: ReportData, b: ReportData, filter: CompareFilt
 }
 
 /** The label of a compared metric, with its direction. */
-export function comparedLabel(metric: string): string {
-  const m = getMetric(metric);
+export function comparedLabel(m: MetricDescriptor): string {
   return m.higherIsBetter === null ? `${m.label} (|x − ${m.target}|)` : m.label;
 }

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { getMetric } from '../metrics/registry.js';
+import type { MetricDescriptor } from '../metrics/define.js';
 import type { SavedRun } from '../results/read.js';
 import type { ReportRow } from './rows.js';
 
@@ -67,8 +67,7 @@ function phaseSeconds(run: SavedRun, prefix: string): number | '' {
 const cast = { boolean: (v: boolean) => String(v), number: (v: number) => String(v) };
 
 /** `higher`, `lower` or `target=1`. */
-function direction(metric: string): string {
-  const m = getMetric(metric);
+function direction(m: MetricDescriptor): string {
   return m.higherIsBetter === null ? `target=${m.target}` : m.higherIsBetter ? 'higher' : 'lower';
 }
 
@@ -90,7 +89,7 @@ function tidy(columns: readonly string[], points: readonly { params: Readonly<Re
 /** `results.csv` text for the rows (columns: CSV_COLUMNS, placeholders expanded). */
 export function resultsCsv(rows: readonly ReportRow[]): string {
   const { columns, values } = tidy(Object.keys(CSV_COLUMNS), rows);
-  const records = rows.map((r) => ({ ...r, ...values(r), direction: direction(r.metric) }));
+  const records = rows.map((r) => ({ ...r, ...values(r), direction: direction(r.descriptor) }));
   return stringify(records, { header: true, columns, cast });
 }
 

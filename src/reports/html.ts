@@ -1,4 +1,3 @@
-import { getMetric } from '../metrics/registry.js';
 import { CSV_COLUMNS, RUNS_COLUMNS } from './csv.js';
 import type { StateCounts } from './rows.js';
 import type { Chart } from './spec.js';
@@ -102,14 +101,14 @@ function chartSection(c: Chart): string {
 }
 
 function generationSection(t: GenerationTable): string {
-  const head = `<tr><th class="name">degradation (family)</th><th class="name">arm</th>${t.metrics.map((m) => `<th>${escapeHtml(getMetric(m).label)}</th>`).join('')}</tr>`;
+  const head = `<tr><th class="name">degradation (family)</th><th class="name">arm</th>${t.metrics.map((m) => `<th>${escapeHtml(m.label)}</th>`).join('')}</tr>`;
   const body = t.rows.map((r) => `<tr><td class="name">${escapeHtml(r.name)} (${escapeHtml(r.family)})</td><td class="name">${escapeHtml(r.arm)}</td>${r.cells.map((c) => `<td>${escapeHtml(cellText(c))}</td>`).join('')}</tr>`).join('\n');
   return `<h2 id="generation">Generation table</h2>${t.rows.length ? `<table>${head}${body}</table>` : ''}<p class="caption">${escapeHtml(t.caption)}</p><p class="files">Also as <a href="generation-table.md">generation-table.md</a>.</p>`;
 }
 
 function tableSection(t: RestorationTable): string {
   if (!t.rows.length) return `<h2 id="table">Restoration table</h2><p class="caption">${escapeHtml(t.caption)}</p>`;
-  const head1 = `<tr><th class="name" rowspan="2">degradation (family)</th>${t.metrics.map((m) => `<th colspan="${t.samplers.length}">${escapeHtml(getMetric(m).label)}</th>`).join('')}</tr>`;
+  const head1 = `<tr><th class="name" rowspan="2">degradation (family)</th>${t.metrics.map((m) => `<th colspan="${t.samplers.length}">${escapeHtml(m.label)}</th>`).join('')}</tr>`;
   const head2 = `<tr>${t.metrics.map(() => t.samplers.map((s) => `<th>${escapeHtml(s)}</th>`).join('')).join('')}</tr>`;
   const body = t.rows.map((r) => `<tr><td class="name">${escapeHtml(r.name)} (${escapeHtml(r.family)}, ${escapeHtml(r.dataset)})</td>${r.groups.map((g) =>
     g.cells.map((c) => `<td>${escapeHtml(cellText(c))}</td>`).join('')).join('')}</tr>`).join('\n');

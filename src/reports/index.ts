@@ -15,7 +15,7 @@ import { buildQ4 } from './q4-samplers.js';
 import { buildQ5 } from './q5-sharpness.js';
 import { buildLossCurves } from './loss-curves.js';
 import { renderSvg, svgToPng } from './render.js';
-import { countStates, toReportData, type ReportData, type StateCounts } from './rows.js';
+import { countStates, toReportData, type ReportCatalogue, type ReportData, type StateCounts } from './rows.js';
 import type { Chart } from './spec.js';
 import { buildGenerationTable, buildRestorationTable, generationMarkdown, tableMarkdown } from './table.js';
 
@@ -97,13 +97,13 @@ export interface ReportOptions {
  * each chart as `.vl.json` + `.svg` + `.png`, `results.csv`, `runs.csv`, `restoration-table.md`,
  * copies of the sample grids and an offline `index.html`. Same inputs give the same bytes.
  */
-export async function writeReport(resultsDir: string, outDir: string, options: ReportOptions = {}): Promise<ReportSummary> {
+export async function writeReport(resultsDir: string, outDir: string, catalogue: ReportCatalogue, options: ReportOptions = {}): Promise<ReportSummary> {
   const { suite, runs: found } = await readSuiteResults(resultsDir);
   const runs = options.runIds ? found.filter((r) => options.runIds!.has(r.config.id)) : found;
   const counts = countStates(runs);
   const losses = new Map<string, number[]>();
   for (const run of runs) if (run.result?.state === 'completed') losses.set(run.config.id, await readLosses(runPaths(run.dir).loss));
-  const data = toReportData(suite.suite, runs, comparisonsOf(suite.definition), (run) => losses.get(run.config.id) ?? []);
+  const data = toReportData(suite.suite, runs, catalogue, comparisonsOf(suite.definition), (run) => losses.get(run.config.id) ?? []);
   const files: string[] = [];
   const write = async (name: string, content: string | Uint8Array) => {
     await writeFileAtomic(join(outDir, name), content);
@@ -135,7 +135,7 @@ export async function writeReport(resultsDir: string, outDir: string, options: R
   return { charts: charts.map((c) => c.name), runs: runs.length, outside: found.length - runs.length, counts, files: files.sort() };
 }
 
-export { toReportData, countStates, type ReportRow, type GaussianityReportRow, type ReportData, type StateCounts } from './rows.js';
+export { toReportData, countStates, type ReportCatalogue, type ReportRow, type GaussianityReportRow, type ReportData, type StateCounts } from './rows.js';
 export { CSV_COLUMNS, RUNS_COLUMNS } from './csv.js';
 export { spearman } from './stats.js';
 export type { Chart } from './spec.js';

@@ -1,5 +1,5 @@
 import jstat from 'jstat';
-import { getMetric, isBetter } from '../metrics/registry.js';
+import { isBetter, type MetricDescriptor } from '../metrics/define.js';
 import type { ReportRow } from './rows.js';
 import { fmt, mean, sampleStd } from './stats.js';
 
@@ -62,7 +62,7 @@ export function seedValues(rows: readonly ReportRow[]): SeedValue[] {
 
 /** A metric with a target (sharpness: 1) is judged by the distance from it: |x − target|, lower is better. */
 function judged(rows: readonly ReportRow[]): SeedValue[] {
-  const target: number | undefined = rows.length ? getMetric(rows[0].metric).target : undefined;
+  const target: number | undefined = rows.length ? rows[0].descriptor.target : undefined;
   const off = (x: number) => (target === undefined ? x : Math.abs(x - target));
   return seedValues(rows).map((v) => ({ ...v, value: off(v.value), boot: v.boot?.map(off) ?? null }));
 }
@@ -108,10 +108,9 @@ export function independentDifference(a: readonly ReportRow[], b: readonly Repor
 }
 
 /** Which arm a difference A − B favours under the metric's direction (distance from a target: lower), or 'neither' when its interval holds 0 (or there is none). */
-export function verdict(metric: string, d: Estimate): 'a' | 'b' | 'neither' {
+export function verdict(metric: MetricDescriptor, d: Estimate): 'a' | 'b' | 'neither' {
   if (d.lo === null || d.hi === null || (d.lo <= 0 && d.hi >= 0)) return 'neither';
-  const descriptor = getMetric(metric);
-  const aBetter = descriptor.higherIsBetter === null ? d.mean < 0 : isBetter(descriptor, d.mean, 0);
+  const aBetter = metric.higherIsBetter === null ? d.mean < 0 : isBetter(metric, d.mean, 0);
   return aBetter ? 'a' : 'b';
 }
 
@@ -133,8 +132,8 @@ export function intervalText(e: Pick<Estimate, 'lo' | 'hi'>): string {
  * 95% CI [−5.0, −1.2]; t over 3 seeds, df 2)" or "… not distinguishable at this budget (Δ = …)",
  * or, with a reason `unjudged` (floor.ts), the numbers without a verdict.
  */
-export function comparisonText(metric: string, a: string, b: string, d: Estimate, unjudged?: string): string {
-  const { label, target } = getMetric(metric);
+export function comparisonText(metric: MetricDescriptor, a: string, b: string, d: Estimate, unjudged?: string): string {
+  const { label, target } = metric;
   const what = target === undefined ? label : `${label} (distance from ${target})`;
   const numbers = `Δ = ${fmt(d.mean)}, 95% CI ${intervalText(d)}; ${methodText(d)}`;
   if (unjudged) return `${a} vs ${b} on ${what}: not judged at ${unjudged} (${numbers})`;

@@ -28,7 +28,7 @@ function caption(data: ReportData, judged: readonly Cell[], missing: readonly st
   if (hot.length && cold.length) {
     for (const c of cold) {
       for (const h of hot.filter((x) => gridPoint(x) === gridPoint(c))) {
-        parts.push(`${comparisonText('fid', c.name, h.name, difference(rowsOf(c), rowsOf(h)), unjudged(data, 'fid'))}.`);
+        parts.push(`${comparisonText(data.metrics.fid, c.name, h.name, difference(rowsOf(c), rowsOf(h)), unjudged(data, 'fid'))}.`);
       }
     }
   } else if (cold.length) {
@@ -62,7 +62,7 @@ export function buildQ1(data: ReportData): Chart {
     width: { step: 48 },
     height: 220,
     layer: [
-      ...barLayers({ x }, colour('family', families, 'family'), `${metricTitle('fid')}, generation`),
+      ...barLayers({ x }, colour('family', families, 'family'), `${metricTitle(data.metrics.fid)}, generation`),
       { mark: { type: 'text', dy: -4, fontSize: 9, baseline: 'bottom' }, encoding: { x, y: { field: 'top', type: 'quantitative' }, text: { condition: { test: '!datum.clipped', field: 'choice' }, value: '' } } },
       // The real-vs-real floor at the same N, dashed: bars that close to it are indistinguishable from real.
       ...(floor ? [{ data: { values: [{ floor: floor.mean }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { field: 'floor', type: 'quantitative' } } }] : []),

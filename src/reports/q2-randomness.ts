@@ -18,7 +18,7 @@ function caption(data: ReportData, cells: readonly Cell[]): string {
   const lines = (group: readonly Cell[]) => variants(group).flatMap((v) => METRICS.flatMap((metric) => {
     const at = (delta: number) => armRows(data.rows, { variant: v.variant, mode: 'generation', sampler, delta, metric });
     const [a, b] = [at(broken), at(cold)];
-    return a.length && b.length ? [`${comparisonText(metric, `${v.name} δ=${broken}`, `δ=${cold}`, difference(a, b), unjudged(data, metric))}.`] : [];
+    return a.length && b.length ? [`${comparisonText(data.metrics[metric], `${v.name} δ=${broken}`, `δ=${cold}`, difference(a, b), unjudged(data, metric))}.`] : [];
   }));
   // The question is the paper's for starts that hold nothing random but a colour (blur generation's
   // flat x_T): there δ = 0 is deterministic sampling. Starts that are random images already (noise,
@@ -34,13 +34,13 @@ export function buildQ2(data: ReportData): Chart {
   const { sampler } = data.comparisons.q2;
   const cells = pick(toCells(data.rows), { mode: 'generation', sampler }).filter((c) => METRICS.includes(c.metric));
   const names = variants(cells).map((c) => c.name);
-  const values = cells.map((c) => ({ ...c, panel: metricTitle(c.metric), start: data.flatStarts.includes(c.variant) ? 'flat colour' : 'random image' }));
+  const values = cells.map((c) => ({ ...c, panel: metricTitle(c.descriptor), start: data.flatStarts.includes(c.variant) ? 'flat colour' : 'random image' }));
   const x = { field: 'delta', type: 'ordinal', title: 'start noise δ (0 = cold)', axis: { labelAngle: 0 } };
   const y = { field: 'mean', type: 'quantitative', title: MEAN, scale: { zero: false } };
   const color = colour('name', names, 'degradation');
   return makeChart('q2-randomness', QUESTION, caption(data, cells), {
     data: { values },
-    facet: { column: { field: 'panel', type: 'nominal', title: `generation, ${sampler}`, sort: METRICS.map(metricTitle) } },
+    facet: { column: { field: 'panel', type: 'nominal', title: `generation, ${sampler}`, sort: METRICS.map((m) => metricTitle(data.metrics[m])) } },
     spec: {
       width: 220, height: 200,
       layer: [

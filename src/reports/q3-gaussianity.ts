@@ -89,7 +89,7 @@ export function buildQ3(data: ReportData): Chart {
     field: 'a2', type: 'quantitative', title: decades ? X_AXIS : X_AXIS.replace(' (log)', ''),
     scale: decades ? { type: 'log', padding: 16 } : { zero: false, padding: 16 }, axis: { values: decades, format: '~g', labelAngle: 0 },
   };
-  const y = { field: 'quality', type: 'quantitative', title: `${metricTitle(useFid ? 'fid' : 'l1')} (right panel: ${metricTitle('fid')})`, scale: { zero: false, padding: 16 } };
+  const y = { field: 'quality', type: 'quantitative', title: `${metricTitle(data.metrics[useFid ? 'fid' : 'l1'])} (right panel: ${metricTitle(data.metrics.fid)})`, scale: { zero: false, padding: 16 } };
   return makeChart('q3-gaussianity', QUESTION, caption, {
     data: { values },
     facet: { column: { field: 'panel', type: 'nominal', title: null, sort: [restorationPanel, generationPanel] } },

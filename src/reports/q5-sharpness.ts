@@ -1,4 +1,4 @@
-import { getMetric, type MetricName } from '../metrics/registry.js';
+import type { MetricName } from '../metrics/registry.js';
 import { canonicalJson } from '../util/canonical.js';
 import { armRows, pick, samplerOrder, sentence, toCells, variants, type Cell } from './cells.js';
 import { gateNote, unjudged } from './gate.js';
@@ -27,7 +27,7 @@ function lossComparison(data: ReportData, cells: readonly Cell[], oneShot: strin
     if (loss) byBase.set(`${base}|${c.metric}`, { ...byBase.get(`${base}|${c.metric}`), [loss]: c });
   }
   const parts = [...byBase.values()].flatMap(({ l1, l2 }) =>
-    l1 && l2 ? [comparisonText(l1.metric, `${l2.name} (L2)`, 'L1', difference(armRows(data.rows, l2), armRows(data.rows, l1)), unjudged(data, l1.metric))] : []);
+    l1 && l2 ? [comparisonText(l1.descriptor, `${l2.name} (L2)`, 'L1', difference(armRows(data.rows, l2), armRows(data.rows, l1)), unjudged(data, l1.metric))] : []);
   return parts.length ? ` One shot (${oneShot}) trained with L2 against L1: ${parts.join('; ')}.` : '';
 }
 
@@ -35,13 +35,13 @@ function lossComparison(data: ReportData, cells: readonly Cell[], oneShot: strin
 export function buildQ5(data: ReportData): Chart {
   const { iterative, oneShot } = data.comparisons.q5;
   const { delta } = data.comparisons.q4;
-  const target = getMetric('sharpness').target ?? null;
+  const target = data.metrics.sharpness.target ?? null;
   const cells = toCells(data.rows).filter((c) => METRICS.includes(c.metric) && (c.sampler === oneShot || c.sampler === iterative) && (c.mode === 'restoration' || c.delta === delta));
-  const values = fenced(cells.map((c) => ({ ...c, panel: panelTitle(c.mode, c.metric), target: c.metric === 'sharpness' ? target : null })), (v) => v.panel);
+  const values = fenced(cells.map((c) => ({ ...c, panel: panelTitle(c.mode, c.descriptor), target: c.metric === 'sharpness' ? target : null })), (v) => v.panel);
   const findings = MODES.flatMap((mode) => {
     const parts = METRICS.flatMap((metric) => variants(pick(cells, { mode, metric })).flatMap((v) => {
       const [a, b] = [iterative, oneShot].map((sampler) => pick(cells, { mode, metric, variant: v.variant, sampler })[0]);
-      return a && b ? [comparisonText(metric, `${v.name} ${iterative}`, oneShot, difference(armRows(data.rows, a), armRows(data.rows, b)), unjudged(data, metric))] : [];
+      return a && b ? [comparisonText(data.metrics[metric], `${v.name} ${iterative}`, oneShot, difference(armRows(data.rows, a), armRows(data.rows, b)), unjudged(data, metric))] : [];
     }));
     return parts.length ? [`${sentence(mode)}${mode === 'generation' ? ` (δ = ${delta})` : ''}: ${parts.join('; ')}.`] : [];
   });
@@ -51,7 +51,7 @@ export function buildQ5(data: ReportData): Chart {
     ? `${head} ${findings.join(' ') || 'No degradation has both samplers measured.'}${missing}${lossComparison(data, cells, oneShot)} Sharpness is the Laplacian energy relative to real images (dashed line: ${target}, as sharp as real; below is blurrier; its distance from ${target} is what is judged). Bars: ${SPREAD}.${clippedNote(values)}`
     : `${head} No sharpness or FID-like results for ${oneShot} or ${iterative}.`;
   const spec = groupedBars(values, {
-    samplers: samplerOrder(cells.map((c) => c.sampler)), panels: MODES.flatMap((mode) => METRICS.map((m) => panelTitle(mode, m))), columns: 2, target: true,
+    samplers: samplerOrder(cells.map((c) => c.sampler)), panels: MODES.flatMap((mode) => METRICS.map((m) => panelTitle(mode, data.metrics[m]))), columns: 2, target: true,
   });
   return makeChart('q5-sharpness', QUESTION, caption, spec);
 }

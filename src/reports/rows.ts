@@ -1,5 +1,7 @@
 import type { Family } from '../degradations/types.js';
-import { getMetric, type MetricName } from '../metrics/registry.js';
+import type { MetricDescriptor } from '../metrics/define.js';
+import type { MetricName } from '../metrics/registry.js';
+import { UserError } from '../errors.js';
 import { comparisonsOf, type Comparisons } from '../results/comparisons.js';
 import type { SavedRun } from '../results/read.js';
 import type { RunState } from '../results/types.js';
@@ -37,6 +39,8 @@ export interface ReportRow {
   readonly metric: MetricName;
   /** The metric's label from the registry. */
   readonly label: string;
+  /** Its label and direction (ReportCatalogue.metrics). */
+  readonly descriptor: MetricDescriptor;
   /** NaN when the run stored none (JSON null). */
   readonly value: number;
   /** Spread the metric reports itself (KID over subsets), else null. */
@@ -61,8 +65,24 @@ export interface GaussianityReportRow {
   readonly restorationL1: number;
 }
 
+/**
+ * What reports know of the plugins, passed in by the CLI (src/plugins.ts): the metrics' labels
+ * and directions. Reports import no computation, so they cannot read the metric registry.
+ */
+export interface ReportCatalogue {
+  readonly metrics: Readonly<Record<string, MetricDescriptor>>;
+}
+
+/** The descriptor of metric `name`; one a saved result names but this coldbench does not know fails in one line. */
+export function describeMetric(catalogue: ReportCatalogue, name: string): MetricDescriptor {
+  if (!Object.hasOwn(catalogue.metrics, name)) throw new UserError(`The results name a metric '${name}' this coldbench does not know; report them with the version that wrote them.`);
+  return catalogue.metrics[name];
+}
+
 /** Everything the charts are built from. */
 export interface ReportData {
+  /** Labels and directions of the metrics. */
+  readonly metrics: ReportCatalogue['metrics'];
   readonly rows: readonly ReportRow[];
   readonly gaussianity: readonly GaussianityReportRow[];
   /** Variant names whose restoration rows were left out: x_T keeps < 1% of x0 (generation, not restoration). */
@@ -98,7 +118,7 @@ function shortNames(points: readonly RunPoint[]): Map<string, string> {
 
 /** Tidy rows of every completed run's metrics and Gaussianity, in run-key then file order. */
 export function toReportData(
-  suite: string, runs: readonly SavedRun[], comparisons: Comparisons = comparisonsOf({}), lossesOf: (run: SavedRun) => readonly number[] = () => [],
+  suite: string, runs: readonly SavedRun[], catalogue: ReportCatalogue, comparisons: Comparisons = comparisonsOf({}), lossesOf: (run: SavedRun) => readonly number[] = () => [],
 ): ReportData {
   const names = shortNames([...new Map(runs.map((r) => [r.config.point.variant, r.config.point])).values()]);
   const rows: ReportRow[] = [];
@@ -123,7 +143,7 @@ export function toReportData(
       if (generationOnly && m.mode === 'restoration') continue;
       rows.push({
         suite, key, id, dataset: run.config.point.dataset, stochastic: deg.stochastic, params, settings, ...common,
-        mode: m.mode, sampler: m.sampler, delta: m.delta, metric: m.metric as MetricName, label: getMetric(m.metric).label,
+        mode: m.mode, sampler: m.sampler, delta: m.delta, metric: m.metric as MetricName, label: describeMetric(catalogue, m.metric).label, descriptor: describeMetric(catalogue, m.metric),
         value: m.value ?? NaN, std: m.std ?? null, boot: m.boot ?? null,
       });
     }
@@ -134,7 +154,7 @@ export function toReportData(
       });
     }
   }
-  return { rows, gaussianity, notRestoration: [...notRestoration].sort(), floors, flatStarts: [...flatStarts].sort(), comparisons, losses };
+  return { metrics: catalogue.metrics, rows, gaussianity, notRestoration: [...notRestoration].sort(), floors, flatStarts: [...flatStarts].sort(), comparisons, losses };
 }
 
 /** How many runs are in each state. */

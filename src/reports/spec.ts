@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { getMetric, type MetricName } from '../metrics/registry.js';
+import type { MetricDescriptor } from '../metrics/define.js';
 import type { Cell } from './cells.js';
 import { fmt, upperFence } from './stats.js';
 
@@ -35,14 +35,13 @@ export function makeChart(name: string, question: string, caption: string, body:
 }
 
 /** `FID-like (lower is better)`, `Sharpness (1 is best)`: the label and direction from the registry. */
-export function metricTitle(metric: MetricName): string {
-  const m = getMetric(metric);
+export function metricTitle(m: MetricDescriptor): string {
   const direction = m.higherIsBetter === null ? `${m.target} is best` : m.higherIsBetter ? 'higher is better' : 'lower is better';
   return `${m.label} (${direction})`;
 }
 
 /** `restoration · FID-like (lower is better)`: a panel of one mode and metric. */
-export function panelTitle(mode: Cell['mode'], metric: MetricName): string {
+export function panelTitle(mode: Cell['mode'], metric: MetricDescriptor): string {
   return `${mode} · ${metricTitle(metric)}`;
 }
 

@@ -1,6 +1,7 @@
 import { floorNote } from './floor.js';
 import { gateNote, unjudged } from './gate.js';
-import { getMetric, type MetricName } from '../metrics/registry.js';
+import type { MetricDescriptor } from '../metrics/define.js';
+import type { MetricName } from '../metrics/registry.js';
 import { armRows, atDeclaredArms, HOT_FAMILY, pick, samplerOrder, toCells, variants } from './cells.js';
 import { difference, verdict } from './intervals.js';
 import type { ReportData } from './rows.js';
@@ -29,7 +30,7 @@ export interface TableRow {
 /** The restoration table: degradations × (metric × sampler). */
 export interface RestorationTable {
   readonly samplers: readonly string[];
-  readonly metrics: readonly MetricName[];
+  readonly metrics: readonly MetricDescriptor[];
   readonly rows: readonly TableRow[];
   readonly caption: string;
 }
@@ -61,13 +62,13 @@ export function buildRestorationTable(data: ReportData): RestorationTable {
   }));
   const verdicts = METRICS.map((metric) => {
     const reason = unjudged(data, metric);
-    if (reason) return `${getMetric(metric).label}: not judged at ${reason}`;
+    if (reason) return `${data.metrics[metric].label}: not judged at ${reason}`;
     const tally = { a: 0, b: 0, neither: 0 };
     for (const v of variants(cells)) {
       const [a, b] = [iterative, oneShot].map((sampler) => armRows(data.rows, { variant: v.variant, mode: 'restoration', sampler, delta: null, metric }));
-      if (a.length && b.length) tally[verdict(metric, difference(a, b))]++;
+      if (a.length && b.length) tally[verdict(data.metrics[metric], difference(a, b))]++;
     }
-    return `${getMetric(metric).label}: better for ${tally.a}, worse for ${tally.b}, not distinguishable for ${tally.neither}`;
+    return `${data.metrics[metric].label}: better for ${tally.a}, worse for ${tally.b}, not distinguishable for ${tally.neither}`;
   });
   const left = data.notRestoration.length
     ? ` Left out: ${data.notRestoration.join(', ')}, whose x_T keeps < 1% of x0 (restoring it is generation).`
@@ -75,12 +76,12 @@ export function buildRestorationTable(data: ReportData): RestorationTable {
   const caption = (rows.length
     ? `Restoration from x_T: mean over seeds [95% interval]. ${iterative} against ${oneShot} (pre-registered, suite comparisons.q5), by the 95% interval of the paired difference per degradation: ${verdicts.join('; ')}.`
     : 'No restoration results.') + left + (rows.length ? floorNote(data) + gateNote(data) : '');
-  return { samplers, metrics: METRICS, rows, caption };
+  return { samplers, metrics: METRICS.map((m) => data.metrics[m]), rows, caption };
 }
 
 /** The table as GitHub Markdown. */
 export function tableMarkdown(t: RestorationTable): string {
-  const head = ['degradation (family)', ...t.metrics.flatMap((m) => t.samplers.map((s) => `${getMetric(m).label} ${s}`))];
+  const head = ['degradation (family)', ...t.metrics.flatMap((m) => t.samplers.map((s) => `${m.label} ${s}`))];
   const lines = [head, head.map(() => '---'), ...t.rows.map((r) => [`${r.name} (${r.family})`, ...r.groups.flatMap((g) => g.cells.map(cellText))])];
   return `${lines.map((l) => `| ${l.join(' | ')} |`).join('\n')}\n\n${t.caption}\n`;
 }
@@ -96,7 +97,7 @@ export interface GenerationRow {
 }
 
 export interface GenerationTable {
-  readonly metrics: readonly MetricName[];
+  readonly metrics: readonly MetricDescriptor[];
   readonly rows: readonly GenerationRow[];
   readonly caption: string;
 }
@@ -123,12 +124,12 @@ export function buildGenerationTable(data: ReportData): GenerationTable {
   const caption = rows.length
     ? `Generation at the pre-registered arms (suite comparisons.q1): mean over seeds [95% interval]. Recognisable: the share of samples the digits classifier labels with confidence > 0.9; sharpness: Laplacian energy relative to real images (1 = as sharp).${floorNote(data)}${gateNote(data)}`
     : 'No generation results at the pre-registered arms.';
-  return { metrics: GENERATION_METRICS, rows, caption };
+  return { metrics: GENERATION_METRICS.map((m) => data.metrics[m]), rows, caption };
 }
 
 /** The generation table as GitHub Markdown. */
 export function generationMarkdown(t: GenerationTable): string {
-  const head = ['degradation (family)', 'arm', ...t.metrics.map((m) => getMetric(m).label)];
+  const head = ['degradation (family)', 'arm', ...t.metrics.map((m) => m.label)];
   const lines = [head, head.map(() => '---'), ...t.rows.map((r) => [`${r.name} (${r.family})`, r.arm, ...r.cells.map(cellText)])];
   return `${lines.map((l) => `| ${l.join(' | ')} |`).join('\n')}\n\n${t.caption}\n`;
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  bootstrapIndices, diversity, featureStats, frechetFromStats, frechetReference, frechetReplicates, kid, laplacianEnergy, laplacianEnergyPerImage,
-  pixelScores, resampledDiversity, resampledMeans, ssimPerImage, type FeatureStats, type FrechetReference,
-} from '../metrics/index.js';
+import { mean, type MetricDef, type MetricInput, type MetricReference } from '../metrics/define.js';
+import { bootstrapIndices, featureStats, frechetFromStats, frechetReference, kid, laplacianEnergy, pixelScores } from '../metrics/index.js';
 import { toEightBit } from '../metrics/images.js';
+import { recognised } from '../metrics/plugins/recognisable.js';
+import { METRICS } from '../metrics/registry.js';
 import type { Floor, MetricRow, Spread } from '../results/types.js';
 import type { FeatureNet } from '../train/feature-net.js';
 import { Rng, seedFrom } from '../util/rng.js';
@@ -21,14 +21,9 @@ function embedEightBit(net: FeatureNet, images: tf.Tensor4D): tf.Tensor2D {
  * starts from, for sharpness) and the features of the whole held-out split (`all`: for digits
  * the 10,000 test images), the same for every run of a suite.
  */
-export interface Reference {
+export interface Reference extends MetricReference {
   readonly images: tf.Tensor4D;
-  readonly stats: FeatureStats;
-  readonly frechet: FrechetReference;
-  readonly features: tf.Tensor2D;
   readonly net: FeatureNet;
-  /** Laplacian energy of `images`: sharpness's denominator. */
-  readonly energy: number;
   /** Bootstrap resamples of a sample set's positions (see bootstrapIndices), one list per repetition. */
   readonly resamples: readonly Int32Array[];
 }
@@ -41,14 +36,6 @@ export function makeReference(images: tf.Tensor4D, all: tf.Tensor4D, net: Featur
     images, features, stats, frechet: frechetReference(stats), net, energy: laplacianEnergy(images),
     resamples: bootstrapIndices(images.shape[0], rng),
   };
-}
-
-/** Replicates as stored: 6 significant digits (the interval needs no more; result.json stays small). */
-const stored = (values: number[]) => values.map((v) => Number(v.toPrecision(6)));
-function mean(values: ArrayLike<number>): number {
-  let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i];
-  return total / values.length;
 }
 
 function spread(values: number[]): Spread {
@@ -70,7 +57,7 @@ export function realFloor(other: (indices: Int32Array) => tf.Tensor4D, otherCoun
   for (let d = 0; d < draws; d++) {
     const images = other(rng.fork(`floor-${d}`).permutation(otherCount).slice(0, n));
     const features = embedEightBit(reference.net, images);
-    if (reference.net.objective === 'labels') shares.push(mean(recognised(reference.net, images)));
+    if (reference.net.objective === 'labels') shares.push(mean(recognised(confidences(reference.net, images))));
     images.dispose();
     if (frechetDefined(n, reference)) {
       const stats = featureStats(features);
@@ -82,15 +69,12 @@ export function realFloor(other: (indices: Int32Array) => tf.Tensor4D, otherCoun
   return { n, ...(fids.length > 0 && { fid: spread(fids) }), kid: spread(kids), ...(shares.length > 0 && { recognisable: spread(shares) }) };
 }
 
-/** Confidence above which a classified image counts as recognisable. */
-export const RECOGNISABLE_CONFIDENCE = 0.9;
-
-/** 1 for each image (as saved, 8-bit) the label classifier assigns a class with probability > 0.9, else 0. */
-function recognised(net: FeatureNet, images: tf.Tensor4D): Float64Array {
+/** The top-class probability the label classifier gives each image as saved (8-bit). */
+function confidences(net: FeatureNet, images: tf.Tensor4D): Float64Array {
   const saved = toEightBit(images);
   const top = tf.tidy(() => tf.max(net.probabilities(saved), 1));
   saved.dispose();
-  const out = Float64Array.from(top.dataSync(), (p) => Number(p > RECOGNISABLE_CONFIDENCE));
+  const out = Float64Array.from(top.dataSync());
   top.dispose();
   return out;
 }
@@ -108,8 +92,9 @@ export function restorationScores(samples: tf.Tensor4D, reference: Reference, tr
 }
 
 /**
- * All metrics of a sample set: distribution metrics (FID-like, KID, diversity, sharpness) against
- * the reference, and, where `truth` is given (restoration), per-image L1/RMSE/PSNR/SSIM.
+ * Every metric of the registry that applies to a sample set: the set metrics against the reference,
+ * and where `truth` is given (restoration) the paired ones. Features, confidences and pixel errors
+ * are computed once and shared.
  */
 export function evaluate(
   samples: tf.Tensor4D,
@@ -117,36 +102,26 @@ export function evaluate(
   where: Pick<MetricRow, 'mode' | 'sampler' | 'delta'>,
   truth?: tf.Tensor4D,
 ): MetricRow[] {
-  const features = embedEightBit(reference.net, samples);
-  const resamples = samples.shape[0] === reference.images.shape[0] ? reference.resamples : [];
-  const kidResult = kid(features, reference.features, { rng: new Rng(seedFrom('kid', where.mode, where.sampler, String(where.delta))) });
+  const embedded = embedEightBit(reference.net, samples);
+  const features = { data: embedded.dataSync() as Float32Array, dim: embedded.shape[1] };
+  embedded.dispose();
+  const once = <T>(f: () => T): (() => T) => {
+    let value: { v: T } | undefined;
+    return () => (value ??= { v: f() }).v;
+  };
+  const input: MetricInput = {
+    samples, truth, features, reference,
+    resamples: samples.shape[0] === reference.images.shape[0] ? reference.resamples : [],
+    frechetDefined: frechetDefined(samples.shape[0], reference),
+    confidences: once(() => (reference.net.objective === 'labels' ? confidences(reference.net, samples) : null)),
+    pixels: once(() => pixelScores(samples, truth!)),
+    seed: seedFrom('kid', where.mode, where.sampler, String(where.delta)),
+  };
   const rows: MetricRow[] = [];
-  const matrix = { data: features.dataSync(), dim: features.shape[1] };
-  if (frechetDefined(samples.shape[0], reference)) {
-    const stats = featureStats(matrix);
-    const boot = frechetReplicates(matrix, resamples, reference.frechet);
-    rows.push({ ...where, metric: 'fid', value: frechetFromStats(stats.mu, stats.sigma, reference.stats.mu, reference.stats.sigma), boot: stored(boot) });
-  }
-  const energy = laplacianEnergyPerImage(samples);
-  if (reference.net.objective === 'labels') {
-    const confident = recognised(reference.net, samples);
-    rows.push({ ...where, metric: 'recognisable', value: mean(confident), boot: stored(resampledMeans(confident, resamples)) });
-  }
-  rows.push(
-    { ...where, metric: 'kid', value: kidResult.mean, std: kidResult.std },
-    { ...where, metric: 'diversity', value: diversity(features), boot: stored(resampledDiversity(matrix, resamples)) },
-    { ...where, metric: 'sharpness', value: mean(energy) / reference.energy, boot: stored(resampledMeans(energy, resamples).map((e) => e / reference.energy)) },
-  );
-  features.dispose();
-  if (truth) {
-    const pixel = pixelScores(samples, truth);
-    const perImage = { l1: pixel.l1, rmse: pixel.rmse, psnr: pixel.psnr, ssim: ssimPerImage(samples, truth) };
-    for (const metric of ['l1', 'rmse', 'psnr', 'ssim'] as const) {
-      const values = perImage[metric];
-      // PSNR is +∞ for an exact copy: no interval around an infinite mean.
-      const boot = values.every(Number.isFinite) ? stored(resampledMeans(values, resamples)) : undefined;
-      rows.push({ ...where, metric, value: mean(values), ...(boot && { boot }) });
-    }
+  for (const metric of Object.values(METRICS) as MetricDef[]) {
+    if (metric.needs === 'truth' && !truth) continue;
+    const measured = metric.compute(input);
+    if (measured) rows.push({ ...where, metric: metric.name, ...measured });
   }
   return rows;
 }

@@ -1,3 +1,4 @@
+import { PLUGINS } from '../../src/plugins.js';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { METRICS } from '../../src/metrics/index.js';
@@ -20,7 +21,7 @@ let data: ReportData;
 
 beforeAll(async () => {
   dir = await syntheticResults();
-  data = toReportData('synthetic', (await readSuiteResults(dir)).runs, comparisonsOf({ comparisons: COMPARISONS }));
+  data = toReportData('synthetic', (await readSuiteResults(dir)).runs, PLUGINS, comparisonsOf({ comparisons: COMPARISONS }));
 });
 afterAll(() => rm(dirname(dir), { recursive: true, force: true }));
 
@@ -28,7 +29,7 @@ afterAll(() => rm(dirname(dir), { recursive: true, force: true }));
 const values = (spec: object) => (spec as { data: { values: Record<string, unknown>[] } }).data.values;
 
 describe('every chart', () => {
-  const empty: ReportData = { rows: [], gaussianity: [], notRestoration: [], floors: [], flatStarts: [], comparisons: comparisonsOf({}), losses: [] };
+  const empty: ReportData = { metrics: PLUGINS.metrics, rows: [], gaussianity: [], notRestoration: [], floors: [], flatStarts: [], comparisons: comparisonsOf({}), losses: [] };
   it.each(CHARTS.map((build) => [build.name, build]))('%s compiles with vega-lite without warnings, on data and on no data', (_name, build) => {
     for (const d of [data, empty]) {
       const chart = build(d);
@@ -153,7 +154,7 @@ describe('Q5 with L1- and L2-trained runs of one degradation', () => {
     // against 0.8 ± 0.01 (L1), i.e. 0.5 and 0.2 from the target 1: L1 is sharper by 0.3.
     const row = (loss: string, seed: number, value: number) => ({
       ...data.rows[0], variant: `blur[train.loss=${loss}]`, name: `blur[train.loss=${loss}]`, key: `blur[seed=${seed},train.loss=${loss}]`, settings: { 'train.loss': loss },
-      degradation: 'blur', family: 'blur' as const, seed, mode: 'restoration' as const, sampler: 'direct', delta: null, metric: 'sharpness' as const, value, boot: null,
+      degradation: 'blur', family: 'blur' as const, seed, mode: 'restoration' as const, sampler: 'direct', delta: null, metric: 'sharpness' as const, descriptor: PLUGINS.metrics.sharpness, value, boot: null,
     });
     const rows = [0, 1, 2].flatMap((seed) => [row('l1', seed, 0.8 + 0.01 * (seed - 1)), row('l2', seed, 0.5 + 0.01 * (seed - 1))]);
     const { caption } = buildQ5({ ...data, rows, floors: [] });
@@ -236,7 +237,7 @@ describe('the generation table', () => {
     expect(table.rows.map((r) => [r.name, r.arm, r.cells[0].mean])).toEqual([
       ['gaussian', 'alg2, δ = 0', 35], ['blur', 'alg2, δ = 0.05', 41.2], ['pixelate', 'alg2, δ = 0.05', 55],
     ].map(([n, a, v]) => [n, a, expect.closeTo(v as number, 10)]));
-    expect(table.metrics).toEqual(['fid', 'recognisable', 'diversity', 'sharpness']);
+    expect(table.metrics.map((m) => m.name)).toEqual(['fid', 'recognisable', 'diversity', 'sharpness']);
     // Recognisable: 0.5 for the hot baseline, 0.3 for the rest (fixture).
     expect(table.rows.map((r) => r.cells[1].mean)).toEqual([0.5, 0.3, 0.3]);
     expect(generationMarkdown(table)).toContain('| gaussian (noise) | alg2, δ = 0 | 35.0');

@@ -1,3 +1,4 @@
+import { PLUGINS } from '../../src/plugins.js';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { compareResults } from '../../src/reports/compare.js';
@@ -9,7 +10,7 @@ let dir: string;
 let data: ReportData;
 beforeAll(async () => {
   dir = await syntheticResults();
-  data = toReportData('synthetic', (await readSuiteResults(dir)).runs);
+  data = toReportData('synthetic', (await readSuiteResults(dir)).runs, PLUGINS);
 });
 afterAll(() => rm(dirname(dir), { recursive: true, force: true }));
 

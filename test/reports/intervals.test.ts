@@ -1,8 +1,9 @@
 import { comparisonText, difference, estimate, independentDifference, verdict } from '../../src/reports/intervals.js';
 import type { ReportRow } from '../../src/reports/rows.js';
+import { METRICS } from '../../src/metrics/registry.js';
 
 const row = (seed: number, value: number, boot: number[] | null = null, metric: ReportRow['metric'] = 'fid') =>
-  ({ seed, value, boot, metric }) as unknown as ReportRow;
+  ({ seed, value, boot, metric, descriptor: METRICS[metric] }) as unknown as ReportRow;
 
 describe('estimate', () => {
   it('is a t-interval over seeds from 3 seeds on, df stated', () => {
@@ -36,22 +37,22 @@ describe('difference (paired by seed and replicate)', () => {
     const d = difference(a, b);
     expect(d.mean).toBe(2);
     expect([d.lo, d.hi]).toEqual([2, 2]);
-    expect(verdict('fid', d)).toBe('b'); // A − B > 0 on a lower-is-better metric: B wins
-    expect(comparisonText('fid', 'blur', 'gaussian', d)).toBe('gaussian beats blur on FID-like (blur − gaussian: Δ = 2.00, 95% CI [2.00, 2.00]; bootstrap over evaluation images, 1 seed (training-seed spread not included))');
+    expect(verdict(METRICS.fid, d)).toBe('b'); // A − B > 0 on a lower-is-better metric: B wins
+    expect(comparisonText(METRICS.fid, 'blur', 'gaussian', d)).toBe('gaussian beats blur on FID-like (blur − gaussian: Δ = 2.00, 95% CI [2.00, 2.00]; bootstrap over evaluation images, 1 seed (training-seed spread not included))');
   });
 
   it('calls an interval that holds 0 not distinguishable', () => {
     const d = difference([row(0, 10), row(1, 12), row(2, 11)], [row(0, 11), row(1, 11), row(2, 11)]);
     expect(d.method).toEqual({ kind: 'seeds', df: 2 });
-    expect(verdict('fid', d)).toBe('neither');
-    expect(comparisonText('fid', 'a', 'b', d)).toMatch(/^a vs b on FID-like: not distinguishable at this budget \(Δ = 0, 95% CI \[/);
+    expect(verdict(METRICS.fid, d)).toBe('neither');
+    expect(comparisonText(METRICS.fid, 'a', 'b', d)).toMatch(/^a vs b on FID-like: not distinguishable at this budget \(Δ = 0, 95% CI \[/);
   });
 
   it('judges sharpness by the distance from its target 1', () => {
     // 0.9 is 0.1 from 1, 1.3 is 0.3 from it: A is closer, whichever side of 1 it lies.
     const d = difference([row(0, 0.9, [0.9, 0.91], 'sharpness')], [row(0, 1.3, [1.3, 1.31], 'sharpness')]);
     expect(d.mean).toBeCloseTo(-0.2, 12);
-    expect(verdict('sharpness', d)).toBe('a');
+    expect(verdict(METRICS.sharpness, d)).toBe('a');
   });
 });
 

@@ -1,3 +1,4 @@
+import { PLUGINS } from '../../src/plugins.js';
 import { buildLossCurves } from '../../src/reports/loss-curves.js';
 import { LOSS_POINTS, lossWindows } from '../../src/reports/losses.js';
 import { comparisonsOf } from '../../src/results/comparisons.js';
@@ -16,7 +17,7 @@ describe('loss curves', () => {
 
   it('draws one line per run on a log scale', () => {
     const losses = [{ variant: 'blur[]', name: 'blur', seed: 0, step: 1, loss: 0.5 }, { variant: 'blur[]', name: 'blur', seed: 1, step: 1, loss: 0.4 }];
-    const chart = buildLossCurves({ rows: [], gaussianity: [], notRestoration: [], floors: [], flatStarts: [], comparisons: comparisonsOf({}), losses });
+    const chart = buildLossCurves({ metrics: PLUGINS.metrics, rows: [], gaussianity: [], notRestoration: [], floors: [], flatStarts: [], comparisons: comparisonsOf({}), losses });
     const spec = chart.spec as unknown as { data: { values: unknown[] }; encoding: { y: { scale: { type: string } }; detail: { field: string } } };
     expect(spec.data.values).toEqual(losses);
     expect(spec.encoding.y.scale.type).toBe('log');

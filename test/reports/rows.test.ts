@@ -1,3 +1,4 @@
+import { PLUGINS } from '../../src/plugins.js';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readSuiteResults } from '../../src/results/read.js';
@@ -13,7 +14,7 @@ let data: ReportData;
 beforeAll(async () => {
   dir = await syntheticResults();
   runs = (await readSuiteResults(dir)).runs;
-  data = toReportData('synthetic', runs);
+  data = toReportData('synthetic', runs, PLUGINS);
 });
 afterAll(() => rm(dirname(dir), { recursive: true, force: true }));
 
@@ -28,7 +29,7 @@ describe('toReportData', () => {
     const marked = runs.map((r) => (r.config.degradation.name === 'gaussian' && r.result?.state === 'completed'
       ? { ...r, result: { ...r.result, evaluation: { ...r.result.evaluation, x0ShareAtT: 2.4e-4 } } }
       : r));
-    const out = toReportData('synthetic', marked as SavedRun[]);
+    const out = toReportData('synthetic', marked as SavedRun[], PLUGINS);
     expect(out.notRestoration).toEqual(['gaussian']);
     expect(out.rows.filter((r) => r.degradation === 'gaussian' && r.mode === 'restoration')).toHaveLength(0);
     expect(out.rows.filter((r) => r.degradation === 'gaussian' && r.mode === 'generation').length)
@@ -44,7 +45,7 @@ describe('toReportData', () => {
     expect(row).toEqual({
       suite: 'synthetic', key: 'blur[seed=1,steps=5]', variant: 'blur[steps=5]', name: 'blur', id: 'cc1000000000', dataset: 'digits',
       degradation: 'blur', family: 'blur', stochastic: false, seed: 1, params: { steps: 5 }, settings: {}, mode: 'generation', sampler: 'alg2', delta: 0.05,
-      metric: 'fid', label: 'FID-like', value: 41.2 + 0 + 1, std: null, boot: [41.2, 42.2, 43.2], // fixture: value + k·(−1, 0, 1), k = 1 for alg2
+      metric: 'fid', label: 'FID-like', descriptor: PLUGINS.metrics.fid, value: 41.2 + 0 + 1, std: null, boot: [41.2, 42.2, 43.2], // fixture: value + k·(−1, 0, 1), k = 1 for alg2
     });
     const kid = data.rows.find((r) => r.degradation === 'gaussian' && r.metric === 'kid' && r.mode === 'restoration');
     expect(kid).toMatchObject({ label: 'KID', std: 0.5, delta: null, stochastic: true, family: 'noise' });
@@ -71,12 +72,12 @@ describe('variants and short names', () => {
     const { rows } = toReportData('s', [
       run('blur', { sigma: 1, steps: 5 }), run('blur', { sigma: 2, steps: 5 }), run('gaussian', { steps: 5 }),
       run('pixelate', { steps: 5 }, { 'train.steps': 100 }), run('pixelate', { steps: 5 }, { 'train.steps': 200 }),
-    ]);
+    ], PLUGINS);
     expect([...new Set(rows.map((r) => r.name))]).toEqual(['blur[sigma=1]', 'blur[sigma=2]', 'gaussian', 'pixelate[train.steps=100]', 'pixelate[train.steps=200]']);
   });
 
   it('takes the seed and grid values from the run record, not from the key', () => {
-    const [row] = toReportData('s', [{ ...runs[0], config: { ...runs[0].config, key: 'unparseable', point: { ...runs[0].config.point, seed: 7, settings: { 'train.lr': 0.01 } } } }]).rows;
+    const [row] = toReportData('s', [{ ...runs[0], config: { ...runs[0].config, key: 'unparseable', point: { ...runs[0].config.point, seed: 7, settings: { 'train.lr': 0.01 } } } }], PLUGINS).rows;
     expect(row.seed).toBe(7);
     expect(row.settings).toEqual({ 'train.lr': 0.01 });
   });

@@ -1,3 +1,4 @@
+import { PLUGINS } from '../../src/plugins.js';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -29,7 +30,7 @@ let files: Map<string, Buffer>;
 beforeAll(async () => {
   results = await syntheticResults();
   out = join(dirname(results), 'reports', 'synthetic');
-  summary = await writeReport(results, out);
+  summary = await writeReport(results, out, PLUGINS);
   files = await snapshot(out);
 });
 afterAll(() => rm(dirname(results), { recursive: true, force: true }));
@@ -120,17 +121,17 @@ describe('writeReport', () => {
   });
 
   it('gives the same bytes when run again, in place or elsewhere', async () => {
-    await writeReport(results, out);
+    await writeReport(results, out, PLUGINS);
     expect(await snapshot(out)).toEqual(files);
     const elsewhere = join(dirname(results), 'again');
-    await writeReport(results, elsewhere);
+    await writeReport(results, elsewhere, PLUGINS);
     expect(await snapshot(elsewhere)).toEqual(files);
   });
 
   it('refuses a folder that is not a coldbench results folder with a one-line UserError', async () => {
     const foreign = await mkdtemp(join(tmpdir(), 'coldbench-foreign-'));
     try {
-      const error = await writeReport(foreign, join(foreign, 'out')).catch((e: unknown) => e);
+      const error = await writeReport(foreign, join(foreign, 'out'), PLUGINS).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UserError);
       expect((error as UserError).exitCode).toBe(2);
       expect((error as UserError).message).toContain('is not a coldbench results folder');
@@ -146,7 +147,7 @@ describe('writeReport', () => {
       const dir = join(root, 'empty');
       await mkdir(dir);
       await writeFile(join(dir, 'suite.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'empty', definition: { description: 'Nothing ran.' } }));
-      const result = await writeReport(dir, join(root, 'out'));
+      const result = await writeReport(dir, join(root, 'out'), PLUGINS);
       expect(result.charts).toEqual([]);
       expect(result.runs).toBe(0);
       const html = await readFile(join(root, 'out', 'index.html'), 'utf8');
@@ -167,7 +168,7 @@ describe('writeReport on untrusted results', () => {
     config.degradation.name = '../../../../tmp/x';
     await writeFile(join(tampered, id, 'config.json'), JSON.stringify(config));
     const report = join(dirname(tampered), 'reports', 'tampered');
-    const written = await writeReport(tampered, report);
+    const written = await writeReport(tampered, report, PLUGINS);
     expect(written.files).toContain(`samples/run-${id}-restoration.png`);
     for (const file of written.files) expect(relative(report, join(report, file)).startsWith('..')).toBe(false);
     await rm(dirname(tampered), { recursive: true, force: true });
@@ -178,7 +179,7 @@ describe('writeReport on untrusted results', () => {
     const id = 'aa0000000000';
     const config = JSON.parse(await readFile(join(mixed, id, 'config.json'), 'utf8'));
     await writeFile(join(mixed, id, 'config.json'), JSON.stringify({ ...config, suite: 'other' }));
-    const refused = writeReport(mixed, join(dirname(mixed), 'reports', 'mixed'));
+    const refused = writeReport(mixed, join(dirname(mixed), 'reports', 'mixed'), PLUGINS);
     await expect(refused).rejects.toThrow(UserError);
     await expect(refused).rejects.toThrow(`${join(mixed, id)} holds a run of suite 'other' (id ${id}), not of 'synthetic'; move it out of ${mixed}.`);
     await rm(dirname(mixed), { recursive: true, force: true });
