@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import { initWeights } from '../model/init.js';
 import { buildUNet, UNET_PRESETS, type UNetPreset } from '../model/unet.js';
 import { cpuModel } from '../runner/provenance.js';
-import { appliesTo, getSampler, type Restorer, type SamplerName } from '../sampling/samplers.js';
+import { applicableSampler, type Restorer } from '../sampling/samplers.js';
 import { Rng, seedFrom } from '../util/rng.js';
 import { INFERENCE_CHUNK, restorer, sampleChunked } from '../worker/run.js';
 
@@ -57,11 +57,7 @@ export function benchSample(options: SampleBenchOptions): SampleBenchResult {
   const deg = getDegradation(options.degradation);
   if (deg.requires?.length) throw new UserError(`bench sample needs a degradation without asset banks; '${deg.name}' draws from ${deg.requires.join(', ')}. Pick e.g. gaussian or blur.`);
   const params = resolveParams(deg, options.steps === undefined ? {} : { steps: options.steps });
-  const samplers = options.samplers.map((name) => {
-    getSampler(name);
-    if (!appliesTo(name as SamplerName, deg)) throw new UserError(`Sampler '${name}' does not apply to '${deg.name}' (ddim and ddpm need a noise schedule); drop it or pick gaussian.`);
-    return name as SamplerName;
-  });
+  const samplers = options.samplers.map((name) => applicableSampler(name, deg).name);
   const rng = new Rng(seedFrom('bench-sample', deg.name, options.preset));
   const config = { ...UNET_PRESETS[options.preset], size: options.size, channels: options.channels };
   const model = buildUNet(config);

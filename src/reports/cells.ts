@@ -8,9 +8,6 @@ import { sampleStd } from './stats.js';
 /** The family whose degradation is Gaussian noise: the "hot" baseline every cold one is compared with. */
 export const HOT_FAMILY: Family = 'noise';
 
-/** Display order of samplers; unknown ones follow, alphabetically. */
-const SAMPLER_ORDER = ['degraded', 'direct', 'alg1', 'alg2', 'ddim', 'ddpm'];
-
 /** One variant × mode × sampler × δ × metric, averaged over seeds. */
 export interface Cell {
   readonly variant: string;
@@ -22,6 +19,7 @@ export interface Cell {
   readonly settings: ReportRow['settings'];
   readonly mode: ReportRow['mode'];
   readonly sampler: string;
+  readonly samplerRank: number;
   readonly delta: number | null;
   readonly metric: MetricName;
   readonly descriptor: ReportRow['descriptor'];
@@ -39,10 +37,11 @@ export interface Cell {
   readonly method: IntervalMethod | null;
 }
 
-/** Sorts samplers into display order. */
-export function samplerOrder(samplers: Iterable<string>): string[] {
-  const rank = (s: string) => (SAMPLER_ORDER.includes(s) ? SAMPLER_ORDER.indexOf(s) : SAMPLER_ORDER.length);
-  return [...new Set(samplers)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+/** The samplers of `cells` in display order (ReportRow.samplerRank), ties alphabetically. */
+export function samplerOrder(cells: Iterable<Pick<Cell, 'sampler' | 'samplerRank'>>): string[] {
+  const rank = new Map<string, number>();
+  for (const c of cells) rank.set(c.sampler, c.samplerRank);
+  return [...rank.keys()].sort((a, b) => rank.get(a)! - rank.get(b)! || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Averages rows over seeds (finite values only), sorted hot first, then by name, sampler, δ. */
@@ -57,13 +56,13 @@ export function toCells(rows: readonly ReportRow[]): Cell[] {
     const values = g.map((r) => r.value);
     const s = sampleStd(values);
     const { mean, lo, hi, method } = estimate(seedValues(g));
-    const { variant, name, degradation, family, dataset, params, settings, mode, sampler, delta, metric, descriptor } = g[0];
+    const { variant, name, degradation, family, dataset, params, settings, mode, sampler, samplerRank, delta, metric, descriptor } = g[0];
     return {
-      variant, name, degradation, family, dataset, params, settings, mode, sampler, delta, metric, descriptor, mean, std: Number.isFinite(s) ? s : null,
+      variant, name, degradation, family, dataset, params, settings, mode, sampler, samplerRank, delta, metric, descriptor, mean, std: Number.isFinite(s) ? s : null,
       min: Math.min(...values), max: Math.max(...values), n: values.length, lo, hi, method,
     };
   });
-  const order = samplerOrder(cells.map((c) => c.sampler));
+  const order = samplerOrder(cells);
   return cells.sort((a, b) =>
     Number(b.family === HOT_FAMILY) - Number(a.family === HOT_FAMILY) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
     || order.indexOf(a.sampler) - order.indexOf(b.sampler) || (a.delta ?? -1) - (b.delta ?? -1) || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));

@@ -79,6 +79,6 @@ export function buildQ1Exploratory(data: ReportData): Chart {
   const caption = cells.length
     ? `Exploratory, not pre-registered: generation FID-like of every sampler at every δ the suite ran. Reading the best bar here as Q1's answer would pick a setting on the evaluation data; Q1 above judges the declared arms (${q1Arms(data.comparisons.q1)}). Bars: ${SPREAD}.${floorNote(data)}${clippedNote(values)}`
     : 'No generation results.';
-  const spec = groupedBars(values, { samplers: samplerOrder(cells.map((c) => c.sampler)), panels: deltas.map(panel), columns: 1 });
+  const spec = groupedBars(values, { samplers: samplerOrder(cells), panels: deltas.map(panel), columns: 1 });
   return makeChart('q1-exploratory', 'Exploratory: every sampler and δ (generation FID-like)', caption, spec);
 }

@@ -23,7 +23,7 @@ const PANELS: readonly { mode: Cell['mode']; metric: MetricName }[] = [
  */
 function against(data: ReportData, cells: readonly Cell[], mode: Cell['mode'], metric: MetricName, reference: string): string {
   const panel = pick(cells, { mode, metric });
-  const others = samplerOrder(panel.map((c) => c.sampler)).filter((s) => s !== reference && s !== 'degraded');
+  const others = samplerOrder(panel).filter((s) => s !== reference && s !== 'degraded');
   const sentences = others.flatMap((other) => {
     const reason = unjudged(data, metric);
     const found = { a: [] as string[], b: [] as string[], neither: [] as string[], unjudged: [] as string[] };
@@ -50,6 +50,6 @@ export function buildQ4(data: ReportData): Chart {
   const caption = cells.length
     ? `${head} ${PANELS.map((p) => against(data, cells, p.mode, p.metric, reference)).join(' ')} Bars: ${SPREAD}.${floorNote(data)}${clippedNote(values)}`
     : `${head} No restoration results, and no generation at δ = ${delta}, to compare samplers on.`;
-  const spec = groupedBars(values, { samplers: samplerOrder(cells.map((c) => c.sampler)), panels: PANELS.map((p) => panelTitle(p.mode, data.metrics[p.metric])), columns: 1 });
+  const spec = groupedBars(values, { samplers: samplerOrder(cells), panels: PANELS.map((p) => panelTitle(p.mode, data.metrics[p.metric])), columns: 1 });
   return makeChart('q4-samplers', QUESTION, caption, spec);
 }

@@ -51,7 +51,7 @@ export function buildQ5(data: ReportData): Chart {
     ? `${head} ${findings.join(' ') || 'No degradation has both samplers measured.'}${missing}${lossComparison(data, cells, oneShot)} Sharpness is the Laplacian energy relative to real images (dashed line: ${target}, as sharp as real; below is blurrier; its distance from ${target} is what is judged). Bars: ${SPREAD}.${clippedNote(values)}`
     : `${head} No sharpness or FID-like results for ${oneShot} or ${iterative}.`;
   const spec = groupedBars(values, {
-    samplers: samplerOrder(cells.map((c) => c.sampler)), panels: MODES.flatMap((mode) => METRICS.map((m) => panelTitle(mode, data.metrics[m]))), columns: 2, target: true,
+    samplers: samplerOrder(cells), panels: MODES.flatMap((mode) => METRICS.map((m) => panelTitle(mode, data.metrics[m]))), columns: 2, target: true,
   });
   return makeChart('q5-sharpness', QUESTION, caption, spec);
 }

@@ -34,6 +34,8 @@ export interface ReportRow {
   readonly mode: 'restoration' | 'generation';
   /** `degraded` is x_T itself (restoration baseline). */
   readonly sampler: string;
+  /** Display position: `degraded` first, then the sampler registry's order (ReportCatalogue.samplers), unknown ones last. */
+  readonly samplerRank: number;
   /** Generation start noise δ (0 = cold); null in restoration. */
   readonly delta: number | null;
   readonly metric: MetricName;
@@ -71,12 +73,20 @@ export interface GaussianityReportRow {
  */
 export interface ReportCatalogue {
   readonly metrics: Readonly<Record<string, MetricDescriptor>>;
+  /** Sampler names in the order reports show them (the sampler registry's). */
+  readonly samplers: readonly string[];
 }
 
 /** The descriptor of metric `name`; one a saved result names but this coldbench does not know fails in one line. */
 export function describeMetric(catalogue: ReportCatalogue, name: string): MetricDescriptor {
   if (!Object.hasOwn(catalogue.metrics, name)) throw new UserError(`The results name a metric '${name}' this coldbench does not know; report them with the version that wrote them.`);
   return catalogue.metrics[name];
+}
+
+/** Where `sampler` is shown: `degraded` (x_T itself) first, then registry order, unknown ones after. */
+function samplerRank(catalogue: ReportCatalogue, sampler: string): number {
+  const at = catalogue.samplers.indexOf(sampler);
+  return sampler === 'degraded' ? -1 : at >= 0 ? at : catalogue.samplers.length;
 }
 
 /** Everything the charts are built from. */
@@ -143,7 +153,7 @@ export function toReportData(
       if (generationOnly && m.mode === 'restoration') continue;
       rows.push({
         suite, key, id, dataset: run.config.point.dataset, stochastic: deg.stochastic, params, settings, ...common,
-        mode: m.mode, sampler: m.sampler, delta: m.delta, metric: m.metric as MetricName, label: describeMetric(catalogue, m.metric).label, descriptor: describeMetric(catalogue, m.metric),
+        mode: m.mode, sampler: m.sampler, samplerRank: samplerRank(catalogue, m.sampler), delta: m.delta, metric: m.metric as MetricName, label: describeMetric(catalogue, m.metric).label, descriptor: describeMetric(catalogue, m.metric),
         value: m.value ?? NaN, std: m.std ?? null, boot: m.boot ?? null,
       });
     }

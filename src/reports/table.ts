@@ -49,7 +49,7 @@ export function buildRestorationTable(data: ReportData): RestorationTable {
   const { iterative, oneShot } = data.comparisons.q5;
   const shown = ['degraded', oneShot, iterative];
   const cells = pick(toCells(data.rows), { mode: 'restoration' });
-  const samplers = samplerOrder(cells.map((c) => c.sampler)).filter((s) => shown.includes(s));
+  const samplers = samplerOrder(cells).filter((s) => shown.includes(s));
   const rows = variants(cells).map((v): TableRow => ({
     name: v.name, family: v.family, dataset: v.dataset,
     groups: METRICS.map((metric) => ({

@@ -102,7 +102,7 @@ export const INFERENCE_CHUNK = 128;
 export function sampleChunked(
   name: string, restore: Restorer, deg: Degradation, params: ParamValues, noise: Noise, xT: tf.Tensor4D, rng: Rng, chunk = INFERENCE_CHUNK,
 ): tf.Tensor4D {
-  const sampler = getSampler(name);
+  const { sample } = getSampler(name);
   const n = xT.shape[0];
   const parts: tf.Tensor4D[] = [];
   for (let start = 0; start < n; start += chunk) {
@@ -110,7 +110,7 @@ export function sampleChunked(
     const slice = <T extends tf.Tensor>(t: T) => tf.slice(t, start, size) as T;
     const chunkNoise = Object.fromEntries(Object.entries(noise).map(([k, v]) => [k, slice(v)]));
     const xChunk = slice(xT);
-    parts.push(sampler(restore, { degradation: deg, params, noise: chunkNoise, rng: rng.fork(`chunk-${start}`) }, xChunk).x0);
+    parts.push(sample(restore, { degradation: deg, params, noise: chunkNoise, rng: rng.fork(`chunk-${start}`) }, xChunk).x0);
     tf.dispose([xChunk, ...Object.values(chunkNoise)]);
   }
   const x0 = tf.concat(parts, 0);

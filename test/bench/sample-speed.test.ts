@@ -16,6 +16,6 @@ describe('bench sample', () => {
 
   it('refuses a degradation with asset banks and a sampler that does not apply, in one line', () => {
     expect(() => benchSample({ ...base, degradation: 'animorph', samplers: ['direct'] })).toThrow("bench sample needs a degradation without asset banks; 'animorph' draws from animal-faces. Pick e.g. gaussian or blur.");
-    expect(() => benchSample({ ...base, degradation: 'blur', samplers: ['ddim'] })).toThrow("Sampler 'ddim' does not apply to 'blur' (ddim and ddpm need a noise schedule); drop it or pick gaussian.");
+    expect(() => benchSample({ ...base, degradation: 'blur', samplers: ['ddim'] })).toThrow("Sampler 'ddim' does not apply to degradation 'blur': it needs a mix √ᾱ·x0 + √(1−ᾱ)·ε such as gaussian; pick one of direct, alg1, alg2.");
   });
 });

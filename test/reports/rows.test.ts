@@ -44,7 +44,7 @@ describe('toReportData', () => {
     const row = data.rows.find((r) => r.key === 'blur[seed=1,steps=5]' && r.mode === 'generation' && r.sampler === 'alg2' && r.delta === 0.05 && r.metric === 'fid');
     expect(row).toEqual({
       suite: 'synthetic', key: 'blur[seed=1,steps=5]', variant: 'blur[steps=5]', name: 'blur', id: 'cc1000000000', dataset: 'digits',
-      degradation: 'blur', family: 'blur', stochastic: false, seed: 1, params: { steps: 5 }, settings: {}, mode: 'generation', sampler: 'alg2', delta: 0.05,
+      degradation: 'blur', family: 'blur', stochastic: false, seed: 1, params: { steps: 5 }, settings: {}, mode: 'generation', sampler: 'alg2', samplerRank: 2, delta: 0.05,
       metric: 'fid', label: 'FID-like', descriptor: PLUGINS.metrics.fid, value: 41.2 + 0 + 1, std: null, boot: [41.2, 42.2, 43.2], // fixture: value + k·(−1, 0, 1), k = 1 for alg2
     });
     const kid = data.rows.find((r) => r.degradation === 'gaussian' && r.metric === 'kid' && r.mode === 'restoration');

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { degrade, drawNoise } from '../../src/degradations/degrade.js';
 import { getDegradation, resolveParams, type Degradation } from '../../src/degradations/index.js';
-import { appliesTo, evenSteps, getSampler, restorationStart, SAMPLERS, type Restorer, type SamplerName, type SamplingProblem } from '../../src/sampling/samplers.js';
+import { applicableSampler, appliesTo, evenSteps, getSampler, restorationStart, SAMPLERS, type Restorer, type SamplerName, type SamplingProblem } from '../../src/sampling/samplers.js';
 import { cosineAlphaBar } from '../../src/degradations/schedules.js';
 import { Rng } from '../../src/util/rng.js';
 import { useWasmEngine } from '../helpers/engine.js';
@@ -26,7 +26,7 @@ describe.each(['blur', 'pixelate', 'gaussian', 'snow'])('with the true x0 as res
     const x0 = smoothImages(new Rng(1), 3, SIZE, 3);
     const noise = drawNoise(deg, x0.shape, params, new Rng(2));
     const xT = restorationStart(deg, params, x0, noise);
-    const { x0: out } = getSampler(sampler)(oracle(x0), { degradation: deg, params, noise, rng: new Rng(3) }, xT);
+    const { x0: out } = getSampler(sampler).sample(oracle(x0), { degradation: deg, params, noise, rng: new Rng(3) }, xT);
     expect(out.shape).toEqual(x0.shape);
     expect(maxAbsDiff(out, x0)).toBeLessThanOrEqual(1e-6);
     tf.dispose([x0, xT, out, ...Object.values(noise)]);
@@ -71,7 +71,7 @@ describe('on a linear degradation D(x, s) = x + s·e', () => {
     ['R(x_s, s) = x_s − s·e + b', (xs: tf.Tensor4D, s: number) => tf.add(tf.sub(xs, tf.mul(e, s)), b), { direct: 1, alg1: T, alg2: 0 }],
   ] as const)('with a biased restorer %s, Alg 2 cancels the bias and Alg 1 keeps it', (_, restore, biases) => {
     for (const [name, k] of Object.entries(biases)) {
-      const { x0: out } = getSampler(name)(restore as Restorer, problem, xT);
+      const { x0: out } = getSampler(name).sample(restore as Restorer, problem, xT);
       const expected = withBias(k);
       expect(maxAbsDiff(out, expected)).toBeLessThan(1e-5);
       if (k > 0) expect(maxAbsDiff(out, x0)).toBeGreaterThan(0.05);
@@ -86,7 +86,7 @@ describe('on a linear degradation D(x, s) = x + s·e', () => {
     const noisy = tf.add(xT, n) as tf.Tensor4D;
     const fixed: Restorer = (xs) => tf.zerosLike(xs);
     for (const [name, kept] of [['alg2', n], ['alg1', null], ['direct', null]] as const) {
-      const [a, c] = [getSampler(name)(fixed, problem, xT).x0, getSampler(name)(fixed, problem, noisy).x0];
+      const [a, c] = [getSampler(name).sample(fixed, problem, xT).x0, getSampler(name).sample(fixed, problem, noisy).x0];
       const diff = tf.sub(c, a);
       if (kept) expect(maxAbsDiff(diff, kept)).toBeLessThan(1e-6);
       else expect(Math.max(...tf.abs(diff).dataSync())).toBe(0);
@@ -96,7 +96,7 @@ describe('on a linear degradation D(x, s) = x + s·e', () => {
   });
 
   it('Alg 2 returns x0 whatever the restorer returns', () => {
-    const { x0: out } = SAMPLERS.alg2((xs, s) => tf.mul(tf.tanh(xs), s), problem, xT);
+    const { x0: out } = SAMPLERS.alg2.sample((xs, s) => tf.mul(tf.tanh(xs), s), problem, xT);
     expect(maxAbsDiff(out, x0)).toBeLessThan(1e-5);
     out.dispose();
   });
@@ -124,7 +124,7 @@ describe('sampling', () => {
     const calls: [number, number][] = [];
     const record = evenSteps(6, 3);
     expect(record).toEqual([6, 3, 0]);
-    const { x0: out, trajectory } = SAMPLERS.alg2(oracle(x0), { degradation: deg, params, noise: {} }, xT, {
+    const { x0: out, trajectory } = SAMPLERS.alg2.sample(oracle(x0), { degradation: deg, params, noise: {} }, xT, {
       record,
       onStep: (done, total) => calls.push([done, total]),
     });
@@ -139,7 +139,7 @@ describe('sampling', () => {
 
   it('lets the one-shot sampler record only T and 0', () => {
     const calls: number[] = [];
-    const { x0: out, trajectory } = SAMPLERS.direct(oracle(x0), { degradation: deg, params, noise: {} }, xT, {
+    const { x0: out, trajectory } = SAMPLERS.direct.sample(oracle(x0), { degradation: deg, params, noise: {} }, xT, {
       record: [6, 3, 0],
       onStep: (done) => calls.push(done),
     });
@@ -150,7 +150,7 @@ describe('sampling', () => {
 
   it.each((Object.keys(SAMPLERS) as SamplerName[]).filter((s) => appliesTo(s, deg)))('%s leaks no tensors and leaves x_T alone', (name) => {
     const run = () => {
-      const { x0: out, trajectory } = getSampler(name)((xs) => tf.mul(xs, 0.9), { degradation: deg, params, noise: {} }, xT, { record: [6, 2, 0] });
+      const { x0: out, trajectory } = getSampler(name).sample((xs) => tf.mul(xs, 0.9), { degradation: deg, params, noise: {} }, xT, { record: [6, 2, 0] });
       tf.dispose([out, ...trajectory.map((f) => f.xt)]);
     };
     run(); // warm-up
@@ -173,7 +173,7 @@ describe('ddim (η = 0), the hot baseline', () => {
   it('applies to the mix degradations only', () => {
     expect(['gaussian', 'animorph', 'blur', 'snow'].map((n) => appliesTo('ddim', getDegradation(n)))).toEqual([true, true, false, false]);
     const blur = getDegradation('blur');
-    expect(() => SAMPLERS.ddim(() => tf.zeros([1, 4, 4, 1]), { degradation: blur, params: resolveParams(blur), noise: {} }, tf.zeros([1, 4, 4, 1])))
+    expect(() => SAMPLERS.ddim.sample(() => tf.zeros([1, 4, 4, 1]), { degradation: blur, params: resolveParams(blur), noise: {} }, tf.zeros([1, 4, 4, 1])))
       .toThrow("Sampler 'ddim' does not apply to degradation 'blur': it is not a mix √ᾱ·x0 + √(1−ᾱ)·ε.");
   });
 
@@ -183,7 +183,7 @@ describe('ddim (η = 0), the hot baseline', () => {
     const x0 = smoothImages(new Rng(7), 2, 8, 1);
     const noise = drawNoise(deg, x0.shape, params, new Rng(8));
     const xT = restorationStart(deg, params, x0, noise);
-    const { trajectory } = SAMPLERS.ddim(oracle(x0), { degradation: deg, params, noise }, xT, { record: [6, 3, 1] });
+    const { trajectory } = SAMPLERS.ddim.sample(oracle(x0), { degradation: deg, params, noise }, xT, { record: [6, 3, 1] });
     for (const { t, xt } of trajectory) {
       const forward = degrade(deg, x0, t, params, noise);
       expect(maxAbsDiff(xt, forward)).toBeLessThan(1e-5);
@@ -202,7 +202,7 @@ describe('ddim (η = 0), the hot baseline', () => {
     const half: Restorer = (xs) => tf.fill(xs.shape, 0.5) as tf.Tensor4D;
     const problem = { degradation: deg, params, noise: { z } };
     const step = (name: 'ddim' | 'alg2') => {
-      const { x0, trajectory } = SAMPLERS[name](half, problem, xT, { record: [7] });
+      const { x0, trajectory } = SAMPLERS[name].sample(half, problem, xT, { record: [7] });
       const value = trajectory[0].xt.dataSync()[0];
       tf.dispose([x0, ...trajectory.map((f) => f.xt)]);
       return value;
@@ -226,7 +226,7 @@ describe('ddpm (DDIM with η = 1), ancestral sampling', () => {
     // R = 0.5: x_7 = √ᾱ_7·0.5 + √(1−ᾱ_7−σ²)·ε̂ + σ·z, z the rng's first normal.
     const xT = tf.ones([1, 1, 1, 1]) as tf.Tensor4D;
     const half: Restorer = (xs) => tf.fill(xs.shape, 0.5) as tf.Tensor4D;
-    const { x0, trajectory } = SAMPLERS.ddpm(half, { degradation: deg, params, noise: {}, rng: new Rng(9) }, xT, { record: [7] });
+    const { x0, trajectory } = SAMPLERS.ddpm.sample(half, { degradation: deg, params, noise: {}, rng: new Rng(9) }, xT, { record: [7] });
     const [a8, a7] = [alphaBar[8], alphaBar[7]];
     const sigma = Math.sqrt((1 - a7) / (1 - a8)) * Math.sqrt(1 - a8 / a7);
     const eps = (1 - Math.sqrt(a8) * 0.5) / Math.sqrt(1 - a8);
@@ -241,12 +241,23 @@ describe('ddpm (DDIM with η = 1), ancestral sampling', () => {
     const x0 = tf.zeros([1, 64, 64, 1]) as tf.Tensor4D;
     const noise = drawNoise(deg, x0.shape, params, new Rng(10));
     const xT = restorationStart(deg, params, x0, noise);
-    const { x0: out, trajectory } = SAMPLERS.ddpm(oracle(x0), { degradation: deg, params, noise, rng: new Rng(11) }, xT, { record: [6, 3, 1] });
+    const { x0: out, trajectory } = SAMPLERS.ddpm.sample(oracle(x0), { degradation: deg, params, noise, rng: new Rng(11) }, xT, { record: [6, 3, 1] });
     for (const { t, xt } of trajectory) {
       const v = xt.dataSync() as Float32Array;
       const std = Math.sqrt(v.reduce((s, x) => s + x * x, 0) / v.length);
       expect(Math.abs(std / Math.sqrt(1 - alphaBar[t]) - 1)).toBeLessThan(0.044);
     }
     tf.dispose([x0, xT, out, ...trajectory.map((f) => f.xt), ...Object.values(noise)]);
+  });
+});
+
+describe('the sampler registry (one file per sampler)', () => {
+  it('lists each sampler under its own name, and applies one that requires a mix only to degradations with alphaBar', () => {
+    for (const [key, sampler] of Object.entries(SAMPLERS)) expect(sampler.name).toBe(key);
+    const [blur, gaussian] = [getDegradation('blur'), getDegradation('gaussian')];
+    expect(Object.keys(SAMPLERS).filter((name) => appliesTo(name, blur))).toEqual(['direct', 'alg1', 'alg2']);
+    expect(Object.keys(SAMPLERS).filter((name) => appliesTo(name, gaussian))).toEqual(['direct', 'alg1', 'alg2', 'ddim', 'ddpm']);
+    expect(() => applicableSampler('ddpm', blur)).toThrow("Sampler 'ddpm' does not apply to degradation 'blur': it needs a mix √ᾱ·x0 + √(1−ᾱ)·ε such as gaussian; pick one of direct, alg1, alg2.");
+    expect(Object.values(SAMPLERS).filter((s) => s.stochastic).map((s) => s.name)).toEqual(['ddpm']);
   });
 });
