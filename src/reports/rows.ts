@@ -151,9 +151,11 @@ export function toReportData(
     for (const p of lossWindows(lossesOf(run))) losses.push({ variant, name: common.name, seed, ...p });
     for (const m of result.metrics) {
       if (generationOnly && m.mode === 'restoration') continue;
+      const descriptor = describeMetric(catalogue, m.metric);
       rows.push({
         suite, key, id, dataset: run.config.point.dataset, stochastic: deg.stochastic, params, settings, ...common,
-        mode: m.mode, sampler: m.sampler, samplerRank: samplerRank(catalogue, m.sampler), delta: m.delta, metric: m.metric as MetricName, label: describeMetric(catalogue, m.metric).label, descriptor: describeMetric(catalogue, m.metric),
+        mode: m.mode, sampler: m.sampler, samplerRank: samplerRank(catalogue, m.sampler), delta: m.delta,
+        metric: m.metric as MetricName, label: descriptor.label, descriptor,
         value: m.value ?? NaN, std: m.std ?? null, boot: m.boot ?? null,
       });
     }
