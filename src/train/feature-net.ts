@@ -35,6 +35,8 @@ export interface FeatureNet {
   embed(images: tf.Tensor4D): tf.Tensor2D;
   /** The head's softmax [N, classes] (the dataset's labels, or the 4 rotations); owned by the caller. */
   probabilities(images: tf.Tensor4D): tf.Tensor2D;
+  /** Both in one pass through the network (what `embed` and `probabilities` give, at the cost of one). */
+  analyse(images: tf.Tensor4D): { readonly features: tf.Tensor2D; readonly probabilities: tf.Tensor2D };
   dispose(): void;
 }
 
@@ -164,10 +166,15 @@ export async function featureNet(data: LoadedDataset, spec: FeatureNetSpec, cach
     await rename(temp, dir);
   }
   const embedder = tfl.model({ inputs: net.inputs, outputs: net.getLayer(FEATURE_LAYER).output as tfl.SymbolicTensor });
+  const both = tfl.model({ inputs: net.inputs, outputs: [net.getLayer(FEATURE_LAYER).output as tfl.SymbolicTensor, net.outputs[0]] });
   return {
     hash, weights, objective, testAccuracy, dim: spec.dim,
     embed: (images) => tf.tidy(() => embedder.predict(images, { batchSize: 256 }) as tf.Tensor2D),
     probabilities: (images) => tf.tidy(() => net.predict(images, { batchSize: 256 }) as tf.Tensor2D),
+    analyse: (images) => {
+      const [features, probabilities] = both.predict(images, { batchSize: 256 }) as tf.Tensor2D[];
+      return { features, probabilities };
+    },
     dispose: () => net.dispose(),
   };
 }

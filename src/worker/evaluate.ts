@@ -102,9 +102,14 @@ export function evaluate(
   where: Pick<MetricRow, 'mode' | 'sampler' | 'delta'>,
   truth?: tf.Tensor4D,
 ): MetricRow[] {
-  const embedded = embedEightBit(reference.net, samples);
-  const features = { data: embedded.dataSync() as Float32Array, dim: embedded.shape[1] };
-  embedded.dispose();
+  // One pass of the feature net gives the features and the classifier's confidences.
+  const saved = toEightBit(samples);
+  const analysed = reference.net.analyse(saved);
+  saved.dispose();
+  const features = { data: analysed.features.dataSync() as Float32Array, dim: analysed.features.shape[1] };
+  const best = reference.net.objective === 'labels' ? tf.max(analysed.probabilities, 1) : null;
+  const top = best ? Float64Array.from(best.dataSync()) : null;
+  tf.dispose([analysed.features, analysed.probabilities, ...(best ? [best] : [])]);
   const once = <T>(f: () => T): (() => T) => {
     let value: { v: T } | undefined;
     return () => (value ??= { v: f() }).v;
@@ -113,7 +118,7 @@ export function evaluate(
     samples, truth, features, reference,
     resamples: samples.shape[0] === reference.images.shape[0] ? reference.resamples : [],
     frechetDefined: frechetDefined(samples.shape[0], reference),
-    confidences: once(() => (reference.net.objective === 'labels' ? confidences(reference.net, samples) : null)),
+    confidences: () => top,
     pixels: once(() => pixelScores(samples, truth!)),
     seed: seedFrom('kid', where.mode, where.sampler, String(where.delta)),
   };

@@ -53,9 +53,17 @@ describe('feature networks', () => {
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
     expect(await readdir(cache)).toEqual([`toy-${first.hash}`]);
 
+    // One pass for both (what evaluate uses per sample set) gives exactly what two passes give.
+    const mixed = tf.tidy(() => tf.concat([images, tf.ones([2, 16, 16, 1])]) as tf.Tensor4D);
+    const both = first.analyse(mixed);
+    const [features, probabilities] = [first.embed(mixed), first.probabilities(mixed)];
+    expect(Array.from(both.features.dataSync())).toEqual(Array.from(features.dataSync()));
+    expect(Array.from(both.probabilities.dataSync())).toEqual(Array.from(probabilities.dataSync()));
+    expect(both.probabilities.shape).toEqual([5, 2]);
+
     const other = await featureNet(data, { ...spec, seed: 1 }, cache);
     expect(other.hash).not.toBe(first.hash);
-    tf.dispose([images, a, b]);
+    tf.dispose([images, a, b, mixed, both.features, both.probabilities, features, probabilities]);
     [first, again, other].forEach((net) => net.dispose());
   });
 
