@@ -47,6 +47,7 @@ describe('metric plugins (defineMetric, one file each)', () => {
 
   it.each(Object.values(METRICS).map((m) => [m.name, m] as const))('%s computes its ideal value on a perfect sample set', (name, metric) => {
     const ideal: Record<string, number> = { l1: 0, rmse: 0, psnr: Infinity, ssim: 1, fid: 0, sharpness: 1, diversity: NaN, kid: NaN, recognisable: 6 / 24 };
+    expect(Object.keys(ideal)).toContain(name); // a new metric states its ideal value here (docs/adding-a-metric.md)
     const measured = metric.compute(input);
     expect(measured).not.toBeNull();
     if (Number.isNaN(ideal[name])) expect(Number.isFinite(measured!.value)).toBe(true);
