@@ -5,7 +5,10 @@ import { closest } from 'fastest-levenshtein';
  * message and exits with `exitCode`; anything else is a bug and prints a stack.
  */
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
     this.name = 'UserError';
   }
@@ -39,7 +42,9 @@ export const errors = {
     return new UserError(`Sampler '${sampler}' does not apply to degradation '${degradation}': ${why}.`);
   },
   restorationOnly(name: string, generators: readonly string[]): UserError {
-    return new UserError(`Degradation '${name}' is restoration-only (it has no generation prior); generation works with: ${generators.join(', ')}.`);
+    return new UserError(
+      `Degradation '${name}' is restoration-only (it has no generation prior); generation works with: ${generators.join(', ')}.`,
+    );
   },
   /** A problem at a place in a file, e.g. `experiments/x.json: degradations[1].grid.sigma: …`. */
   located(source: string, where: string, problem: string): UserError {
@@ -57,16 +62,20 @@ export const errors = {
   /** Suite problems, each the tail of a `located` message. */
   suite: {
     unknownKey: (known: readonly string[]) => `unknown key (known: ${known.join(', ')})`,
-    badName: (name: unknown) => `${JSON.stringify(name)} is not a suite name; use lower-case letters, digits and dashes (it names the results folder)`,
+    badName: (name: unknown) =>
+      `${JSON.stringify(name)} is not a suite name; use lower-case letters, digits and dashes (it names the results folder)`,
     listedTwice: (value: unknown) => `${JSON.stringify(value)} is listed twice`,
     setTwice: (other: string) => `also set in ${other}; set it in one place`,
     sameRuns: (other: string, key: string) => `repeats run ${key} of ${other}; make the entries differ`,
     measuresNothing: 'restoration and generation are both off, so the runs would measure nothing; turn one on',
     notRun: (what: string, value: unknown, list: string, values: readonly unknown[]) =>
       `${what} ${JSON.stringify(value)} is not among ${list} (${values.map((v) => JSON.stringify(v)).join(', ')}), so this comparison would have nothing to judge; add it there or declare one that runs`,
-    tooManyRuns: (count: number, max: number) => `expands to ${count.toLocaleString('en')} runs, more than the ${max.toLocaleString('en')} one suite may hold; split it, shrink its grids and seeds, or pass --allow-large`,
-    overLimit: (value: number, max: number) => `${value.toLocaleString('en')} is above the limit of ${max.toLocaleString('en')}; fix a typo, or pass --allow-large to run it anyway`,
-    sizeNotOffered: (dataset: string, size: number, sizes: readonly number[]) => `size ${size} is not offered by '${dataset}' (sizes: ${sizes.join(', ')})`,
+    tooManyRuns: (count: number, max: number) =>
+      `expands to ${count.toLocaleString('en')} runs, more than the ${max.toLocaleString('en')} one suite may hold; split it, shrink its grids and seeds, or pass --allow-large`,
+    overLimit: (value: number, max: number) =>
+      `${value.toLocaleString('en')} is above the limit of ${max.toLocaleString('en')}; fix a typo, or pass --allow-large to run it anyway`,
+    sizeNotOffered: (dataset: string, size: number, sizes: readonly number[]) =>
+      `size ${size} is not offered by '${dataset}' (sizes: ${sizes.join(', ')})`,
     sizeIndivisible: (size: number, levels: number) =>
       `size ${size} does not divide by ${2 ** (levels - 1)}, as a ${levels}-level U-Net needs; use fewer channelMults or another size`,
     channels: (degradation: string, needs: readonly number[], dataset: string, has: number) =>

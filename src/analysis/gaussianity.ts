@@ -9,7 +9,10 @@ export type { Gaussianity } from '../results/types.js';
 /** How far a residual r = x_t − x0 is from a normal distribution. NaN fields when r is constant (e.g. t = 0). */
 /** Options of `residualGaussianity`. */
 export interface GaussianityOptions {
-  /** Use at most this many values, picked without replacement by the rng, so A² (which grows with n) compares across runs. Default 10,000. */
+  /**
+   * Use at most this many values, picked without replacement by the rng, so A² (which grows with n)
+   * compares across runs. Default 10,000.
+   */
   readonly maxSamples?: number;
 }
 
@@ -42,7 +45,10 @@ function sampleIndices(n: number, k: number, rng: Rng): number[] {
   return [...chosen];
 }
 
-/** Anderson–Darling A² = −n − (1/n) Σ (2i−1)[ln Φ(z_(i)) + ln(1 − Φ(z_(n+1−i)))] for sorted standardised z (Anderson & Darling 1954; Stephens 1974). */
+/**
+ * Anderson–Darling A² = −n − (1/n) Σ (2i−1)[ln Φ(z_(i)) + ln(1 − Φ(z_(n+1−i)))] for sorted
+ * standardised z (Anderson & Darling 1954; Stephens 1974).
+ */
 export function andersonDarlingNormal(sortedZ: Float64Array): number {
   const n = sortedZ.length;
   let s = 0;
@@ -61,7 +67,8 @@ export function residualGaussianity(
 ): Gaussianity {
   const { maxSamples = 10_000 } = options;
   const all = residual instanceof tf.Tensor ? residual.dataSync() : residual;
-  const x = all.length <= maxSamples ? Float64Array.from(all) : Float64Array.from(sampleIndices(all.length, maxSamples, rng), (i) => all[i]);
+  const x =
+    all.length <= maxSamples ? Float64Array.from(all) : Float64Array.from(sampleIndices(all.length, maxSamples, rng), (i) => all[i]);
   const n = x.length;
   if (n < 2) throw errors.metricInput('gaussianity', `needs at least 2 values, got ${n}`);
   const mean = x.reduce((s, v) => s + v, 0) / n;

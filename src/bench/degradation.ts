@@ -38,6 +38,9 @@ export function degradationBenchSuite(name: string, options: DegradationBenchOpt
     dataset: colour ? { name: 'faces', size: 32 } : { name: 'digits', size: 32 },
     ...benchBudget(options.steps, options.count),
     seeds: [0],
-    degradations: [{ name, params: benchParams(name) }, ...(name === 'gaussian' ? [] : [{ name: 'gaussian', params: benchParams('gaussian') }])],
+    degradations: [
+      { name, params: benchParams(name) },
+      ...(name === 'gaussian' ? [] : [{ name: 'gaussian', params: benchParams('gaussian') }]),
+    ],
   };
 }

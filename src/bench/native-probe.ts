@@ -32,11 +32,17 @@ const TOLERANCE = 1e-3;
 /** Batches of the speed-bench presets' training steps. */
 const BENCH_BATCHES = [1, 2, 16, 32, 64];
 /** Image shapes the datasets give: digits 32×1, faces and animals 32×3 and 64×3. */
-const IMAGES = [[32, 1], [32, 3], [64, 3]] as const;
+const IMAGES = [
+  [32, 1],
+  [32, 3],
+  [64, 3],
+] as const;
 /** The suites' training batch, the samplers' chunk (src/worker/run.ts) and one odd remainder. */
-const SUITE_TRAIN_BATCH = 32, SAMPLE_BATCHES = [128, 5];
+const SUITE_TRAIN_BATCH = 32,
+  SAMPLE_BATCHES = [128, 5];
 /** The feature net's training batch and its embedding batch (src/train/feature-net.ts). */
-const FEATURE_TRAIN_BATCH = 64, FEATURE_EMBED_BATCH = 256;
+const FEATURE_TRAIN_BATCH = 64,
+  FEATURE_EMBED_BATCH = 256;
 /** Plain training steps per speed-bench preset in phase 2. */
 const PHASE2_STEPS = 3;
 
@@ -52,14 +58,29 @@ const random = (shape: number[]) => tf.tensor(rng.normals(tf.util.sizeFromShape(
 /** A kernel call's identity: its name, its inputs' shapes and the attributes that shape it. */
 function label(name: string, args: Parameters<tf.KernelFunc>[0]): string {
   const inputs = Object.entries(args.inputs).map(([k, t]) => `${k}[${t?.shape.join(',')}]`);
-  const keys = ['strides', 'pad', 'dilations', 'inputShape', 'filterShape', 'axis', 'numOrSizeSplits', 'size', 'filterSize', 'transposeA', 'transposeB', 'activation', 'keepDims'];
+  const keys = [
+    'strides',
+    'pad',
+    'dilations',
+    'inputShape',
+    'filterShape',
+    'axis',
+    'numOrSizeSplits',
+    'size',
+    'filterSize',
+    'transposeA',
+    'transposeB',
+    'activation',
+    'keepDims',
+  ];
   const attrs = keys.filter((k) => args.attrs?.[k] !== undefined).map((k) => `${k}=${JSON.stringify(args.attrs![k])}`);
   return [name, ...inputs, ...attrs].join(' ');
 }
 
 function largestError(ours: Float32Array, reference: Float32Array): number {
   if (ours.length !== reference.length) return Infinity;
-  let error = 0, scale = 0;
+  let error = 0,
+    scale = 0;
   for (let i = 0; i < ours.length; i++) {
     const e = Math.abs(ours[i] - reference[i]);
     error = Number.isNaN(e) ? Infinity : Math.max(error, e);
@@ -87,8 +108,11 @@ const watch: NativeKernelWrap = (name, native, stock) => (args) => {
     if (faultKernel === name && faultKind === 'wrong') (backend.typedArrayFromHeap([out].flat()[0]) as Float32Array)[0] += 1;
     const reference = stock.kernelFunc(args);
     const [ours, theirs] = [[out].flat(), [reference].flat()];
-    const error = Math.max(...ours.map((t, i) => largestError(
-      backend.typedArrayFromHeap(t) as Float32Array, backend.typedArrayFromHeap(theirs[i]) as Float32Array)));
+    const error = Math.max(
+      ...ours.map((t, i) =>
+        largestError(backend.typedArrayFromHeap(t) as Float32Array, backend.typedArrayFromHeap(theirs[i]) as Float32Array),
+      ),
+    );
     theirs.forEach((t) => backend.disposeData(t.dataId));
     if (!(error <= TOLERANCE)) {
       say(`mismatch ${id} ${error}`);
@@ -100,7 +124,10 @@ const watch: NativeKernelWrap = (name, native, stock) => (args) => {
 
 /** One Adam step of L1 regression: the loop every training in coldbench runs. */
 function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, inputs: tf.Tensor[], target: tf.Tensor): number {
-  const loss = optimizer.minimize(() => tf.mean(tf.abs(tf.sub(model.apply(inputs, { training: true }) as tf.Tensor, target))) as tf.Scalar, true)!;
+  const loss = optimizer.minimize(
+    () => tf.mean(tf.abs(tf.sub(model.apply(inputs, { training: true }) as tf.Tensor, target))) as tf.Scalar,
+    true,
+  )!;
   const value = loss.dataSync()[0];
   loss.dispose();
   return value;
@@ -122,7 +149,13 @@ function suiteWorkloads(preset: UNetPreset, size: number, channels: 1 | 3): void
   const config = { ...UNET_PRESETS[preset], size, channels };
   const model = buildUNet(config);
   const optimizer = tf.train.adam(2e-4);
-  const inputs = (batch: number) => [random([batch, size, size, channels]), timeEmbedding(Array.from({ length: batch }, (_, i) => i + 1), config.timeDim)];
+  const inputs = (batch: number) => [
+    random([batch, size, size, channels]),
+    timeEmbedding(
+      Array.from({ length: batch }, (_, i) => i + 1),
+      config.timeDim,
+    ),
+  ];
   workload(`suite ${preset} ${size}x${channels} train batch ${SUITE_TRAIN_BATCH}`);
   tf.tidy(() => void trainStep(model, optimizer, inputs(SUITE_TRAIN_BATCH), random([SUITE_TRAIN_BATCH, size, size, channels])));
   for (const batch of SAMPLE_BATCHES) {
@@ -138,7 +171,9 @@ function featureWorkloads(size: number, channels: 1 | 3): void {
   const model = buildFeatureNet({ size, channels, classes, dim: 64 });
   const optimizer = tf.train.adam(1e-3);
   workload(`features ${size}x${channels} train batch ${FEATURE_TRAIN_BATCH}`);
-  tf.tidy(() => void trainStep(model, optimizer, [random([FEATURE_TRAIN_BATCH, size, size, channels])], random([FEATURE_TRAIN_BATCH, classes])));
+  tf.tidy(
+    () => void trainStep(model, optimizer, [random([FEATURE_TRAIN_BATCH, size, size, channels])], random([FEATURE_TRAIN_BATCH, classes])),
+  );
   workload(`features ${size}x${channels} embed batch ${FEATURE_EMBED_BATCH}`);
   tf.tidy(() => void (model.predict(random([FEATURE_EMBED_BATCH, size, size, channels])) as tf.Tensor).dataSync());
   optimizer.dispose();
@@ -168,7 +203,8 @@ async function main(path: string): Promise<void> {
   await tf.setBackend(NATIVE_BACKEND);
   const presets = Object.keys(BENCH_PRESETS) as BenchPreset[];
   for (const preset of presets) benchWorkloads(preset);
-  for (const preset of Object.keys(UNET_PRESETS) as UNetPreset[]) for (const [size, channels] of IMAGES) suiteWorkloads(preset, size, channels);
+  for (const preset of Object.keys(UNET_PRESETS) as UNetPreset[])
+    for (const [size, channels] of IMAGES) suiteWorkloads(preset, size, channels);
   for (const [size, channels] of IMAGES) featureWorkloads(size, channels);
   for (const preset of presets) plainTraining(preset);
   say(`ok ${seen.size} ${workloads}`);

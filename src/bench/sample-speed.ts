@@ -55,7 +55,10 @@ export interface SampleBenchResult {
  */
 export function benchSample(options: SampleBenchOptions): SampleBenchResult {
   const deg = getDegradation(options.degradation);
-  if (deg.requires?.length) throw new UserError(`bench sample needs a degradation without asset banks; '${deg.name}' draws from ${deg.requires.join(', ')}. Pick e.g. gaussian or blur.`);
+  if (deg.requires?.length)
+    throw new UserError(
+      `bench sample needs a degradation without asset banks; '${deg.name}' draws from ${deg.requires.join(', ')}. Pick e.g. gaussian or blur.`,
+    );
   const params = resolveParams(deg, options.steps === undefined ? {} : { steps: options.steps });
   const samplers = options.samplers.map((name) => applicableSampler(name, deg).name);
   const rng = new Rng(seedFrom('bench-sample', deg.name, options.preset));
@@ -75,20 +78,39 @@ export function benchSample(options: SampleBenchOptions): SampleBenchResult {
     const speeds = samplers.map((name): SamplerSpeed => {
       const warm = tf.slice(xT, 0, Math.min(options.chunk, options.images));
       const warmNoise = Object.fromEntries(Object.entries(noise).map(([k, v]) => [k, tf.slice(v, 0, warm.shape[0])]));
-      tf.dispose([sampleChunked(name, restore, deg, params, warmNoise, warm, rng.fork(`warm-${name}`), options.chunk), warm, ...Object.values(warmNoise)]);
+      tf.dispose([
+        sampleChunked(name, restore, deg, params, warmNoise, warm, rng.fork(`warm-${name}`), options.chunk),
+        warm,
+        ...Object.values(warmNoise),
+      ]);
       calls = 0;
       const start = performance.now();
       const x0 = sampleChunked(name, restore, deg, params, noise, xT, rng.fork(name), options.chunk);
       x0.dataSync(); // wait for the result, as evaluation does
       const seconds = (performance.now() - start) / 1000;
       x0.dispose();
-      return { sampler: name, seconds: Number(seconds.toFixed(3)), imgsPerSec: Number((options.images / seconds).toFixed(1)), evaluationsPerImage: calls / options.images };
+      return {
+        sampler: name,
+        seconds: Number(seconds.toFixed(3)),
+        imgsPerSec: Number((options.images / seconds).toFixed(1)),
+        evaluationsPerImage: calls / options.images,
+      };
     });
     const engine = engineInfo();
     return {
-      bench: 'sample', backend: engine?.backend ?? tf.getBackend(), provider: engine?.provider ?? '', threads: engine?.threads ?? 1, cpu: cpuModel(),
-      preset: options.preset, degradation: deg.name, T: params.steps as number, size: options.size, channels: options.channels,
-      images: options.images, chunk: options.chunk, samplers: speeds,
+      bench: 'sample',
+      backend: engine?.backend ?? tf.getBackend(),
+      provider: engine?.provider ?? '',
+      threads: engine?.threads ?? 1,
+      cpu: cpuModel(),
+      preset: options.preset,
+      degradation: deg.name,
+      T: params.steps as number,
+      size: options.size,
+      channels: options.channels,
+      images: options.images,
+      chunk: options.chunk,
+      samplers: speeds,
     };
   } finally {
     tf.dispose([xT, ...Object.values(noise)]);

@@ -62,16 +62,25 @@ export function scalingBenchSuite(options: Pick<ScalingBenchOptions, 'degradatio
 
 /** The validated suite, or a one-line error for a comparison that cannot scale. */
 export function scalingSuite(options: Pick<ScalingBenchOptions, 'degradation' | 'runs' | 'steps' | 'workers'>): Suite {
-  if (options.workers < 2) throw new UserError(`bench scaling compares 1 worker with more: pass --workers 2 or more (got ${options.workers}).`);
-  if (options.runs < options.workers) throw new UserError(`bench scaling needs at least one run per worker: pass --runs ${options.workers} or more (got ${options.runs}).`);
+  if (options.workers < 2)
+    throw new UserError(`bench scaling compares 1 worker with more: pass --workers 2 or more (got ${options.workers}).`);
+  if (options.runs < options.workers)
+    throw new UserError(`bench scaling needs at least one run per worker: pass --runs ${options.workers} or more (got ${options.runs}).`);
   return validateSuite(scalingBenchSuite(options), 'bench scaling', PLUGINS);
 }
 
 /** The result's arithmetic, apart so it can be checked without timing anything. */
-export function scalingSummary(runs: number, one: ScalingTiming, many: ScalingTiming): Pick<ScalingBenchResult, 'timings' | 'speedup' | 'ideal'> {
+export function scalingSummary(
+  runs: number,
+  one: ScalingTiming,
+  many: ScalingTiming,
+): Pick<ScalingBenchResult, 'timings' | 'speedup' | 'ideal'> {
   const round = (v: number, digits: number) => Number(v.toFixed(digits));
   return {
-    timings: [{ workers: one.workers, seconds: round(one.seconds, 2) }, { workers: many.workers, seconds: round(many.seconds, 2) }],
+    timings: [
+      { workers: one.workers, seconds: round(one.seconds, 2) },
+      { workers: many.workers, seconds: round(many.seconds, 2) },
+    ],
     speedup: round(one.seconds / many.seconds, 3),
     ideal: round(runs / Math.ceil(runs / many.workers), 3),
   };
@@ -90,21 +99,33 @@ export async function benchScaling(options: ScalingBenchOptions): Promise<Scalin
     const time = async (workers: number): Promise<ScalingTiming> => {
       const resultsDir = join(root, `workers-${workers}`);
       const { counts, seconds } = await runSuite({ name: suite.name, definition: suite }, runs, {
-        resultsDir, workers, backend: options.backend, threads: options.threads,
-        featureCache: options.featureCache, progress: false, log: () => {},
+        resultsDir,
+        workers,
+        backend: options.backend,
+        threads: options.threads,
+        featureCache: options.featureCache,
+        progress: false,
+        log: () => {},
       });
       if (counts.completed !== runs.length) {
         const failed = (await readSuiteResults(resultsDir)).runs.find((r) => r.result?.state !== 'completed');
-        const why = failed?.result?.state === 'errored' ? failed.result.error : failed?.result?.state ?? 'not finished';
-        throw new Error(`bench scaling: only ${counts.completed} of ${runs.length} runs completed with ${workers} worker(s); ${failed?.config.key}: ${why}`);
+        const why = failed?.result?.state === 'errored' ? failed.result.error : (failed?.result?.state ?? 'not finished');
+        throw new Error(
+          `bench scaling: only ${counts.completed} of ${runs.length} runs completed with ${workers} worker(s); ${failed?.config.key}: ${why}`,
+        );
       }
       return { workers, seconds: seconds.runs };
     };
     const one = await time(1);
     const many = await time(options.workers);
     return {
-      bench: 'scaling', backend: options.backend, threads: options.threads, degradation: options.degradation,
-      runs: runs.length, steps: options.steps, ...scalingSummary(runs.length, one, many),
+      bench: 'scaling',
+      backend: options.backend,
+      threads: options.threads,
+      degradation: options.degradation,
+      runs: runs.length,
+      steps: options.steps,
+      ...scalingSummary(runs.length, one, many),
     };
   } finally {
     await rm(root, { recursive: true, force: true });

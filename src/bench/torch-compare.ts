@@ -26,8 +26,19 @@ export const DEBIAN_PYTHON = '/usr/bin/python3';
 export async function runTorchBench(script: string, ours: TrainBenchResult, threads: number): Promise<TorchBenchResult> {
   if (!existsSync(script)) throw errors.missingFile(script, 'Pass --torch-script with the path of scripts/torch_unet.py.');
   const args = [
-    script, '--threads', String(threads), '--size', String(ours.size), '--channels', String(ours.channels),
-    '--base', String(ours.base), '--batch', String(ours.batch), '--steps', String(ours.steps),
+    script,
+    '--threads',
+    String(threads),
+    '--size',
+    String(ours.size),
+    '--channels',
+    String(ours.channels),
+    '--base',
+    String(ours.base),
+    '--batch',
+    String(ours.batch),
+    '--steps',
+    String(ours.steps),
     // The same precision: PyTorch's bf16 autocast against coldbench's bf16 convolutions.
     ...(ours.precision === 'bf16' ? ['--bf16'] : []),
   ];

@@ -84,13 +84,17 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new Adam(vars, 2e-4);
   const precision = options.precision ?? 'fp32';
-  const step = (): number => withPrecision(precision, () => {
-    const { value, grads } = tf.variableGrads(() => tf.mean(tf.abs(tf.sub(model.apply(x, { training: true }) as tf.Tensor, y))) as tf.Scalar, vars);
-    optimizer.update(vars.map((v) => grads[v.name]));
-    const loss = value.dataSync()[0];
-    tf.dispose([value, ...Object.values(grads)]);
-    return loss;
-  });
+  const step = (): number =>
+    withPrecision(precision, () => {
+      const { value, grads } = tf.variableGrads(
+        () => tf.mean(tf.abs(tf.sub(model.apply(x, { training: true }) as tf.Tensor, y))) as tf.Scalar,
+        vars,
+      );
+      optimizer.update(vars.map((v) => grads[v.name]));
+      const loss = value.dataSync()[0];
+      tf.dispose([value, ...Object.values(grads)]);
+      return loss;
+    });
 
   for (let i = 0; i < options.warmup; i++) step();
   const lossFirst = step();
@@ -106,9 +110,20 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   model.dispose();
   const round = (v: number, digits = 2) => Number(v.toFixed(digits));
   return {
-    bench: 'train', preset: options.preset, backend: engine.backend, provider: engine.provider,
-    threads: engine.threads, precision, params, ...shape, batch, steps: options.steps,
-    msPerStep: round(msPerStep), imgsPerSec: round((batch * 1000) / msPerStep),
-    lossFirst: round(lossFirst, 4), lossLast: round(lossLast, 4), ...(kernels && { kernels }),
+    bench: 'train',
+    preset: options.preset,
+    backend: engine.backend,
+    provider: engine.provider,
+    threads: engine.threads,
+    precision,
+    params,
+    ...shape,
+    batch,
+    steps: options.steps,
+    msPerStep: round(msPerStep),
+    imgsPerSec: round((batch * 1000) / msPerStep),
+    lossFirst: round(lossFirst, 4),
+    lossLast: round(lossLast, 4),
+    ...(kernels && { kernels }),
   };
 }

@@ -38,7 +38,10 @@ export async function writePreview(request: PreviewRequest): Promise<void> {
   const assets: Assets = {};
   for (const asset of degradation.requires ?? []) {
     const set = await loadDataset(asset, { size, channels });
-    assets[asset] = batchTensor(set.train, Array.from({ length: set.train.n }, (_, i) => i));
+    assets[asset] = batchTensor(
+      set.train,
+      Array.from({ length: set.train.n }, (_, i) => i),
+    );
   }
   const images = batchTensor(data.test, indices);
   try {

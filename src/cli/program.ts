@@ -2,7 +2,15 @@ import { PLUGINS } from '../plugins.js';
 import { packageVersions } from '../runner/provenance.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.js';
-import { BACKEND_CHOICES, initEngine, precisionProblem, resolveAuto, retestNative, selfTestFailureLine, type BackendChoice } from '../engine/backend.js';
+import {
+  BACKEND_CHOICES,
+  initEngine,
+  precisionProblem,
+  resolveAuto,
+  retestNative,
+  selfTestFailureLine,
+  type BackendChoice,
+} from '../engine/backend.js';
 import { runTorchBench } from '../bench/torch-compare.js';
 import { BENCH_PRESETS, benchTrain, type BenchPreset } from '../bench/train-speed.js';
 import { describeDatasets } from '../data/index.js';
@@ -70,7 +78,9 @@ interface SuiteCommandOptions {
 async function suiteRunIds(resultsDir: string, out: (line: string) => void): Promise<Set<string> | undefined> {
   const { definition } = await readSuiteFile(resultsDir);
   try {
-    return new Set(expandSuite(validateSuite(definition, join(resultsDir, SUITE_FILE), PLUGINS, { allowLarge: true }), PLUGINS).map((r) => r.id));
+    return new Set(
+      expandSuite(validateSuite(definition, join(resultsDir, SUITE_FILE), PLUGINS, { allowLarge: true }), PLUGINS).map((r) => r.id),
+    );
   } catch (error) {
     out(`${(error as Error).message}; reporting every run folder in ${resultsDir}`);
     return undefined;
@@ -84,17 +94,27 @@ function runsFound(report: ReportSummary, suiteRuns: number | undefined): string
   const total = suiteRuns ?? found;
   // Missing: the suite's runs with no folder yet, and those started but not finished.
   const missing = Math.max(0, total - found) + counts.unfinished;
-  const parts = [`${counts.completed} of ${total} runs completed`,
+  const parts = [
+    `${counts.completed} of ${total} runs completed`,
     ...(['diverged', 'errored', 'skipped'] as const).filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`),
-    ...(missing ? [`${missing} missing`] : []), ...(outside ? [`${outside} from an earlier version of the suite left out`] : [])];
+    ...(missing ? [`${missing} missing`] : []),
+    ...(outside ? [`${outside} from an earlier version of the suite left out`] : []),
+  ];
   return parts.join(', ');
 }
 
 /** Runs a validated suite (or one shard of it) with progress, Ctrl-C handling and a summary. */
-async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals: GlobalOptions, out: (line: string) => void): Promise<void> {
+async function runSuiteCommand(
+  suite: Suite,
+  opts: SuiteCommandOptions,
+  globals: GlobalOptions,
+  out: (line: string) => void,
+): Promise<void> {
   const maxWorkers = 4 * availableParallelism();
   if (opts.workers > maxWorkers) {
-    throw new UserError(`--workers ${opts.workers} is more than 4 per core on this ${availableParallelism()}-core machine; use at most ${maxWorkers} (each worker is a thread training one run).`);
+    throw new UserError(
+      `--workers ${opts.workers} is more than 4 per core on this ${availableParallelism()}-core machine; use at most ${maxWorkers} (each worker is a thread training one run).`,
+    );
   }
   // '' is a bad shard, not "all"; `auto` asks the scheduler (Slurm array task, Kubernetes index).
   const shard = opts.shard === undefined ? undefined : opts.shard === 'auto' ? schedulerShard() : parseShard(opts.shard);
@@ -102,18 +122,33 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
   const backend = globals.backend === 'auto' ? await resolveAuto(out) : globals.backend;
   const all = expandSuite(suite, PLUGINS);
   const match = opts.only === undefined ? undefined : picomatch(opts.only);
-  const chosen = all.filter((r) => (!opts.select || opts.select(r)) && (!match || match(r.key)) && (!opts.seeds || opts.seeds.includes(r.point.seed)));
-  if (!chosen.length) throw new UserError(`No run of suite '${suite.name}' matches the filters${opts.only ? ` --only '${opts.only}'` : ''}${opts.seeds ? ` --seeds ${opts.seeds.join(',')}` : ''}; \`coldbench run <suite> --dry-run\` lists its runs.`);
+  const chosen = all.filter(
+    (r) => (!opts.select || opts.select(r)) && (!match || match(r.key)) && (!opts.seeds || opts.seeds.includes(r.point.seed)),
+  );
+  if (!chosen.length)
+    throw new UserError(
+      `No run of suite '${suite.name}' matches the filters${opts.only ? ` --only '${opts.only}'` : ''}${opts.seeds ? ` --seeds ${opts.seeds.join(',')}` : ''}; \`coldbench run <suite> --dry-run\` lists its runs.`,
+    );
   const runs = shard ? shardRuns(chosen, shard) : chosen;
   const resultsDir = opts.results ?? join('results', suite.name);
   if (opts.dryRun) {
     const standings = survey(resultsDir, runs);
     const estimates = estimateSeconds(standings, measuredRuns('results'));
     const record = (s: (typeof standings)[number], i: number) => ({
-      key: s.run.key, id: s.run.id, standing: s.standing, state: s.state ?? null, step: s.step ?? 0, steps: s.run.spec.train.steps, loss: s.loss ?? null, secondsLeft: estimates[i] ?? null,
+      key: s.run.key,
+      id: s.run.id,
+      standing: s.standing,
+      state: s.state ?? null,
+      step: s.step ?? 0,
+      steps: s.run.spec.train.steps,
+      loss: s.loss ?? null,
+      secondsLeft: estimates[i] ?? null,
     });
     if (opts.json) console.log(JSON.stringify(standings.map(record)));
-    else console.log(`${standingsTable(standings, estimates)}\n\nsuite ${suite.name} → ${resultsDir}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}: ${standingsSummary(standings, estimates, opts.workers)}`);
+    else
+      console.log(
+        `${standingsTable(standings, estimates)}\n\nsuite ${suite.name} → ${resultsDir}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}: ${standingsSummary(standings, estimates, opts.workers)}`,
+      );
     return;
   }
   const isolation = resolveIsolation(opts.isolation ?? 'auto', backend);
@@ -122,11 +157,16 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
     const problem = precisionProblem(precision, backend);
     if (problem) throw new UserError(`${problem}.`);
   }
-  out(`suite ${suite.name}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, ${opts.workers} worker ${isolation}s, backend ${backend} → ${resultsDir}`);
+  out(
+    `suite ${suite.name}: ${runs.length} of ${all.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, ${opts.workers} worker ${isolation}s, backend ${backend} → ${resultsDir}`,
+  );
   const before = survey(resultsDir, runs);
   const { seconds: expected } = timeLeft(before, estimateSeconds(before, measuredRuns('results')), opts.workers);
   const resuming = before.filter((s) => s.standing === 'resumable');
-  if (resuming.length) out(`resuming ${resuming.length} run${resuming.length > 1 ? 's' : ''} from checkpoints: ${resuming.map((s) => `${s.run.key} at step ${s.step ?? '?'}/${s.run.spec.train.steps}`).join(', ')}`);
+  if (resuming.length)
+    out(
+      `resuming ${resuming.length} run${resuming.length > 1 ? 's' : ''} from checkpoints: ${resuming.map((s) => `${s.run.key} at step ${s.step ?? '?'}/${s.run.spec.train.steps}`).join(', ')}`,
+    );
   // SIGINT (Ctrl-C) and SIGTERM (what Slurm and Kubernetes send before SIGKILL) stop every run
   // within a step, each writing a checkpoint; a second signal quits at once. Exit codes 130/143.
   const stop = new AbortController();
@@ -135,21 +175,32 @@ async function runSuiteCommand(suite: Suite, opts: SuiteCommandOptions, globals:
     const code = signal === 'SIGTERM' ? 143 : 130;
     if (stop.signal.aborted) process.exit(code);
     exitCode = code;
-    out(`stopping (${signal}): runs in progress write a checkpoint; run the same command again to resume (a second ${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} quits at once)`);
+    out(
+      `stopping (${signal}): runs in progress write a checkpoint; run the same command again to resume (a second ${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} quits at once)`,
+    );
     stop.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const started = performance.now();
   const { counts } = await runSuite({ name: suite.name, definition: suite }, runs, {
-    resultsDir, workers: opts.workers, isolation, backend, threads: globals.threads, featureCache: join('.cache', 'features'), estimateSeconds: expected,
-    progress: opts.progress && process.stderr.isTTY, signal: stop.signal,
+    resultsDir,
+    workers: opts.workers,
+    isolation,
+    backend,
+    threads: globals.threads,
+    featureCache: join('.cache', 'features'),
+    estimateSeconds: expected,
+    progress: opts.progress && process.stderr.isTTY,
+    signal: stop.signal,
   }).finally(() => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   });
   // `done` runs finished in an earlier invocation: said so, not counted as if they ran again.
-  const tally = Object.entries(counts).filter(([, n]) => n).map(([state, n]) => `${n} ${state === 'done' ? 'already finished' : state}`);
+  const tally = Object.entries(counts)
+    .filter(([, n]) => n)
+    .map(([state, n]) => `${n} ${state === 'done' ? 'already finished' : state}`);
   // Every run of this invocation as it stands now: state, steps, last loss, time.
   if (runs.length) out(standingsTable(survey(resultsDir, runs), []));
   out(`suite ${suite.name}: ${tally.length > 0 ? tally.join(', ') : 'no runs'} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -202,7 +253,8 @@ function nonNegativeInt(value: string): number {
 /** Parses `0,1,2` into seeds. */
 function seedList(value: string): number[] {
   const seeds = value.split(',').map((s) => Number(s.trim()));
-  if (!seeds.length || seeds.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError('expected comma-separated non-negative integers, e.g. 0,1.');
+  if (!seeds.length || seeds.some((n) => !Number.isInteger(n) || n < 0))
+    throw new InvalidArgumentError('expected comma-separated non-negative integers, e.g. 0,1.');
   return seeds;
 }
 
@@ -237,9 +289,17 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
   const program = new Command('coldbench')
     .description('Benchmark harness for Cold Diffusion: train TF.js U-Nets to invert degradations and compare them.')
     .version(packageVersions().coldbench, '--version', 'print the coldbench version')
-    .addOption(new Option('--backend <name>', 'TF.js backend, picked once per process').choices(BACKEND_CHOICES).default('auto').env('COLDBENCH_BACKEND'))
     .addOption(
-      new Option('--threads <n>', 'oneDNN threads per process or suite worker on the native engine').argParser(positiveInt).default(1).env('COLDBENCH_THREADS'),
+      new Option('--backend <name>', 'TF.js backend, picked once per process')
+        .choices(BACKEND_CHOICES)
+        .default('auto')
+        .env('COLDBENCH_BACKEND'),
+    )
+    .addOption(
+      new Option('--threads <n>', 'oneDNN threads per process or suite worker on the native engine')
+        .argParser(positiveInt)
+        .default(1)
+        .env('COLDBENCH_THREADS'),
     )
     // Parse errors are thrown (CommanderError), and src/cli/index.ts prints them as one line with exit
     // code 2 like every other user error; subcommands inherit both settings.
@@ -255,7 +315,14 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .action(async (opts: { json?: boolean }) => {
       const rows = await describeDatasets();
       if (opts.json) print(rows, true);
-      else console.log(table(['name', 'train', 'test', 'size', 'channels', 'licence', 'description'], rows.map((r) => [r.name, r.train, r.test, r.size, r.channels, r.licence, r.description]), { 5: 36, 6: 64 }));
+      else
+        console.log(
+          table(
+            ['name', 'train', 'test', 'size', 'channels', 'licence', 'description'],
+            rows.map((r) => [r.name, r.train, r.test, r.size, r.channels, r.licence, r.description]),
+            { 5: 36, 6: 64 },
+          ),
+        );
     });
 
   program
@@ -266,8 +333,21 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       const rows = describeDegradations();
       if (opts.json) print(rows, true);
       else {
-        console.log(table(['name', 'family', 'T', 'prior', 'stochastic', 'parameters', 'description'],
-          rows.map((r) => [r.name, r.family, r.steps, r.prior ?? '', r.stochastic ? 'yes' : 'no', Object.keys(r.params).join(' '), r.description]), { 5: 36, 6: 64 }));
+        console.log(
+          table(
+            ['name', 'family', 'T', 'prior', 'stochastic', 'parameters', 'description'],
+            rows.map((r) => [
+              r.name,
+              r.family,
+              r.steps,
+              r.prior ?? '',
+              r.stochastic ? 'yes' : 'no',
+              Object.keys(r.params).join(' '),
+              r.description,
+            ]),
+            { 5: 36, 6: 64 },
+          ),
+        );
       }
     });
 
@@ -280,32 +360,54 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--seed <n>', 'seed for the image choice and the noise', '0')
     .option('--param <key=value>', 'degradation parameter (repeatable)', keyValue)
     .requiredOption('--out <file.png>', 'where to write the PNG')
-    .action(async (name: string, opts: { dataset: string; images: number; seed: string; param?: Record<string, string>; out: string }, cmd: Command) => {
-      getDegradation(name); // a bad name fails before the engine starts
-      await engine(cmd);
-      await writePreview({ degradation: name, ...opts, params: opts.param ?? {} });
-      out(`wrote ${opts.out}`);
-    });
+    .action(
+      async (
+        name: string,
+        opts: { dataset: string; images: number; seed: string; param?: Record<string, string>; out: string },
+        cmd: Command,
+      ) => {
+        getDegradation(name); // a bad name fails before the engine starts
+        await engine(cmd);
+        await writePreview({ degradation: name, ...opts, params: opts.param ?? {} });
+        out(`wrote ${opts.out}`);
+      },
+    );
 
   program
     .command('run')
     .description('run an experiment suite over worker threads; finished runs are skipped, unfinished ones resume')
-    .argument('<suite.json>', "suite file (e.g. experiments/smoke.json), a results folder's saved suite.json, or a run's config.json (that run only)")
+    .argument(
+      '<suite.json>',
+      "suite file (e.g. experiments/smoke.json), a results folder's saved suite.json, or a run's config.json (that run only)",
+    )
     .argument('[overrides...]', 'Hydra-style overrides of the suite, e.g. train.steps=100 seeds=[0,1] grid.train.lr=[0.001,0.0002]')
     .option('--dry-run', 'list the runs, which are finished / resumable / new, and the time left estimated from measured runs; run nothing')
     .option('--only <glob>', "run only the runs whose key matches, e.g. 'blur*' or '*seed=0*'")
     .option('--seeds <list>', 'run only these repetition seeds, e.g. 0,1', seedList)
     .option('--json', 'with --dry-run: print JSON')
-    .addOption(new Option('--workers <n>', 'worker threads').argParser(positiveInt).default(availableParallelism(), `${availableParallelism()}, the CPU cores`))
-    .option('--shard <i/n|auto>', 'run only shard i of n; auto: the Slurm array task or Kubernetes Indexed Job index (no report: build it with coldbench report once all shards finished)')
+    .addOption(
+      new Option('--workers <n>', 'worker threads')
+        .argParser(positiveInt)
+        .default(availableParallelism(), `${availableParallelism()}, the CPU cores`),
+    )
+    .option(
+      '--shard <i/n|auto>',
+      'run only shard i of n; auto: the Slurm array task or Kubernetes Indexed Job index (no report: build it with coldbench report once all shards finished)',
+    )
     .option('--results <dir>', 'results folder (default: results/<suite name>, or the folder of a saved suite.json / config.json)')
     .option('--allow-large', 'run a suite beyond the documented limits (runs, seeds, steps, batch, samples)')
     .option('--no-progress', 'plain lines instead of progress bars')
-    .addOption(new Option('--isolation <kind>', 'worker threads or processes; auto: processes for engines not safe in threads (tensorflow)').choices(ISOLATION_CHOICES).default('auto'))
+    .addOption(
+      new Option('--isolation <kind>', 'worker threads or processes; auto: processes for engines not safe in threads (tensorflow)')
+        .choices(ISOLATION_CHOICES)
+        .default('auto'),
+    )
     .action(async (path: string, overrides: string[], opts: SuiteCommandOptions, cmd: Command) => {
       const source = await loadSuiteSource(path, PLUGINS, overrides, { allowLarge: opts.allowLarge });
       if (source.runId && !expandSuite(source.suite, PLUGINS).some((r) => r.id === source.runId)) {
-        throw new UserError(`${path}: with these overrides the suite no longer has run ${source.runId}; drop the overrides or run the suite file.`);
+        throw new UserError(
+          `${path}: with these overrides the suite no longer has run ${source.runId}; drop the overrides or run the suite file.`,
+        );
       }
       const select = source.runId ? (r: PlannedRun) => r.id === source.runId : undefined;
       await runSuiteCommand(source.suite, { ...opts, results: opts.results ?? source.results, select }, globals(cmd), out);
@@ -313,13 +415,20 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
 
   program
     .command('status')
-    .description("where each run of a results folder's suite stands (finished, errored, running, resumable, new), its training step and loss, and the time left")
+    .description(
+      "where each run of a results folder's suite stands (finished, errored, running, resumable, new), its training step and loss, and the time left",
+    )
     .argument('<results-dir>', "a suite's results folder, e.g. results/smoke")
     .option('--json', 'print JSON')
     .action(async (resultsDir: string, opts: { json?: boolean }) => {
       await readSuiteFile(resultsDir); // one line where it is not a results folder (of this format)
       const { suite } = await loadSuiteSource(join(resultsDir, SUITE_FILE), PLUGINS);
-      await runSuiteCommand(suite, { workers: availableParallelism(), results: resultsDir, progress: false, dryRun: true, json: opts.json }, { backend: 'wasm', threads: 1 }, out);
+      await runSuiteCommand(
+        suite,
+        { workers: availableParallelism(), results: resultsDir, progress: false, dryRun: true, json: opts.json },
+        { backend: 'wasm', threads: 1 },
+        out,
+      );
     });
 
   program
@@ -327,7 +436,11 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .description("sample from a saved run's checkpoint (EMA weights, its degradation and prior) into a PNG grid, without retraining")
     .argument('<run-dir>', 'a run folder, e.g. results/smoke/<id> (coldbench status lists the ids)')
     .requiredOption('--out <file.png>', 'where to write the grid')
-    .addOption(new Option('--mode <mode>', 'generate from the prior, or restore held-out images').choices(['generation', 'restoration']).default('generation'))
+    .addOption(
+      new Option('--mode <mode>', 'generate from the prior, or restore held-out images')
+        .choices(['generation', 'restoration'])
+        .default('generation'),
+    )
     .option('--sampler <name>', 'direct, alg1, alg2, ddim or ddpm (the last two: gaussian only)', 'alg2')
     .option('--count <n>', 'images', positiveInt, 16)
     .option('--delta <δ>', 'generation start noise δ (0 = cold)', nonNegativeNumber, 0)
@@ -341,7 +454,9 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
 
   program
     .command('compare')
-    .description('compare two results folders arm by arm (variant × mode × sampler × δ × metric): each mean with its 95% interval, and A − B')
+    .description(
+      'compare two results folders arm by arm (variant × mode × sampler × δ × metric): each mean with its 95% interval, and A − B',
+    )
     .argument('<results-a>', 'results folder A, e.g. results/smoke')
     .argument('<results-b>', 'results folder B')
     .option('--metric <list>', 'comma-separated metrics, e.g. fid,recognisable (default: all)')
@@ -361,9 +476,25 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
       }
       const num = (x: number | null) => (x === null ? '–' : Number(x.toPrecision(4)).toString());
       const ci = (e: { mean: number; lo: number | null; hi: number | null }) => `${num(e.mean)} [${num(e.lo)}, ${num(e.hi)}]`;
-      console.log(table(['variant', 'mode', 'sampler', 'δ', 'metric', `A ${a}`, `B ${b}`, 'A − B (95% CI)', 'better'],
-        arms.map((r) => [r.name, r.mode, r.sampler, r.delta ?? '', comparedLabel(getMetric(r.metric)), ci(r.a), ci(r.b), ci(r.difference), r.better])));
-      out(`${arms.length} arms measured in both; intervals: t over seeds (Welch for A − B) with 3 or more seeds, else bootstrap over evaluation images; the two suites share no images or seeds, so nothing is paired`);
+      console.log(
+        table(
+          ['variant', 'mode', 'sampler', 'δ', 'metric', `A ${a}`, `B ${b}`, 'A − B (95% CI)', 'better'],
+          arms.map((r) => [
+            r.name,
+            r.mode,
+            r.sampler,
+            r.delta ?? '',
+            comparedLabel(getMetric(r.metric)),
+            ci(r.a),
+            ci(r.b),
+            ci(r.difference),
+            r.better,
+          ]),
+        ),
+      );
+      out(
+        `${arms.length} arms measured in both; intervals: t over seeds (Welch for A − B) with 3 or more seeds, else bootstrap over evaluation images; the two suites share no images or seeds, so nothing is paired`,
+      );
     });
 
   program
@@ -371,23 +502,33 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .description('list the built-in suites (experiments/) with their run counts')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const rows = await Promise.all(builtInSuites().map(async (path) => {
-        const suite = await loadSuite(path, PLUGINS, { allowLarge: true });
-        return { path, name: suite.name, runs: expandSuite(suite, PLUGINS).length, description: suite.description };
-      }));
+      const rows = await Promise.all(
+        builtInSuites().map(async (path) => {
+          const suite = await loadSuite(path, PLUGINS, { allowLarge: true });
+          return { path, name: suite.name, runs: expandSuite(suite, PLUGINS).length, description: suite.description };
+        }),
+      );
       if (opts.json) console.log(JSON.stringify(rows));
-      else console.log(table(['suite file', 'runs', 'description'], rows.map((r) => [r.path, r.runs, r.description]), { 2: 100 }));
+      else
+        console.log(
+          table(
+            ['suite file', 'runs', 'description'],
+            rows.map((r) => [r.path, r.runs, r.description]),
+            { 2: 100 },
+          ),
+        );
     });
 
   program
     .command('report')
     .description('write the comparison report (Vega-Lite charts, HTML, CSV) from saved results only')
-    .argument('<results-dir>', 'a suite\'s results folder, e.g. results/smoke')
+    .argument('<results-dir>', "a suite's results folder, e.g. results/smoke")
     .option('--out <dir>', 'report folder (default: reports/<suite folder name>)')
     .action(async (resultsDir: string, opts: { out?: string }) => {
       // The folder's own name, after resolving: `results/x/<id>/..` is results/x, not '..'.
       const outDir = opts.out ?? join('reports', basename(resolve(resultsDir)));
-      if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir} is a file; pass a folder for the report.`);
+      if (existsSync(outDir) && !statSync(outDir).isDirectory())
+        throw new UserError(`--out ${outDir} is a file; pass a folder for the report.`);
       const runIds = await suiteRunIds(resultsDir, out);
       const report = await writeReport(resultsDir, outDir, PLUGINS, { runIds });
       out(`report: ${runsFound(report, runIds?.size)}, ${report.charts.length} charts → ${join(outDir, 'index.html')}`);
@@ -404,7 +545,11 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--batch <n>', 'batch size', positiveInt, 32)
     .option('--lr <rate>', 'Adam learning rate', positiveNumber, 1e-3)
     .addOption(new Option('--loss <name>', 'loss on x0').choices(['l1', 'l2']).default('l1'))
-    .addOption(new Option('--precision <p>', 'convolution precision (bf16: native engine, CPU with AVX512_BF16 or AMX)').choices(['fp32', 'bf16']).default('fp32'))
+    .addOption(
+      new Option('--precision <p>', 'convolution precision (bf16: native engine, CPU with AVX512_BF16 or AMX)')
+        .choices(['fp32', 'bf16'])
+        .default('fp32'),
+    )
     .option('--samples <n>', 'images sampled and compared per sampler', positiveInt, 128)
     .option('--samplers <list>', 'comma-separated samplers', 'direct,alg1,alg2')
     .option('--no-generation', 'restoration only')
@@ -415,23 +560,37 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .action(async (name: string, opts: Omit<RunOneRequest, 'degradation'> & { progress: boolean }, cmd: Command) => {
       // A one-entry suite, checked like any suite before the engine starts or a file is written.
       const { suite, run } = await runOneSuite({ ...opts, degradation: name });
-      await runSuiteCommand(suite, { workers: 1, results: opts.out, progress: opts.progress, select: (r) => r.id === run.id }, globals(cmd), out);
+      await runSuiteCommand(
+        suite,
+        { workers: 1, results: opts.out, progress: opts.progress, select: (r) => r.id === run.id },
+        globals(cmd),
+        out,
+      );
       const dir = runFolder(opts.out, run.id);
       if (!existsSync(runPaths(dir).result)) return; // stopped: the same command resumes it
       const result = await readRunResult(dir);
       if (result.state === 'completed') {
         const rows = metricTable(result.metrics);
         const head = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-        console.log(table(head, rows.map((r) => head.map((h) => r[h] ?? ''))));
-      }
-      else out(`run ${result.state}: ${result.state === 'diverged' ? `loss ${result.loss} at step ${result.step}` : result.state === 'errored' ? result.error : result.reason}`);
+        console.log(
+          table(
+            head,
+            rows.map((r) => head.map((h) => r[h] ?? '')),
+          ),
+        );
+      } else
+        out(
+          `run ${result.state}: ${result.state === 'diverged' ? `loss ${result.loss} at step ${result.step}` : result.state === 'errored' ? result.error : result.reason}`,
+        );
       out(`wrote ${dir}`);
       if (result.state !== 'completed') process.exitCode = 1;
     });
 
   program
     .command('self-test')
-    .description("re-run the native engine's self-test on this CPU (every oneDNN kernel on coldbench's shapes, checked against wasm, in a child process); auto and native honour its verdict")
+    .description(
+      "re-run the native engine's self-test on this CPU (every oneDNN kernel on coldbench's shapes, checked against wasm, in a child process); auto and native honour its verdict",
+    )
     .option('--json', 'print one JSON line (the default output is the same JSON, indented)')
     .action(async (opts: { json?: boolean }) => {
       const verdict = await retestNative(out);
@@ -449,7 +608,11 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .argument('<name>', 'degradation name')
     .option('--steps <n>', 'training steps per run', positiveInt, 150)
     .option('--samples <n>', 'images sampled per sampler', positiveInt, 64)
-    .addOption(new Option('--workers <n>', 'worker threads').argParser(positiveInt).default(availableParallelism(), `${availableParallelism()}, the CPU cores`))
+    .addOption(
+      new Option('--workers <n>', 'worker threads')
+        .argParser(positiveInt)
+        .default(availableParallelism(), `${availableParallelism()}, the CPU cores`),
+    )
     .option('--no-progress', 'plain lines instead of progress bars')
     .action(async (name: string, opts: { steps: number; samples: number; workers: number; progress: boolean }, cmd: Command) => {
       const definition = degradationBenchSuite(name, { steps: opts.steps, count: opts.samples });
@@ -481,12 +644,17 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--chunk <n>', `images per sampler call (runs use ${INFERENCE_CHUNK})`, positiveInt, INFERENCE_CHUNK)
     .option('--samplers <list>', 'comma-separated samplers', 'direct,alg1,alg2,ddim')
     .option('--json', 'print one JSON line (the default output is the same JSON, indented)')
-    .action(async (opts: { preset: UNetPreset; degradation: string; steps?: number; images: number; chunk: number; samplers: string; json?: boolean }, cmd: Command) => {
-      getDegradation(opts.degradation); // a bad name fails before the engine starts
-      await engine(cmd);
-      const result = benchSample({ ...opts, size: 32, channels: 1, samplers: opts.samplers.split(',').map((s) => s.trim()) });
-      console.log(opts.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
-    });
+    .action(
+      async (
+        opts: { preset: UNetPreset; degradation: string; steps?: number; images: number; chunk: number; samplers: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        getDegradation(opts.degradation); // a bad name fails before the engine starts
+        await engine(cmd);
+        const result = benchSample({ ...opts, size: 32, channels: 1, samplers: opts.samplers.split(',').map((s) => s.trim()) });
+        console.log(opts.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+      },
+    );
   bench
     .command('metrics')
     .description('time FID-like + KID between two feature sets (target: 10,000 × 64 in < 30 s)')
@@ -503,12 +671,16 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .addOption(new Option('--preset <name>', 'network shape').choices(Object.keys(BENCH_PRESETS)).default('reference'))
     .option('--steps <n>', 'timed steps', positiveInt, 10)
     .option('--warmup <n>', 'untimed steps first', positiveInt, 3)
-    .option('--batch <n>', 'batch size (default: the preset\'s)', positiveInt)
+    .option('--batch <n>', "batch size (default: the preset's)", positiveInt)
     .option('--compare-torch', 'then run the PyTorch reference on the same shape and print both with their ratio')
     .option('--torch-script <path>', 'the PyTorch reference script', 'scripts/torch_unet.py')
     .option('--torch-threads <n>', "threads for PyTorch (default: the engine's, as --threads sets them)", positiveInt)
     .option('--profile', 'then time one more step kernel by kernel (ms and calls, slowest first)')
-    .addOption(new Option('--precision <p>', 'convolution precision (bf16: native engine, CPU with AVX512_BF16 or AMX); PyTorch runs at the same').choices(['fp32', 'bf16']).default('fp32'))
+    .addOption(
+      new Option('--precision <p>', 'convolution precision (bf16: native engine, CPU with AVX512_BF16 or AMX); PyTorch runs at the same')
+        .choices(['fp32', 'bf16'])
+        .default('fp32'),
+    )
     .option('--json', 'print one JSON line (the default output is the same JSON, indented)')
     .action(async (opts: TrainCommandOptions, cmd: Command) => {
       const started = await engine(cmd);

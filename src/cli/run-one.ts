@@ -47,17 +47,27 @@ function shared(suite: Suite): string {
  * training, sampling, seed) is the same; other settings need another folder.
  */
 export async function runOneSuite(request: RunOneRequest): Promise<{ suite: Suite; run: PlannedRun }> {
-  if (existsSync(request.out) && !statSync(request.out).isDirectory()) throw new UserError(`--out ${request.out} is a file; pass a folder for the results.`);
+  if (existsSync(request.out) && !statSync(request.out).isDirectory())
+    throw new UserError(`--out ${request.out} is a file; pass a folder for the results.`);
   const params = Object.fromEntries(Object.entries(request.param).map(([k, v]) => [k, parseValue(v)]));
   const { emaStart, checkpointEvery } = trainSection.parse({});
   const definition = {
-    name: RUN_ONE_SUITE, description: 'single runs from coldbench run-one', dataset: { name: request.dataset, size: request.size }, model: { preset: request.preset },
+    name: RUN_ONE_SUITE,
+    description: 'single runs from coldbench run-one',
+    dataset: { name: request.dataset, size: request.size },
+    model: { preset: request.preset },
     train: {
-      steps: request.steps, batch: request.batch, lr: request.lr, loss: request.loss, precision: request.precision,
-      emaStart: Math.min(emaStart, Math.floor(request.steps / 2)), checkpointEvery: Math.min(checkpointEvery, request.steps),
+      steps: request.steps,
+      batch: request.batch,
+      lr: request.lr,
+      loss: request.loss,
+      precision: request.precision,
+      emaStart: Math.min(emaStart, Math.floor(request.steps / 2)),
+      checkpointEvery: Math.min(checkpointEvery, request.steps),
     },
     sampling: { samplers: request.samplers.split(',').map((s) => s.trim()), count: request.samples, generation: request.generation },
-    seeds: [request.seed], degradations: [{ name: request.degradation, params }],
+    seeds: [request.seed],
+    degradations: [{ name: request.degradation, params }],
   };
   // Checked alone first, so a bad option is reported against the command line, not a merge.
   const single = validateSuite(definition, 'run-one', PLUGINS);
@@ -66,11 +76,20 @@ export async function runOneSuite(request: RunOneRequest): Promise<{ suite: Suit
   // The saved definition is a validated suite (defaults written out): compared with this one's.
   const saved = (await readSuiteFile(request.out)).definition as Suite;
   if (saved.name !== RUN_ONE_SUITE || shared(saved) !== shared(single)) {
-    throw new UserError(`${request.out} holds run-one runs with other settings (dataset, model, training, sampling or seed); pass --out <dir> for this run.`);
+    throw new UserError(
+      `${request.out} holds run-one runs with other settings (dataset, model, training, sampling or seed); pass --out <dir> for this run.`,
+    );
   }
   const [entry] = single.degradations;
   const known = saved.degradations.some((e) => canonicalJson(e) === canonicalJson(entry));
-  return { suite: validateSuite({ ...saved, degradations: known ? saved.degradations : [...saved.degradations, entry] }, join(request.out, SUITE_FILE), PLUGINS), run };
+  return {
+    suite: validateSuite(
+      { ...saved, degradations: known ? saved.degradations : [...saved.degradations, entry] },
+      join(request.out, SUITE_FILE),
+      PLUGINS,
+    ),
+    run,
+  };
 }
 
 /** A table row per (mode, sampler, δ) with one column per metric. */

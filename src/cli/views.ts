@@ -6,12 +6,42 @@ import type { RunStanding } from '../runner/survey.js';
  * widest cell, long cells wrapped to `wrap` columns where given, so a 160-column terminal reads
  * them and a log file or `grep` keeps one row per line where nothing wraps.
  */
-export function table(head: readonly string[], rows: readonly (readonly (string | number)[])[], wrap: Readonly<Record<number, number>> = {}): string {
-  const blank = { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' };
+export function table(
+  head: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+  wrap: Readonly<Record<number, number>> = {},
+): string {
+  const blank = {
+    top: '',
+    'top-mid': '',
+    'top-left': '',
+    'top-right': '',
+    bottom: '',
+    'bottom-mid': '',
+    'bottom-left': '',
+    'bottom-right': '',
+    left: '',
+    'left-mid': '',
+    mid: '',
+    'mid-mid': '',
+    right: '',
+    'right-mid': '',
+    middle: '  ',
+  };
   const widths = head.map((_, i) => (wrap[i] ? wrap[i] + 2 : null));
-  const t = new Table({ head: [...head], chars: blank, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 }, colWidths: widths, wordWrap: true });
+  const t = new Table({
+    head: [...head],
+    chars: blank,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+    colWidths: widths,
+    wordWrap: true,
+  });
   for (const row of rows) t.push(row.map(String));
-  return t.toString().split('\n').map((line) => line.trimEnd()).join('\n');
+  return t
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
 }
 
 /** `1 h 05 min`, `12 min`, `40 s`. */
@@ -24,8 +54,12 @@ export function duration(seconds: number): string {
 /** One row per run: where it stands, how far training got, and the estimate of what is left. */
 export function standingsTable(standings: readonly RunStanding[], estimates: readonly (number | undefined)[]): string {
   const rows = standings.map((s, i) => {
-    const detail = s.standing === 'finished' || s.standing === 'errored' ? `${s.state}${s.seconds !== undefined ? ` in ${duration(s.seconds)}` : ''}`
-      : s.standing === 'running' ? `by ${s.heldBy}` : '';
+    const detail =
+      s.standing === 'finished' || s.standing === 'errored'
+        ? `${s.state}${s.seconds !== undefined ? ` in ${duration(s.seconds)}` : ''}`
+        : s.standing === 'running'
+          ? `by ${s.heldBy}`
+          : '';
     const step = s.step !== undefined ? `${s.step}/${s.run.spec.train.steps}` : `0/${s.run.spec.train.steps}`;
     const loss = s.loss !== undefined && Number.isFinite(s.loss) ? s.loss.toFixed(4) : '';
     const left = s.standing === 'finished' ? '' : estimates[i] === undefined ? '?' : duration(estimates[i]!);
@@ -40,7 +74,11 @@ export function standingsTable(standings: readonly RunStanding[], estimates: rea
  * and how many were not. Runs go to the lanes one at a time: about the sum over the workers, but
  * never less than the longest run.
  */
-export function timeLeft(standings: readonly RunStanding[], estimates: readonly (number | undefined)[], workers: number): { seconds: number | null; open: number; unknown: number } {
+export function timeLeft(
+  standings: readonly RunStanding[],
+  estimates: readonly (number | undefined)[],
+  workers: number,
+): { seconds: number | null; open: number; unknown: number } {
   const open = standings.map((s, i) => [s, estimates[i]] as const).filter(([s]) => s.standing !== 'finished');
   const known = open.filter(([, e]) => e !== undefined).map(([, e]) => e!);
   const seconds = known.length ? Math.max(known.reduce((a, b) => a + b, 0) / Math.max(1, Math.min(workers, open.length)), ...known) : null;
@@ -53,8 +91,10 @@ export function standingsSummary(standings: readonly RunStanding[], estimates: r
   const { seconds, open, unknown } = timeLeft(standings, estimates, workers);
   const known = seconds !== null;
   const left = seconds ?? 0;
-  const estimate = !open ? 'nothing left to run'
-    : known ? `about ${duration(left)} left on ${workers} worker${workers > 1 ? 's' : ''}${unknown ? ` (${unknown} run${unknown > 1 ? 's' : ''} not estimated: no comparable run measured yet)` : ''}`
+  const estimate = !open
+    ? 'nothing left to run'
+    : known
+      ? `about ${duration(left)} left on ${workers} worker${workers > 1 ? 's' : ''}${unknown ? ` (${unknown} run${unknown > 1 ? 's' : ''} not estimated: no comparable run measured yet)` : ''}`
       : 'no estimate: no comparable run (same model, images, batch and sampling) has finished under results/ yet';
   return `${counts.map(([k, n]) => `${n} ${k}`).join(', ')}; ${estimate}`;
 }

@@ -95,8 +95,12 @@ function iconSvg(set: IconSet, name: string, path: string): { svg: string; width
 export const animalFaces = defineDataset({
   name: 'animal-faces',
   description: `animal-face emoji (${Object.keys(SETS).join(', ')}) on black`,
-  source: `npm ${Object.values(SETS).map((set) => set.package).join(', ')}`,
-  licence: Object.values(SETS).map((set) => set.licence).join('; '),
+  source: `npm ${Object.values(SETS)
+    .map((set) => set.package)
+    .join(', ')}`,
+  licence: Object.values(SETS)
+    .map((set) => set.licence)
+    .join('; '),
   defaultSize: 32,
   sizes: [32, 64],
   defaultChannels: 3,
@@ -115,6 +119,10 @@ export const animalFaces = defineDataset({
       }
     });
     const pixels = await mapLimit(inputs, 8, ({ source, density }) => rasterise(Buffer.from(source), target, BACKGROUND, { density }));
-    return splitByContent(inputs.map(({ source }, i) => ({ source, pixels: pixels[i] })), TEST_COUNT, target);
+    return splitByContent(
+      inputs.map(({ source }, i) => ({ source, pixels: pixels[i] })),
+      TEST_COUNT,
+      target,
+    );
   },
 });

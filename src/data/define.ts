@@ -46,7 +46,10 @@ export async function listSources(dir: string, ext: string): Promise<string[]> {
   const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'ENOENT' ? missingSource(dir) : error;
   });
-  return names.filter((name) => name.endsWith(ext)).sort().map((name) => join(dir, name));
+  return names
+    .filter((name) => name.endsWith(ext))
+    .sort()
+    .map((name) => join(dir, name));
 }
 
 /** A dataset plugin from its spec: `load` checks options, then decodes through the disk cache. */

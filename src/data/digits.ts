@@ -36,7 +36,10 @@ export async function decodeDigits(images: Uint8Array, labels: Uint8Array, targe
     return out;
   });
   const raw = { width: PADDED, height: PADDED, channels: 1 as const };
-  const resized = target.size === PADDED ? padded : await mapLimit(padded, 16, (grey) => rasterise(grey, { size: target.size, channels: 1 }, undefined, { raw }));
+  const resized =
+    target.size === PADDED
+      ? padded
+      : await mapLimit(padded, 16, (grey) => rasterise(grey, { size: target.size, channels: 1 }, undefined, { raw }));
   const split = stack(resized, { size: target.size, channels: 1 }, Int32Array.from(labelData));
   if (target.channels === 1) return split;
   const rgb = new Uint8Array(split.pixels.length * 3); // grey replicated into R, G and B

@@ -21,6 +21,10 @@ export const faces = defineDataset({
   },
   async decode(files, target) {
     const pixels = await mapLimit(files, 8, (file) => rasterise(file, target));
-    return splitByContent(files.map((source, i) => ({ source, pixels: pixels[i] })), TEST_COUNT, target);
+    return splitByContent(
+      files.map((source, i) => ({ source, pixels: pixels[i] })),
+      TEST_COUNT,
+      target,
+    );
   },
 });

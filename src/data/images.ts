@@ -34,10 +34,13 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
  * resized (lanczos3), alpha flattened onto `background`, greyscale when channels = 1.
  * `input` options describe raw pixels or set the dpi of SVG (`density`).
  */
-export async function rasterise(bytes: Uint8Array, target: Target, background: Rgb = { r: 0, g: 0, b: 0 }, input: SharpOptions = {}): Promise<Uint8Array> {
-  let image = sharp(bytes, input)
-    .resize(target.size, target.size, { fit: 'cover', position: 'centre' })
-    .flatten({ background });
+export async function rasterise(
+  bytes: Uint8Array,
+  target: Target,
+  background: Rgb = { r: 0, g: 0, b: 0 },
+  input: SharpOptions = {},
+): Promise<Uint8Array> {
+  let image = sharp(bytes, input).resize(target.size, target.size, { fit: 'cover', position: 'centre' }).flatten({ background });
   if (target.channels === 1) image = image.greyscale();
   const { data, info } = await image.removeAlpha().raw().toBuffer({ resolveWithObject: true });
   if (info.width !== target.size || info.height !== target.size || info.channels !== target.channels) {

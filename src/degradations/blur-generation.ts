@@ -4,7 +4,13 @@ import { defineDegradation, type Params } from './types.js';
 
 const params = {
   steps: { default: 40, doc: 'number of blur steps T', min: 2, max: 1000, integer: true },
-  radius: { default: 7, doc: 'kernel half-width: (2·radius+1)² taps (15×15 at 32 px; the official 128 px runs use 27×27)', min: 1, max: 64, integer: true },
+  radius: {
+    default: 7,
+    doc: 'kernel half-width: (2·radius+1)² taps (15×15 at 32 px; the official 128 px runs use 27×27)',
+    min: 1,
+    max: 64,
+    integer: true,
+  },
   sigma: { default: 1, doc: 'Gaussian σ of step 1, in pixels', min: 0.05, max: 1000 },
   rate: { default: 0.1, doc: 'exponential growth: σ_i = sigma·e^(rate·(i−1)) (official: e^(0.01·(i−1)) over T = 300)', min: 0, max: 10 },
 } as const;
@@ -26,7 +32,8 @@ export const blurGeneration = defineDegradation({
   version: 1,
   stochastic: false,
   description: 'blur generation: exponentially growing circular blur, x_T the per-channel mean colour',
-  reference: 'Bansal et al. 2022, generation with blur; official deblurring-diffusion-pytorch, CelebA/AFHQ 128: Exponential routine, --discrete',
+  reference:
+    'Bansal et al. 2022, generation with blur; official deblurring-diffusion-pytorch, CelebA/AFHQ 128: Exponential routine, --discrete',
   params,
   testParams: { steps: 3, radius: 1, sigma: 1, rate: 0.5 },
   range: [-1, 1],

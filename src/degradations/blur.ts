@@ -3,7 +3,7 @@ import { defineDegradation, type Params } from './types.js';
 
 const params = {
   steps: { default: 20, doc: 'number of blur steps T', min: 1, max: 1000, integer: true },
-  radius: { default: 5, doc: 'kernel half-width: (2·radius+1)² taps, 5 gives the paper\'s 11×11', min: 1, max: 64, integer: true },
+  radius: { default: 5, doc: "kernel half-width: (2·radius+1)² taps, 5 gives the paper's 11×11", min: 1, max: 64, integer: true },
   sigma: { default: 7, doc: 'Gaussian σ of step 1, in pixels', min: 0.05, max: 1000 },
   growth: { default: 0, doc: 'σ added per step: σ_i = sigma + (i−1)·growth (0: the official constant σ)', min: 0, max: 100 },
   circular: { default: true, doc: 'circular padding (false: reflect padding, the official CIFAR-10 setting)' },
@@ -23,7 +23,8 @@ export const blur = defineDegradation({
   version: 2,
   stochastic: false,
   description: 'deblurring: cumulative Gaussian blur, x_T the blurred image (official MNIST operator)',
-  reference: 'Bansal et al. 2022, deblurring; official deblurring-diffusion-pytorch, MNIST: Constant routine, T = 20, 11×11, σ = 7, circular',
+  reference:
+    'Bansal et al. 2022, deblurring; official deblurring-diffusion-pytorch, MNIST: Constant routine, T = 20, 11×11, σ = 7, circular',
   params,
   testParams: { steps: 3, radius: 1, sigma: 1 },
   range: [-1, 1],

@@ -22,8 +22,17 @@ export const desaturate = defineDegradation({
   version: 2,
   stochastic: false,
   description: 'cumulative 1×1 colour matrices that fade the image to grey',
-  reference: "Bansal et al. 2022, colorization; official decolor-diffusion/diffusion/forward_process_impl.py DeColorization, routine 'Linear'",
-  params: { steps: { default: 20, doc: 'number of steps T; after t steps a fraction 1 − t/T of the colour is left', min: 1, max: 10000, integer: true } },
+  reference:
+    "Bansal et al. 2022, colorization; official decolor-diffusion/diffusion/forward_process_impl.py DeColorization, routine 'Linear'",
+  params: {
+    steps: {
+      default: 20,
+      doc: 'number of steps T; after t steps a fraction 1 − t/T of the colour is left',
+      min: 1,
+      max: 10000,
+      integer: true,
+    },
+  },
   testParams: { steps: 4 },
   range: [-1, 1],
   channels: [3],
@@ -32,6 +41,8 @@ export const desaturate = defineDegradation({
     if (t === 0) return x0.clone();
     const [b, h, w, c] = x0.shape;
     // K is symmetric, so x·Kᵀ = x·K on rows of RGB.
-    return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(x0, [b * h * w, c]), tf.tensor2d(colourMatrix(retainedColour(t, steps)), [3, 3])), [b, h, w, c]));
+    return tf.tidy(() =>
+      tf.reshape(tf.matMul(tf.reshape(x0, [b * h * w, c]), tf.tensor2d(colourMatrix(retainedColour(t, steps)), [3, 3])), [b, h, w, c]),
+    );
   },
 });

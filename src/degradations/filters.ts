@@ -4,7 +4,6 @@ import { gaussianKernel1d } from '../util/gaussian-kernel.js';
 /** How a 1-D filter reads past the image edge (torch's `circular`, `reflect`, zeros). */
 export type Padding = 'circular' | 'reflect' | 'zero';
 
-
 /** Index of the pixel that padding puts at position j of a length-n axis, or −1 for a zero. */
 function source(j: number, n: number, padding: Padding): number {
   if (j >= 0 && j < n) return j;
@@ -71,7 +70,9 @@ export function blurOperators(n: number, radius: number, sigmas: readonly number
 /** D(x0, t) of a cumulative blur: the operators of `blurOperators` applied along height and width. */
 export function blurWith(x0: tf.Tensor4D, t: number, radius: number, sigmas: readonly number[], padding: Padding): tf.Tensor4D {
   const [, h, w] = x0.shape;
-  return tf.tidy(() => alongWidth(alongHeight(x0, blurOperators(h, radius, sigmas, padding)[t]), blurOperators(w, radius, sigmas, padding)[t]));
+  return tf.tidy(() =>
+    alongWidth(alongHeight(x0, blurOperators(h, radius, sigmas, padding)[t]), blurOperators(w, radius, sigmas, padding)[t]),
+  );
 }
 
 /** Applies an H×H matrix along the height axis of an NHWC batch: y[b, :, w, c] = A·x[b, :, w, c]. */

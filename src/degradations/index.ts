@@ -12,7 +12,16 @@ import type { Degradation, Family, Prior } from './types.js';
 export { resolveParams } from '../util/params.js';
 
 /** Every degradation coldbench knows, by registry name. */
-export const DEGRADATIONS = { gaussian, snow, blur, 'blur-generation': blurGeneration, pixelate, desaturate, animorph, inpaint } as const satisfies Record<string, Degradation>;
+export const DEGRADATIONS = {
+  gaussian,
+  snow,
+  blur,
+  'blur-generation': blurGeneration,
+  pixelate,
+  desaturate,
+  animorph,
+  inpaint,
+} as const satisfies Record<string, Degradation>;
 export type DegradationName = keyof typeof DEGRADATIONS;
 
 /** The degradation called `name`; an unknown name fails with the closest known one. */

@@ -3,9 +3,17 @@ import { defineDegradation, type Params } from './types.js';
 
 const params = {
   steps: { default: 50, doc: 'number of mask steps T', min: 1, max: 10000, integer: true },
-  sigma: { default: 1.1, doc: 'σ of the Gaussian hole at step 1, in pixels (official: kernel_std 0.1 × initial_mask 11)', min: 0.05, max: 1000 },
+  sigma: {
+    default: 1.1,
+    doc: 'σ of the Gaussian hole at step 1, in pixels (official: kernel_std 0.1 × initial_mask 11)',
+    min: 0.05,
+    max: 1000,
+  },
   growth: { default: 0.1, doc: 'σ added per step: σ_i = sigma + (i−1)·growth (1.1 → 6.0 px over 50 steps)', min: 0, max: 100 },
-  randomCentre: { default: true, doc: "a hole centre drawn per image (official 'Random_Incremental'); false: the image centre ('Incremental')" },
+  randomCentre: {
+    default: true,
+    doc: "a hole centre drawn per image (official 'Random_Incremental'); false: the image centre ('Incremental')",
+  },
 } as const;
 
 type InpaintParams = Params<typeof params>;
@@ -45,7 +53,8 @@ export const inpaint = defineDegradation({
   version: 3,
   stochastic: true,
   description: 'cumulative Gaussian holes of growing σ around a random centre per image, fading to mid-grey',
-  reference: "Bansal et al. 2022, inpainting; official defading-diffusion-pytorch, MNIST/CIFAR-10: 'Random_Incremental', T = 50, kernel_std 0.1",
+  reference:
+    "Bansal et al. 2022, inpainting; official defading-diffusion-pytorch, MNIST/CIFAR-10: 'Random_Incremental', T = 50, kernel_std 0.1",
   params,
   testParams: { steps: 4, sigma: 2, growth: 2 },
   range: [-1, 1],

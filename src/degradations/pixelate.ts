@@ -26,14 +26,16 @@ export const pixelate = defineDegradation({
   prior: {
     kind: 'gmm',
     doc: 'the coarsest grid avgPool(x_T, 2^T), flattened; decoded by nearest upsampling',
-    encode: (xT, { steps }) => tf.tidy(() => {
-      const k = blockSize(steps as number, xT.shape[1], xT.shape[2]);
-      return tf.reshape(tf.avgPool(xT, k, k, 'valid'), [xT.shape[0], -1]) as tf.Tensor2D;
-    }),
-    decode: (features, [b, h, w, c], { steps }) => tf.tidy(() => {
-      const k = blockSize(steps as number, h, w);
-      return tf.image.resizeNearestNeighbor(tf.reshape(features, [b, h / k, w / k, c]) as tf.Tensor4D, [h, w]);
-    }),
+    encode: (xT, { steps }) =>
+      tf.tidy(() => {
+        const k = blockSize(steps as number, xT.shape[1], xT.shape[2]);
+        return tf.reshape(tf.avgPool(xT, k, k, 'valid'), [xT.shape[0], -1]) as tf.Tensor2D;
+      }),
+    decode: (features, [b, h, w, c], { steps }) =>
+      tf.tidy(() => {
+        const k = blockSize(steps as number, h, w);
+        return tf.image.resizeNearestNeighbor(tf.reshape(features, [b, h / k, w / k, c]) as tf.Tensor4D, [h, w]);
+      }),
   },
   checkSize: ({ steps }, size) => void blockSize(steps, size, size),
   apply(x0, t) {

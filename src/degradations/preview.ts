@@ -32,7 +32,12 @@ export async function previewStrip(
   const noise = drawNoise(deg, images.shape, params, rng, assets);
   let grid: tf.Tensor5D;
   try {
-    grid = tf.tidy(() => tf.stack(previewSteps(params.steps as number, options.columns).map((t) => deg.apply(images, t, params, noise)), 1)) as tf.Tensor5D;
+    grid = tf.tidy(() =>
+      tf.stack(
+        previewSteps(params.steps as number, options.columns).map((t) => deg.apply(images, t, params, noise)),
+        1,
+      ),
+    ) as tf.Tensor5D;
   } finally {
     tf.dispose(Object.values(noise));
   }

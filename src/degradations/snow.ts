@@ -12,7 +12,13 @@ const params = {
   thresholdEnd: { default: 0.7, doc: 'threshold at step T (linear in between)', min: -10, max: 10 },
   motionStart: { default: 0.05, doc: 'motion-blur σ at step 1, in pixels', min: 0.01, max: 1000 },
   motionEnd: { default: 16, doc: 'motion-blur σ at step T (linear in between)', min: 0.01, max: 1000 },
-  motionRadius: { default: 5, doc: 'motion-blur half-length: 2·motionRadius + 1 taps (ImageNet-C c[4] = 11)', min: 1, max: 64, integer: true },
+  motionRadius: {
+    default: 5,
+    doc: 'motion-blur half-length: 2·motionRadius + 1 taps (ImageNet-C c[4] = 11)',
+    min: 1,
+    max: 64,
+    integer: true,
+  },
 } as const;
 
 const cache = new Map<string, Float32Array>();
@@ -32,7 +38,10 @@ function motionOperator(n: number, radius: number, sigma: number): Float32Array 
 /** Threshold and motion σ of step t (1..T), linear from the start values to the end values. */
 export function snowLevel(t: number, p: Params<typeof params>): { threshold: number; sigma: number } {
   const f = p.steps === 1 ? 1 : (t - 1) / (p.steps - 1);
-  return { threshold: p.thresholdStart + f * (p.thresholdEnd - p.thresholdStart), sigma: p.motionStart + f * (p.motionEnd - p.motionStart) };
+  return {
+    threshold: p.thresholdStart + f * (p.thresholdEnd - p.thresholdStart),
+    sigma: p.motionStart + f * (p.motionEnd - p.motionStart),
+  };
 }
 
 /**
@@ -45,7 +54,8 @@ export const snow = defineDegradation({
   version: 2,
   stochastic: true,
   description: 'ImageNet-C snow whose flakes grow denser and longer with t (CIFAR-10 levels)',
-  reference: 'Bansal et al. 2022, snowification; official snowification/diffusion/forward_process_impl.py Snow (snow_level 3, fix_brightness); ImageNet-C snow',
+  reference:
+    'Bansal et al. 2022, snowification; official snowification/diffusion/forward_process_impl.py Snow (snow_level 3, fix_brightness); ImageNet-C snow',
   params,
   testParams: { steps: 4 },
   range: [-1, 1],
@@ -68,7 +78,10 @@ export const snow = defineDegradation({
     return tf.tidy(() => {
       const flakes = tf.clipByValue(tf.mul(layer, tf.cast(tf.greaterEqual(layer, threshold), 'float32')), 0, 1) as tf.Tensor4D;
       const down = tf.reshape(vertical, [b, 1, 1, 1]);
-      const streaks = tf.add(tf.mul(alongHeight(flakes, motionOperator(h, p.motionRadius, sigma)), down), tf.mul(alongWidth(flakes, motionOperator(w, p.motionRadius, sigma)), tf.sub(1, down)));
+      const streaks = tf.add(
+        tf.mul(alongHeight(flakes, motionOperator(h, p.motionRadius, sigma)), down),
+        tf.mul(alongWidth(flakes, motionOperator(w, p.motionRadius, sigma)), tf.sub(1, down)),
+      );
       const snowed = tf.add(tf.add(tf.div(tf.add(x0, 1), 2), streaks), tf.reverse(streaks, [1, 2]));
       return tf.sub(tf.mul(tf.clipByValue(snowed, 0, 1), 2), 1) as tf.Tensor4D;
     });

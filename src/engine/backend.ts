@@ -87,12 +87,15 @@ export type Precision = 'fp32' | 'bf16';
 export function precisionProblem(precision: Precision, backend: string): string | undefined {
   if (precision === 'fp32') return undefined;
   const fix = 'or set train.precision=fp32';
-  if (backend !== 'native') return `train.precision bf16 needs the native engine (this run uses '${backend}'); pass --backend native ${fix}`;
+  if (backend !== 'native')
+    return `train.precision bf16 needs the native engine (this run uses '${backend}'); pass --backend native ${fix}`;
   const loaded = loadNativeAddon();
   if ('reason' in loaded) return `train.precision bf16 needs the native engine: ${loaded.reason}`;
-  if (typeof loaded.addon.setPrecision !== 'function') return `train.precision bf16 needs a newer build of the native engine: run npm ci again, ${fix}`;
+  if (typeof loaded.addon.setPrecision !== 'function')
+    return `train.precision bf16 needs a newer build of the native engine: run npm ci again, ${fix}`;
   const { isa } = loaded.addon.version();
-  if (!BF16_ISAS.includes(isa)) return `train.precision bf16 needs a CPU with AVX512_BF16 or AMX; this ${cpus()[0]?.model.trim() ?? 'CPU'} runs oneDNN at ${isa}: ${fix}`;
+  if (!BF16_ISAS.includes(isa))
+    return `train.precision bf16 needs a CPU with AVX512_BF16 or AMX; this ${cpus()[0]?.model.trim() ?? 'CPU'} runs oneDNN at ${isa}: ${fix}`;
   return undefined;
 }
 
@@ -125,7 +128,11 @@ async function startNative(addon: NativeAddon, threads: number): Promise<EngineI
   await registerNativeBackend(addon);
   await tf.setBackend(NATIVE_BACKEND);
   const { onednn, isa } = addon.version();
-  return { backend: 'native', provider: `oneDNN ${onednn} (${isa}) + @tensorflow/tfjs-backend-wasm@${tf.version_core}`, threads: addon.getThreads() };
+  return {
+    backend: 'native',
+    provider: `oneDNN ${onednn} (${isa}) + @tensorflow/tfjs-backend-wasm@${tf.version_core}`,
+    threads: addon.getThreads(),
+  };
 }
 
 async function start(name: BackendName, threads: number, log?: (line: string) => void): Promise<EngineInfo> {
@@ -170,7 +177,11 @@ export async function resolveAuto(log: (line: string) => void = () => {}): Promi
  * optional packages is installed, then `native`, then `wasm`; `log` receives one line saying
  * which was picked.
  */
-export async function initEngine(choice: BackendChoice, log: (line: string) => void = () => {}, options: EngineOptions = {}): Promise<EngineInfo> {
+export async function initEngine(
+  choice: BackendChoice,
+  log: (line: string) => void = () => {},
+  options: EngineOptions = {},
+): Promise<EngineInfo> {
   if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) throw errors.unknownBackend(choice, BACKEND_CHOICES);
   if (current) {
     if (choice === 'auto' || choice === current.backend) return current;
@@ -179,7 +190,8 @@ export async function initEngine(choice: BackendChoice, log: (line: string) => v
   const threads = options.threads ?? 1;
   if (!(Number.isInteger(threads) && threads >= 1)) throw new UserError(`Bad thread count ${threads}: use a whole number ≥ 1.`);
   current = await start(choice === 'auto' ? await resolveAuto(log) : choice, threads, log);
-  if (choice === 'auto') log(`coldbench: backend ${current.backend} (${current.provider}, ${current.threads} thread${current.threads === 1 ? '' : 's'})`);
+  if (choice === 'auto')
+    log(`coldbench: backend ${current.backend} (${current.provider}, ${current.threads} thread${current.threads === 1 ? '' : 's'})`);
   return current;
 }
 

@@ -14,7 +14,17 @@ export interface FusedAdamAttrs {
 
 /** The loop of a fused Adam step over float32 views: the native addon's, or the JS one below. */
 export interface AdamOps {
-  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, wOut: Float32Array, mOut: Float32Array, vOut: Float32Array, n: number, scalars: number[]): boolean;
+  adam(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    wOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array,
+    n: number,
+    scalars: number[],
+  ): boolean;
 }
 
 /**
@@ -38,13 +48,17 @@ export const JS_ADAM: AdamOps = {
   },
 };
 
-/** The kernel: new w, m and v in fresh heap outputs (the variables are reassigned, never written in place, since tensors may share data). */
+/**
+ * The kernel: new w, m and v in fresh heap outputs (the variables are reassigned, never written in
+ * place, since tensors may share data).
+ */
 export const fusedAdam: HeapKernel<AdamOps> = ({ inputs, backend, attrs }, ops) => {
   const { w, g, m, v } = inputs as Record<string, Info>;
   const { scalars } = attrs as unknown as FusedAdamAttrs;
   const n = tf.util.sizeFromShape(w.shape);
   return computeMany(backend as BackendWasm, [w, g, m, v], [w.shape, w.shape, w.shape], ([wv, gv, mv, vv], [wo, mo, vo]) =>
-    ops.adam(wv!, gv!, mv!, vv!, wo, mo, vo, n, [...scalars]));
+    ops.adam(wv!, gv!, mv!, vv!, wo, mo, vo, n, [...scalars]),
+  );
 };
 
 /** The kernel config of `backendName` with `ops`; there is no stock kernel to fall back to. */

@@ -27,16 +27,32 @@ export type HeapKernel<Ops> = (args: KernelArgs, ops: Ops) => Info | Info[] | un
  * inputs and the outputs. Views are taken after the allocations, which may grow (and so move) the
  * heap. Returns undefined, freeing the outputs, when `fill` reports that it cannot do it.
  */
-export function computeMany(backend: BackendWasm, inputs: readonly (Info | null)[], shapes: number[][], fill: (views: (Float32Array | null)[], outs: Float32Array[]) => boolean): Info[] | undefined {
+export function computeMany(
+  backend: BackendWasm,
+  inputs: readonly (Info | null)[],
+  shapes: number[][],
+  fill: (views: (Float32Array | null)[], outs: Float32Array[]) => boolean,
+): Info[] | undefined {
   if (inputs.some((t) => t && t.dtype !== 'float32')) return undefined;
   const outs = shapes.map((shape) => backend.makeOutput(shape, 'float32'));
   const view = (t: Info) => backend.typedArrayFromHeap(t) as Float32Array;
-  if (fill(inputs.map((t) => (t ? view(t) : null)), outs.map(view))) return outs;
+  if (
+    fill(
+      inputs.map((t) => (t ? view(t) : null)),
+      outs.map(view),
+    )
+  )
+    return outs;
   outs.forEach((out) => backend.disposeData(out.dataId));
   return undefined;
 }
 
-export function computeInto(backend: BackendWasm, inputs: readonly (Info | null)[], shape: number[], fill: (views: (Float32Array | null)[], out: Float32Array) => boolean): Info | undefined {
+export function computeInto(
+  backend: BackendWasm,
+  inputs: readonly (Info | null)[],
+  shape: number[],
+  fill: (views: (Float32Array | null)[], out: Float32Array) => boolean,
+): Info | undefined {
   return computeMany(backend, inputs, [shape], (views, [out]) => fill(views, out))?.[0];
 }
 
@@ -53,7 +69,8 @@ const concat: HeapKernel<LayoutOps> = ({ inputs, backend, attrs }, ops) => {
   const shapes = parts.map((t) => t.shape);
   const [outerInner, sizes] = alongAxis(shapes, axis);
   return computeInto(backend as BackendWasm, parts, tf.backend_util.computeOutShape(shapes, axis), (views, out) =>
-    ops.concat(views as Float32Array[], out, outerInner, sizes));
+    ops.concat(views as Float32Array[], out, outerInner, sizes),
+  );
 };
 
 const splitV: HeapKernel<LayoutOps> = ({ inputs, backend, attrs }, ops) => {
@@ -73,14 +90,30 @@ const avgPoolGrad: HeapKernel<LayoutOps> = ({ inputs, backend, attrs }, ops) => 
   const c = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad);
   const p = c.padInfo;
   if ([p.top, p.bottom, p.left, p.right].some((v) => v < 0)) return undefined;
-  const geometry = [c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, p.top, p.bottom, p.left, p.right];
+  const geometry = [
+    c.batchSize,
+    c.inHeight,
+    c.inWidth,
+    c.inChannels,
+    c.outHeight,
+    c.outWidth,
+    c.filterHeight,
+    c.filterWidth,
+    c.strideHeight,
+    c.strideWidth,
+    p.top,
+    p.bottom,
+    p.left,
+    p.right,
+  ];
   return computeInto(backend as BackendWasm, [dy], input.shape, ([dyv], dx) => ops.avgPoolBackward(dyv!, dx, geometry));
 };
 
 const resizeNearestGrad: HeapKernel<LayoutOps> = ({ inputs, backend, attrs }, ops) => {
   const { images, dy } = inputs as Record<string, Info>;
   const { alignCorners, halfPixelCenters } = attrs as unknown as tf.ResizeNearestNeighborGradAttrs;
-  const [n, h, w, c] = images.shape, [, oh, ow] = dy.shape;
+  const [n, h, w, c] = images.shape,
+    [, oh, ow] = dy.shape;
   if (alignCorners || halfPixelCenters || oh % h || ow % w || n * h * w * c === 0) return undefined;
   return computeInto(backend as BackendWasm, [dy], images.shape, ([dyv], dx) => ops.resizeNearestBackward(dyv!, dx, [n, h, w, c, oh, ow]));
 };

@@ -127,10 +127,18 @@ function mul(a: ArrayLike<number>, b: ArrayLike<number>, d: number): Float64Arra
 }
 
 /** Fréchet distance ‖μ1−μ2‖² + Tr(Σ1 + Σ2 − 2(Σ1Σ2)^½) between Gaussians (Dowson & Landau 1982; FID, Heusel et al. 2017). */
-export function frechetFromStats(mu1: ArrayLike<number>, sigma1: ArrayLike<number>, mu2: ArrayLike<number>, sigma2: ArrayLike<number>): number {
+export function frechetFromStats(
+  mu1: ArrayLike<number>,
+  sigma1: ArrayLike<number>,
+  mu2: ArrayLike<number>,
+  sigma2: ArrayLike<number>,
+): number {
   const d = mu1.length;
   if (mu2.length !== d || sigma1.length !== d * d || sigma2.length !== d * d) {
-    throw errors.metricInput('fid', `statistics of dimension ${d} and ${mu2.length} (covariances of ${sigma1.length} and ${sigma2.length} entries) do not match`);
+    throw errors.metricInput(
+      'fid',
+      `statistics of dimension ${d} and ${mu2.length} (covariances of ${sigma1.length} and ${sigma2.length} entries) do not match`,
+    );
   }
   let dist = 0;
   for (let k = 0; k < d; k++) dist += (mu1[k] - mu2[k]) ** 2;

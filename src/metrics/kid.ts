@@ -41,12 +41,29 @@ function polyKernelSum(a: Float64Array, na: number, b: Float64Array, nb: number,
     const [a0, a1] = [i * d, (i + 1) * d];
     for (let j = 0; j < je; j += 4) {
       const [b0, b1, b2, b3] = [j * d, (j + 1) * d, (j + 2) * d, (j + 3) * d];
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
       for (let k = 0; k < d; k++) {
-        const u = a[a0 + k], v = a[a1 + k];
-        const w0 = b[b0 + k], w1 = b[b1 + k], w2 = b[b2 + k], w3 = b[b3 + k];
-        s00 += u * w0; s01 += u * w1; s02 += u * w2; s03 += u * w3;
-        s10 += v * w0; s11 += v * w1; s12 += v * w2; s13 += v * w3;
+        const u = a[a0 + k],
+          v = a[a1 + k];
+        const w0 = b[b0 + k],
+          w1 = b[b1 + k],
+          w2 = b[b2 + k],
+          w3 = b[b3 + k];
+        s00 += u * w0;
+        s01 += u * w1;
+        s02 += u * w2;
+        s03 += u * w3;
+        s10 += v * w0;
+        s11 += v * w1;
+        s12 += v * w2;
+        s13 += v * w3;
       }
       total += cube(s00) + cube(s01) + cube(s02) + cube(s03) + cube(s10) + cube(s11) + cube(s12) + cube(s13);
     }

@@ -14,7 +14,10 @@ export function initWeights(model: tfl.LayersModel, rng: Rng): void {
     const fanIn = receptive * w.shape[w.rank - 2];
     const fanOut = receptive * w.shape[w.rank - 1];
     const limit = Math.sqrt(6 / (fanIn + fanOut));
-    return tf.tensor(rng.uniforms(w.size).map((u) => (2 * u - 1) * limit), w.shape);
+    return tf.tensor(
+      rng.uniforms(w.size).map((u) => (2 * u - 1) * limit),
+      w.shape,
+    );
   });
   model.setWeights(values);
   tf.dispose(values);

@@ -33,10 +33,16 @@ export async function saveLayersModel(model: tfl.LayersModel, dir: string): Prom
 /** Loads a model saved by `saveLayersModel` (or any TF.js layers model with one weights file). */
 export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
   const path = join(dir, MODEL_JSON);
-  const json = JSON.parse(await readFile(path, 'utf8').catch(() => { throw errors.missingFile(path, 'The checkpoint is incomplete; delete it to retrain.'); })) as tf.io.ModelJSON;
+  const json = JSON.parse(
+    await readFile(path, 'utf8').catch(() => {
+      throw errors.missingFile(path, 'The checkpoint is incomplete; delete it to retrain.');
+    }),
+  ) as tf.io.ModelJSON;
   const weights = await readFile(join(dir, WEIGHTS_BIN));
   const data = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
-  return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: data }));
+  return tfl.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: data }),
+  );
 }
 
 /** Saves named tensors as a weights manifest (JSON) + one binary file. */

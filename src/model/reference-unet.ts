@@ -14,8 +14,7 @@ export const REFERENCE_UNET_DEFAULTS: ReferenceUNetOptions = { size: 32, channel
 
 /** Two 3×3 'same' convolutions with ReLU, as `block()` in scripts/torch_unet.py. */
 function block(x: tfl.SymbolicTensor, filters: number, name: string): tfl.SymbolicTensor {
-  const conv = (i: number) =>
-    tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', name: `${name}_conv${i}` });
+  const conv = (i: number) => tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', name: `${name}_conv${i}` });
   return conv(2).apply(conv(1).apply(x)) as tfl.SymbolicTensor;
 }
 
@@ -29,8 +28,7 @@ export function buildReferenceUNet(options: Partial<ReferenceUNetOptions> = {}):
   const input = tfl.input({ shape: [size, size, channels + 1], name: 'x_and_t' });
   const pool = (x: tfl.SymbolicTensor) => tfl.layers.averagePooling2d({ poolSize: 2 }).apply(x) as tfl.SymbolicTensor;
   const up = (x: tfl.SymbolicTensor) => tfl.layers.upSampling2d({ size: [2, 2] }).apply(x) as tfl.SymbolicTensor;
-  const concat = (a: tfl.SymbolicTensor, b: tfl.SymbolicTensor) =>
-    tfl.layers.concatenate({ axis: -1 }).apply([a, b]) as tfl.SymbolicTensor;
+  const concat = (a: tfl.SymbolicTensor, b: tfl.SymbolicTensor) => tfl.layers.concatenate({ axis: -1 }).apply([a, b]) as tfl.SymbolicTensor;
 
   const e1 = block(input, base, 'enc1');
   const e2 = block(pool(e1), 2 * base, 'enc2');

@@ -39,7 +39,9 @@ export function buildUNet(config: UNetConfig): tfl.LayersModel {
   const { size, channels, base, channelMults, timeDim } = config;
   const factor = 2 ** (channelMults.length - 1);
   if (size % factor !== 0) {
-    throw new UserError(`Image size ${size} does not divide by ${factor}, as ${channelMults.length} U-Net levels need; use fewer channelMults or another size.`);
+    throw new UserError(
+      `Image size ${size} does not divide by ${factor}, as ${channelMults.length} U-Net levels need; use fewer channelMults or another size.`,
+    );
   }
   const image = tfl.input({ shape: [size, size, channels], name: 'x_t' });
   const time = tfl.input({ shape: [timeDim], name: 't_embedding' });

@@ -58,14 +58,38 @@ export function toCells(rows: readonly ReportRow[]): Cell[] {
     const { mean, lo, hi, method } = estimate(seedValues(g));
     const { variant, name, degradation, family, dataset, params, settings, mode, sampler, samplerRank, delta, metric, descriptor } = g[0];
     return {
-      variant, name, degradation, family, dataset, params, settings, mode, sampler, samplerRank, delta, metric, descriptor, mean, std: Number.isFinite(s) ? s : null,
-      min: Math.min(...values), max: Math.max(...values), n: values.length, lo, hi, method,
+      variant,
+      name,
+      degradation,
+      family,
+      dataset,
+      params,
+      settings,
+      mode,
+      sampler,
+      samplerRank,
+      delta,
+      metric,
+      descriptor,
+      mean,
+      std: Number.isFinite(s) ? s : null,
+      min: Math.min(...values),
+      max: Math.max(...values),
+      n: values.length,
+      lo,
+      hi,
+      method,
     };
   });
   const order = samplerOrder(cells);
-  return cells.sort((a, b) =>
-    Number(b.family === HOT_FAMILY) - Number(a.family === HOT_FAMILY) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-    || order.indexOf(a.sampler) - order.indexOf(b.sampler) || (a.delta ?? -1) - (b.delta ?? -1) || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+  return cells.sort(
+    (a, b) =>
+      Number(b.family === HOT_FAMILY) - Number(a.family === HOT_FAMILY) ||
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) ||
+      order.indexOf(a.sampler) - order.indexOf(b.sampler) ||
+      (a.delta ?? -1) - (b.delta ?? -1) ||
+      (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0),
+  );
 }
 
 /** Cells matching every given field. */
@@ -89,8 +113,19 @@ export function atDeclaredArms<C extends Pick<Cell, 'family' | 'sampler' | 'delt
 }
 
 /** The rows (one per seed) of one variant × mode × sampler × δ × metric: an arm of a comparison. */
-export function armRows(rows: readonly ReportRow[], where: Pick<ReportRow, 'variant' | 'mode' | 'sampler' | 'delta' | 'metric'>): ReportRow[] {
-  return rows.filter((r) => r.variant === where.variant && r.mode === where.mode && r.sampler === where.sampler && r.delta === where.delta && r.metric === where.metric && Number.isFinite(r.value));
+export function armRows(
+  rows: readonly ReportRow[],
+  where: Pick<ReportRow, 'variant' | 'mode' | 'sampler' | 'delta' | 'metric'>,
+): ReportRow[] {
+  return rows.filter(
+    (r) =>
+      r.variant === where.variant &&
+      r.mode === where.mode &&
+      r.sampler === where.sampler &&
+      r.delta === where.delta &&
+      r.metric === where.metric &&
+      Number.isFinite(r.value),
+  );
 }
 
 /** "a, b and c" (at most `max` items, then "and k more"). */

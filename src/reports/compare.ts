@@ -32,20 +32,31 @@ export interface CompareFilter {
  * (intervals.ts independentDifference).
  */
 export function compareResults(a: ReportData, b: ReportData, filter: CompareFilter = {}): ComparedArm[] {
-  const keep = (metric: string, mode: string) => (!filter.metrics || filter.metrics.includes(metric)) && (!filter.mode || filter.mode === mode);
+  const keep = (metric: string, mode: string) =>
+    (!filter.metrics || filter.metrics.includes(metric)) && (!filter.mode || filter.mode === mode);
   const cells = toCells(a.rows).filter((c) => keep(c.metric, c.mode));
   const other = new Set(toCells(b.rows).map((c) => JSON.stringify([c.variant, c.mode, c.sampler, c.delta, c.metric])));
-  return cells.filter((c) => other.has(JSON.stringify([c.variant, c.mode, c.sampler, c.delta, c.metric]))).map((c) => {
-    const where = { variant: c.variant, mode: c.mode, sampler: c.sampler, delta: c.delta, metric: c.metric };
-    const [ra, rb] = [armRows(a.rows, where), armRows(b.rows, where)];
-    const difference = independentDifference(ra, rb);
-    const side = verdict(c.descriptor, difference);
-    const small = tooFewSamples(a, c.metric) ?? tooFewSamples(b, c.metric);
-    return {
-      variant: c.variant, name: c.name, mode: c.mode, sampler: c.sampler, delta: c.delta, metric: c.metric,
-      a: estimate(seedValues(ra)), b: estimate(seedValues(rb)), difference, better: small ? `not judged: ${small}` : side === 'a' ? 'A' : side === 'b' ? 'B' : 'neither',
-    };
-  });
+  return cells
+    .filter((c) => other.has(JSON.stringify([c.variant, c.mode, c.sampler, c.delta, c.metric])))
+    .map((c) => {
+      const where = { variant: c.variant, mode: c.mode, sampler: c.sampler, delta: c.delta, metric: c.metric };
+      const [ra, rb] = [armRows(a.rows, where), armRows(b.rows, where)];
+      const difference = independentDifference(ra, rb);
+      const side = verdict(c.descriptor, difference);
+      const small = tooFewSamples(a, c.metric) ?? tooFewSamples(b, c.metric);
+      return {
+        variant: c.variant,
+        name: c.name,
+        mode: c.mode,
+        sampler: c.sampler,
+        delta: c.delta,
+        metric: c.metric,
+        a: estimate(seedValues(ra)),
+        b: estimate(seedValues(rb)),
+        difference,
+        better: small ? `not judged: ${small}` : side === 'a' ? 'A' : side === 'b' ? 'B' : 'neither',
+      };
+    });
 }
 
 /** The label of a compared metric, with its direction. */

@@ -24,11 +24,12 @@ export const CSV_COLUMNS = {
   'param.<name>': 'one column per degradation parameter, resolved with its default (empty where the degradation has no such parameter)',
   '<section>.<field>': 'one column per suite-grid setting, e.g. train.steps (empty where the run has none)',
   mode: 'restoration or generation',
-  sampler: "degraded (x_T itself, restoration only) or a sampler's registry name: direct, alg1, alg2, ddim, ddpm or one added since (ddim and ddpm run on mix degradations only)",
+  sampler:
+    "degraded (x_T itself, restoration only) or a sampler's registry name: direct, alg1, alg2, ddim, ddpm or one added since (ddim and ddpm run on mix degradations only)",
   delta: 'generation start noise δ (0 = cold); empty in restoration',
   metric: "the metric's registry name (its label and direction are the label and direction columns)",
   label: 'metric label',
-  direction: "which way is better, from the metric registry: higher, lower, or target=<v>",
+  direction: 'which way is better, from the metric registry: higher, lower, or target=<v>',
   value: 'the measured value',
   std: "the metric's own spread (KID over subsets); empty otherwise",
 } as const;
@@ -75,7 +76,10 @@ function direction(m: MetricDescriptor): string {
  * The columns with the placeholders `param.<name>` and `<section>.<field>` expanded to the
  * parameters and grid settings the runs have (sorted), and a record's values for them.
  */
-function tidy(columns: readonly string[], points: readonly { params: Readonly<Record<string, unknown>>; settings: Readonly<Record<string, unknown>> }[]) {
+function tidy(
+  columns: readonly string[],
+  points: readonly { params: Readonly<Record<string, unknown>>; settings: Readonly<Record<string, unknown>> }[],
+) {
   const params = [...new Set(points.flatMap((p) => Object.keys(p.params)))].sort().map((k) => `param.${k}`);
   const settings = [...new Set(points.flatMap((p) => Object.keys(p.settings)))].sort();
   const expanded = columns.flatMap((c) => (c === 'param.<name>' ? params : c === '<section>.<field>' ? settings : [c]));
@@ -113,13 +117,26 @@ function split(run: SavedRun): Record<'train_s' | 'sample_s' | 'metrics_s' | 'ot
 
 /** `runs.csv` text (columns: RUNS_COLUMNS). */
 export function runsCsv(runs: readonly SavedRun[]): string {
-  const { columns, values } = tidy(Object.keys(RUNS_COLUMNS), runs.map((r) => r.config.point));
+  const { columns, values } = tidy(
+    Object.keys(RUNS_COLUMNS),
+    runs.map((r) => r.config.point),
+  );
   const records = runs.map(({ config, result, ...run }) => ({
-    key: config.key, variant: config.point.variant, id: config.id, degradation: config.degradation.name,
-    dataset: `${config.point.dataset}/${config.point.size}`, seed: config.point.seed, ...values(config.point),
-    preset: config.point.preset, steps: config.spec.train.steps, final_loss: result?.state === 'completed' ? result.finalLoss : '',
-    backend: config.backend, commit: config.gitCommit ?? '',
-    state: result?.state ?? 'unfinished', detail: runDetail({ config, result, ...run }), seconds: result ? result.durationMs / 1000 : '',
+    key: config.key,
+    variant: config.point.variant,
+    id: config.id,
+    degradation: config.degradation.name,
+    dataset: `${config.point.dataset}/${config.point.size}`,
+    seed: config.point.seed,
+    ...values(config.point),
+    preset: config.point.preset,
+    steps: config.spec.train.steps,
+    final_loss: result?.state === 'completed' ? result.finalLoss : '',
+    backend: config.backend,
+    commit: config.gitCommit ?? '',
+    state: result?.state ?? 'unfinished',
+    detail: runDetail({ config, result, ...run }),
+    seconds: result ? result.durationMs / 1000 : '',
     ...split({ config, result, ...run }),
   }));
   return stringify(records, { header: true, columns, cast });

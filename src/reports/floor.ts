@@ -20,9 +20,9 @@ export function fidFloor(data: ReportData): { n: number; mean: number; std: numb
 export function floorNote(data: ReportData): string {
   const floor = fidFloor(data);
   if (!floor) return '';
-  const small = floor.n < MIN_COMPARABLE_N
-    ? ` N = ${floor.n} < ${MIN_COMPARABLE_N}: these FID-like values check the plumbing only and cannot rank configurations.`
-    : '';
+  const small =
+    floor.n < MIN_COMPARABLE_N
+      ? ` N = ${floor.n} < ${MIN_COMPARABLE_N}: these FID-like values check the plumbing only and cannot rank configurations.`
+      : '';
   return ` Real-vs-real floor at N = ${floor.n} (other real images against the same reference): FID-like ${fmt(floor.mean)} ± ${fmt(floor.std)}; differences below it are noise.${small}`;
 }
-

@@ -13,7 +13,9 @@ import { fmt, mean } from './stats.js';
 export function gate(data: ReportData): { passed: boolean; text: string } | undefined {
   const real = data.floors.flatMap((f) => (f.recognisable ? [f.recognisable.mean] : []));
   const { hot } = data.comparisons.q1;
-  const cells = pick(toCells(data.rows), { mode: 'generation', metric: 'recognisable', sampler: hot.sampler, delta: hot.delta }).filter((c) => c.family === HOT_FAMILY);
+  const cells = pick(toCells(data.rows), { mode: 'generation', metric: 'recognisable', sampler: hot.sampler, delta: hot.delta }).filter(
+    (c) => c.family === HOT_FAMILY,
+  );
   if (!real.length || !cells.length) return undefined;
   const share = Math.min(...cells.map((c) => c.mean));
   const needed = data.comparisons.gate.recognisable * mean(real);
@@ -43,5 +45,7 @@ export function tooFewSamples(data: ReportData, metric: string): string | undefi
 export function gateNote(data: ReportData): string {
   const g = gate(data);
   if (!g) return '';
-  return g.passed ? ` Convergence gate passed: ${g.text}.` : ` No ordering is stated: ${g.text}, below the gate, so these models are too weak to compare.`;
+  return g.passed
+    ? ` Convergence gate passed: ${g.text}.`
+    : ` No ordering is stated: ${g.text}, below the gate, so these models are too weak to compare.`;
 }

@@ -77,16 +77,28 @@ function runsSection(p: Page): string {
   const total = Object.values(p.counts).reduce((a, b) => a + b, 0);
   const counts = `<table><tr>${states.map(([s]) => `<th>${s}</th>`).join('')}<th>total</th></tr><tr>${states.map(([, n]) => `<td>${n}</td>`).join('')}<td>${total}</td></tr></table>`;
   const problems = p.problems.length
-    ? `<table><tr><th class="name">run</th><th class="name">id</th><th class="name">state</th><th class="name">detail</th></tr>${p.problems.map((r) =>
-      `<tr class="state-${escapeHtml(r.state)}"><td class="name"><code>${escapeHtml(r.key)}</code></td><td class="name">${escapeHtml(r.id)}</td><td class="name">${escapeHtml(r.state)}</td><td class="name">${escapeHtml(r.detail)}</td></tr>`).join('')}</table>`
+    ? `<table><tr><th class="name">run</th><th class="name">id</th><th class="name">state</th><th class="name">detail</th></tr>${p.problems
+        .map(
+          (r) =>
+            `<tr class="state-${escapeHtml(r.state)}"><td class="name"><code>${escapeHtml(r.key)}</code></td><td class="name">${escapeHtml(r.id)}</td><td class="name">${escapeHtml(r.state)}</td><td class="name">${escapeHtml(r.detail)}</td></tr>`,
+        )
+        .join('')}</table>`
     : '';
-  const empty = p.counts.completed === 0 ? '<p class="caption">No completed runs in this suite yet, so there is nothing to chart; run the suite, then regenerate this report.</p>' : '';
+  const empty =
+    p.counts.completed === 0
+      ? '<p class="caption">No completed runs in this suite yet, so there is nothing to chart; run the suite, then regenerate this report.</p>'
+      : '';
   return `<h2 id="runs">Runs</h2>${counts}${problems}${empty}`;
 }
 
 function provenanceSection(p: Page): string {
   const cell = (text: string | number) => `<td class="name">${escapeHtml(String(text))}</td>`;
-  const rows = p.provenance.map((r) => `<tr>${[r.runs, r.backend, r.cpu, r.commit, r.versions, r.settings, `${(r.seconds / 60).toFixed(1)} min`].map(cell).join('')}</tr>`).join('');
+  const rows = p.provenance
+    .map(
+      (r) =>
+        `<tr>${[r.runs, r.backend, r.cpu, r.commit, r.versions, r.settings, `${(r.seconds / 60).toFixed(1)} min`].map(cell).join('')}</tr>`,
+    )
+    .join('');
   return `<h2 id="provenance">Settings and provenance</h2>
 <p class="note">Where the runs ran (every time in the result files is that CPU's), with which code and settings; <a href="runs.csv">runs.csv</a> has it per run.</p>
 <table><tr>${['runs', 'engine', 'CPU', 'commit', 'versions', 'settings', 'wall time'].map((h) => `<th class="name">${h}</th>`).join('')}</tr>${rows}</table>
@@ -102,7 +114,12 @@ function chartSection(c: Chart): string {
 
 function generationSection(t: GenerationTable): string {
   const head = `<tr><th class="name">degradation (family)</th><th class="name">arm</th>${t.metrics.map((m) => `<th>${escapeHtml(m.label)}</th>`).join('')}</tr>`;
-  const body = t.rows.map((r) => `<tr><td class="name">${escapeHtml(r.name)} (${escapeHtml(r.family)})</td><td class="name">${escapeHtml(r.arm)}</td>${r.cells.map((c) => `<td>${escapeHtml(cellText(c))}</td>`).join('')}</tr>`).join('\n');
+  const body = t.rows
+    .map(
+      (r) =>
+        `<tr><td class="name">${escapeHtml(r.name)} (${escapeHtml(r.family)})</td><td class="name">${escapeHtml(r.arm)}</td>${r.cells.map((c) => `<td>${escapeHtml(cellText(c))}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
   return `<h2 id="generation">Generation table</h2>${t.rows.length ? `<table>${head}${body}</table>` : ''}<p class="caption">${escapeHtml(t.caption)}</p><p class="files">Also as <a href="generation-table.md">generation-table.md</a>.</p>`;
 }
 
@@ -110,8 +127,14 @@ function tableSection(t: RestorationTable): string {
   if (!t.rows.length) return `<h2 id="table">Restoration table</h2><p class="caption">${escapeHtml(t.caption)}</p>`;
   const head1 = `<tr><th class="name" rowspan="2">degradation (family)</th>${t.metrics.map((m) => `<th colspan="${t.samplers.length}">${escapeHtml(m.label)}</th>`).join('')}</tr>`;
   const head2 = `<tr>${t.metrics.map(() => t.samplers.map((s) => `<th>${escapeHtml(s)}</th>`).join('')).join('')}</tr>`;
-  const body = t.rows.map((r) => `<tr><td class="name">${escapeHtml(r.name)} (${escapeHtml(r.family)}, ${escapeHtml(r.dataset)})</td>${r.groups.map((g) =>
-    g.cells.map((c) => `<td>${escapeHtml(cellText(c))}</td>`).join('')).join('')}</tr>`).join('\n');
+  const body = t.rows
+    .map(
+      (r) =>
+        `<tr><td class="name">${escapeHtml(r.name)} (${escapeHtml(r.family)}, ${escapeHtml(r.dataset)})</td>${r.groups
+          .map((g) => g.cells.map((c) => `<td>${escapeHtml(cellText(c))}</td>`).join(''))
+          .join('')}</tr>`,
+    )
+    .join('\n');
   return `<h2 id="table">Restoration table</h2><table>${head1}${head2}${body}</table><p class="caption">${escapeHtml(t.caption)}</p><p class="files">Also as <a href="restoration-table.md">restoration-table.md</a>.</p>`;
 }
 
@@ -121,7 +144,10 @@ function gridFigure(g: SampleGrid): string {
 }
 
 function filesSection(): string {
-  const columns = (cols: Record<string, string>) => `<table>${Object.entries(cols).map(([k, doc]) => `<tr><td class="name"><code>${k}</code></td><td class="name">${escapeHtml(doc)}</td></tr>`).join('')}</table>`;
+  const columns = (cols: Record<string, string>) =>
+    `<table>${Object.entries(cols)
+      .map(([k, doc]) => `<tr><td class="name"><code>${k}</code></td><td class="name">${escapeHtml(doc)}</td></tr>`)
+      .join('')}</table>`;
   return `<h2 id="data">Data files</h2>
 <p><a href="results.csv">results.csv</a>: one row per completed run × mode × sampler × δ × metric. Plain header, no index column, comma-separated, UTF-8; keys containing commas are quoted. An empty cell means "does not apply" (pandas reads it as NaN); a stored non-finite value is written <code>NaN</code>. <code>pandas.read_csv('results.csv')</code> reads it as is.</p>${columns(CSV_COLUMNS)}
 <p><a href="runs.csv">runs.csv</a>: one row per run folder, whatever its state.</p>${columns(RUNS_COLUMNS)}`;
@@ -129,8 +155,17 @@ function filesSection(): string {
 
 /** The report page: self-contained HTML with no scripts; charts and grids are local files next to it. */
 export function reportHtml(p: Page): string {
-  const nav = [['runs', 'Runs'], ...p.charts.map((c) => [c.name, c.question.split('.')[0]]), ['table', 'Restoration table'], ['generation', 'Generation table'], ['samples', 'Samples'], ['provenance', 'Provenance'], ['data', 'Data files']]
-    .map(([id, text]) => `<a href="#${id}">${escapeHtml(text)}</a>`).join(' · ');
+  const nav = [
+    ['runs', 'Runs'],
+    ...p.charts.map((c) => [c.name, c.question.split('.')[0]]),
+    ['table', 'Restoration table'],
+    ['generation', 'Generation table'],
+    ['samples', 'Samples'],
+    ['provenance', 'Provenance'],
+    ['data', 'Data files'],
+  ]
+    .map(([id, text]) => `<a href="#${id}">${escapeHtml(text)}</a>`)
+    .join(' · ');
   const samples = p.samples.length ? p.samples.map(gridFigure).join('\n') : '<p class="note">No sample grids (no completed runs).</p>';
   return `<!DOCTYPE html>
 <html lang="en">

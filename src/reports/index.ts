@@ -20,7 +20,15 @@ import type { Chart } from './spec.js';
 import { buildGenerationTable, buildRestorationTable, generationMarkdown, tableMarkdown } from './table.js';
 
 /** The report's charts, one builder per question, in page order. */
-export const CHARTS: readonly ((data: ReportData) => Chart)[] = [buildQ1, buildQ2, buildQ3, buildQ4, buildQ5, buildQ1Exploratory, buildLossCurves];
+export const CHARTS: readonly ((data: ReportData) => Chart)[] = [
+  buildQ1,
+  buildQ2,
+  buildQ3,
+  buildQ4,
+  buildQ5,
+  buildQ1Exploratory,
+  buildLossCurves,
+];
 
 /** What `writeReport` wrote. */
 export interface ReportSummary {
@@ -36,7 +44,10 @@ export interface ReportSummary {
 }
 
 /** Copies each completed run's sample grids (as its result lists them) to `samples/<degradation>-<id>-<file>` and describes them. */
-async function copySamples(runs: readonly SavedRun[], write: (name: string, data: string | Uint8Array) => Promise<void>): Promise<SampleGrid[]> {
+async function copySamples(
+  runs: readonly SavedRun[],
+  write: (name: string, data: string | Uint8Array) => Promise<void>,
+): Promise<SampleGrid[]> {
   const grids: SampleGrid[] = [];
   for (const run of runs) {
     if (run.result?.state !== 'completed') continue;
@@ -52,7 +63,13 @@ async function copySamples(runs: readonly SavedRun[], write: (name: string, data
       const degradation = /^[a-z0-9-]{1,40}$/.test(run.config.degradation.name) ? run.config.degradation.name : 'run';
       const file = `samples/${degradation}-${basename(run.dir)}-${grid.file}`;
       await write(file, bytes);
-      grids.push({ file, title: `${run.config.key} — ${grid.mode === 'restoration' ? 'restoration' : `generation, δ=${grid.delta}`}`, rows: grid.rows, width, height });
+      grids.push({
+        file,
+        title: `${run.config.key} — ${grid.mode === 'restoration' ? 'restoration' : `generation, δ=${grid.delta}`}`,
+        rows: grid.rows,
+        width,
+        height,
+      });
     }
   }
   return grids;
@@ -61,7 +78,11 @@ async function copySamples(runs: readonly SavedRun[], write: (name: string, data
 /** The loss column of a run's loss.csv (`step,loss` rows, written by the worker), or none where it is missing. */
 async function readLosses(path: string): Promise<number[]> {
   if (!existsSync(path)) return [];
-  return (await readFile(path, 'utf8')).trim().split('\n').slice(1).map((line) => Number(line.split(',')[1]));
+  return (await readFile(path, 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => Number(line.split(',')[1]));
 }
 
 /** Runs grouped by engine, CPU, commit and versions, with their settings and summed wall time. */
@@ -76,9 +97,19 @@ function provenance(runs: readonly SavedRun[]): ProvenanceRow[] {
   return [...groups.values()].map((g) => {
     const { backend, cpu, gitCommit: commit, versions } = g[0].config;
     return {
-      runs: g.length, backend, cpu: cpu ?? 'not recorded', commit: commit ? commit.slice(0, 12) : 'not in git',
-      versions: Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', '),
-      settings: distinct(g.map(({ config: { spec } }) => `${spec.model.preset} U-Net, ${spec.train.steps} steps × batch ${spec.train.batch}, ${spec.sampling.count} samples per set`)),
+      runs: g.length,
+      backend,
+      cpu: cpu ?? 'not recorded',
+      commit: commit ? commit.slice(0, 12) : 'not in git',
+      versions: Object.entries(versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+      settings: distinct(
+        g.map(
+          ({ config: { spec } }) =>
+            `${spec.model.preset} U-Net, ${spec.train.steps} steps × batch ${spec.train.batch}, ${spec.sampling.count} samples per set`,
+        ),
+      ),
       seconds: g.reduce((s, r) => s + (r.result?.durationMs ?? 0) / 1000, 0),
     };
   });
@@ -97,7 +128,12 @@ export interface ReportOptions {
  * each chart as `.vl.json` + `.svg` + `.png`, `results.csv`, `runs.csv`, `restoration-table.md`,
  * copies of the sample grids and an offline `index.html`. Same inputs give the same bytes.
  */
-export async function writeReport(resultsDir: string, outDir: string, catalogue: ReportCatalogue, options: ReportOptions = {}): Promise<ReportSummary> {
+export async function writeReport(
+  resultsDir: string,
+  outDir: string,
+  catalogue: ReportCatalogue,
+  options: ReportOptions = {},
+): Promise<ReportSummary> {
   const { suite, runs: found } = await readSuiteResults(resultsDir);
   const runs = options.runIds ? found.filter((r) => options.runIds!.has(r.config.id)) : found;
   const counts = countStates(runs);
@@ -126,16 +162,36 @@ export async function writeReport(resultsDir: string, outDir: string, catalogue:
   const samples = await copySamples(runs, write);
 
   const definition = suite.definition as { description?: unknown } | null;
-  const problems = runs.filter((r) => r.result?.state !== 'completed')
+  const problems = runs
+    .filter((r) => r.result?.state !== 'completed')
     .map((r) => ({ key: r.config.key, id: r.config.id, state: r.result?.state ?? 'unfinished', detail: runDetail(r) }));
-  await write('index.html', reportHtml({
-    suite: suite.suite, description: typeof definition?.description === 'string' ? definition.description : '',
-    counts, problems, charts, table, generation, samples, provenance: provenance(runs), definition: JSON.stringify(suite.definition, null, 2),
-  }));
+  await write(
+    'index.html',
+    reportHtml({
+      suite: suite.suite,
+      description: typeof definition?.description === 'string' ? definition.description : '',
+      counts,
+      problems,
+      charts,
+      table,
+      generation,
+      samples,
+      provenance: provenance(runs),
+      definition: JSON.stringify(suite.definition, null, 2),
+    }),
+  );
   return { charts: charts.map((c) => c.name), runs: runs.length, outside: found.length - runs.length, counts, files: files.sort() };
 }
 
-export { toReportData, countStates, type ReportCatalogue, type ReportRow, type GaussianityReportRow, type ReportData, type StateCounts } from './rows.js';
+export {
+  toReportData,
+  countStates,
+  type ReportCatalogue,
+  type ReportRow,
+  type GaussianityReportRow,
+  type ReportData,
+  type StateCounts,
+} from './rows.js';
 export { CSV_COLUMNS, RUNS_COLUMNS } from './csv.js';
 export { spearman } from './stats.js';
 export type { Chart } from './spec.js';

@@ -15,7 +15,8 @@ const Z95 = 1.959963984540054;
  * the standard error of the seed mean over the bootstrap replicates of the evaluation images; it
  * leaves out how much a different training seed would move the number.
  */
-export type IntervalMethod = { readonly kind: 'seeds'; readonly df: number } | { readonly kind: 'bootstrap'; readonly seeds: number; readonly draws: number };
+export type IntervalMethod =
+  { readonly kind: 'seeds'; readonly df: number } | { readonly kind: 'bootstrap'; readonly seeds: number; readonly draws: number };
 
 /** A mean over seeds with its 95% interval (null bounds where none can be made). */
 export interface Estimate {
@@ -103,11 +104,17 @@ export function independentDifference(a: readonly ReportRow[], b: readonly Repor
   }
   const se = (e: Estimate) => (e.hi! - e.lo!) / 2 / (e.method!.kind === 'seeds' ? jstat.jStat.studentt.inv(0.975, e.method!.df) : Z95);
   const half = Z95 * Math.hypot(se(ea), se(eb));
-  const draws = Math.min(ea.method.kind === 'bootstrap' ? ea.method.draws : Infinity, eb.method.kind === 'bootstrap' ? eb.method.draws : Infinity);
+  const draws = Math.min(
+    ea.method.kind === 'bootstrap' ? ea.method.draws : Infinity,
+    eb.method.kind === 'bootstrap' ? eb.method.draws : Infinity,
+  );
   return { ...none, lo: none.mean - half, hi: none.mean + half, method: { kind: 'bootstrap', seeds: none.seeds, draws } };
 }
 
-/** Which arm a difference A − B favours under the metric's direction (distance from a target: lower), or 'neither' when its interval holds 0 (or there is none). */
+/**
+ * Which arm a difference A − B favours under the metric's direction (distance from a target:
+ * lower), or 'neither' when its interval holds 0 (or there is none).
+ */
 export function verdict(metric: MetricDescriptor, d: Estimate): 'a' | 'b' | 'neither' {
   if (d.lo === null || d.hi === null || (d.lo <= 0 && d.hi >= 0)) return 'neither';
   const aBetter = metric.higherIsBetter === null ? d.mean < 0 : isBetter(metric, d.mean, 0);

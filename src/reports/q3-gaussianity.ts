@@ -40,21 +40,38 @@ export function spearmanInterval(x: readonly number[], y: readonly number[]): { 
 
 /** "ρ = 0.80 (95% CI [0.31, 0.95]) over 15 points" or why it cannot be computed. */
 function rho(points: readonly Point[], panel: string, what: string, unit: string): string {
-  if (points.length < 3) return `${sentence(panel)}: ${points.length} point${points.length === 1 ? '' : 's'} with both numbers; ρ needs at least 3.`;
-  const r = spearmanInterval(points.map((p) => p.a2), points.map((p) => p.quality));
-  const interval = r.lo === null ? (points.length < 4 ? ' (no interval below 4 points)' : '') : ` (95% CI [${r.lo.toFixed(2)}, ${r.hi!.toFixed(2)}])`;
+  if (points.length < 3)
+    return `${sentence(panel)}: ${points.length} point${points.length === 1 ? '' : 's'} with both numbers; ρ needs at least 3.`;
+  const r = spearmanInterval(
+    points.map((p) => p.a2),
+    points.map((p) => p.quality),
+  );
+  const interval =
+    r.lo === null ? (points.length < 4 ? ' (no interval below 4 points)' : '') : ` (95% CI [${r.lo.toFixed(2)}, ${r.hi!.toFixed(2)}])`;
   const datasets = [...new Set(points.map((p) => p.dataset))].sort();
   const mixed = datasets.length > 1 ? ` (mixes datasets ${list(datasets)}, whose ${what} values are not comparable)` : '';
   return `${sentence(panel)}: Spearman ρ(A², ${what}) = ${Number.isFinite(r.rho) ? r.rho.toFixed(2) : 'undefined (a constant side)'}${interval} over ${points.length} ${unit}${mixed}.`;
 }
 
 /** Per variant and t, the means over seeds of A² and of the one-shot restoration's quality from x_t. */
-function severities(rows: readonly GaussianityReportRow[], quality: (g: GaussianityReportRow) => number, panel: string, datasetOf: (variant: string) => string): Point[] {
+function severities(
+  rows: readonly GaussianityReportRow[],
+  quality: (g: GaussianityReportRow) => number,
+  panel: string,
+  datasetOf: (variant: string) => string,
+): Point[] {
   const groups = new Map<string, GaussianityReportRow[]>();
-  for (const g of rows) if (Number.isFinite(g.andersonDarling) && Number.isFinite(quality(g))) groups.set(`${g.variant}@${g.t}`, [...(groups.get(`${g.variant}@${g.t}`) ?? []), g]);
+  for (const g of rows)
+    if (Number.isFinite(g.andersonDarling) && Number.isFinite(quality(g)))
+      groups.set(`${g.variant}@${g.t}`, [...(groups.get(`${g.variant}@${g.t}`) ?? []), g]);
   return [...groups.values()].map((g) => ({
-    name: g[0].name, family: g[0].family, dataset: datasetOf(g[0].variant), panel, label: `${g[0].name} t=${g[0].t}`,
-    a2: mean(g.map((r) => r.andersonDarling)), quality: mean(g.map(quality)),
+    name: g[0].name,
+    family: g[0].family,
+    dataset: datasetOf(g[0].variant),
+    panel,
+    label: `${g[0].name} t=${g[0].t}`,
+    a2: mean(g.map((r) => r.andersonDarling)),
+    quality: mean(g.map(quality)),
   }));
 }
 
@@ -75,9 +92,19 @@ export function buildQ3(data: ReportData): Chart {
   const { q1 } = data.comparisons;
   const generationPanel = `generation at the declared arms (FID-like)`;
   const meanA2 = new Map<string, number[]>();
-  for (const g of data.gaussianity) if (Number.isFinite(g.andersonDarling)) meanA2.set(g.variant, [...(meanA2.get(g.variant) ?? []), g.andersonDarling]);
-  const generation = atDeclaredArms(pick(cells, { mode: 'generation', metric: 'fid' }), q1).filter((c) => meanA2.has(c.variant))
-    .map((c): Point => ({ name: c.name, family: c.family, dataset: c.dataset, panel: generationPanel, label: c.name, a2: mean(meanA2.get(c.variant)!), quality: c.mean }));
+  for (const g of data.gaussianity)
+    if (Number.isFinite(g.andersonDarling)) meanA2.set(g.variant, [...(meanA2.get(g.variant) ?? []), g.andersonDarling]);
+  const generation = atDeclaredArms(pick(cells, { mode: 'generation', metric: 'fid' }), q1)
+    .filter((c) => meanA2.has(c.variant))
+    .map((c): Point => ({
+      name: c.name,
+      family: c.family,
+      dataset: c.dataset,
+      panel: generationPanel,
+      label: c.name,
+      a2: mean(meanA2.get(c.variant)!),
+      quality: c.mean,
+    }));
   const values = [...restoration, ...generation];
 
   const caption = data.gaussianity.length
@@ -86,17 +113,34 @@ export function buildQ3(data: ReportData): Chart {
   const families = [...new Set(variants(cells).map((c) => c.family))].sort();
   const decades = values.length && values.every((p) => p.a2 > 0) ? powersOfTen(values.map((p) => p.a2)) : undefined;
   const x = {
-    field: 'a2', type: 'quantitative', title: decades ? X_AXIS : X_AXIS.replace(' (log)', ''),
-    scale: decades ? { type: 'log', padding: 16 } : { zero: false, padding: 16 }, axis: { values: decades, format: '~g', labelAngle: 0 },
+    field: 'a2',
+    type: 'quantitative',
+    title: decades ? X_AXIS : X_AXIS.replace(' (log)', ''),
+    scale: decades ? { type: 'log', padding: 16 } : { zero: false, padding: 16 },
+    axis: { values: decades, format: '~g', labelAngle: 0 },
   };
-  const y = { field: 'quality', type: 'quantitative', title: `${metricTitle(data.metrics[useFid ? 'fid' : 'l1'])} (right panel: ${metricTitle(data.metrics.fid)})`, scale: { zero: false, padding: 16 } };
+  const y = {
+    field: 'quality',
+    type: 'quantitative',
+    title: `${metricTitle(data.metrics[useFid ? 'fid' : 'l1'])} (right panel: ${metricTitle(data.metrics.fid)})`,
+    scale: { zero: false, padding: 16 },
+  };
   return makeChart('q3-gaussianity', QUESTION, caption, {
     data: { values },
     facet: { column: { field: 'panel', type: 'nominal', title: null, sort: [restorationPanel, generationPanel] } },
     spec: {
-      width: 260, height: 220,
+      width: 260,
+      height: 220,
       layer: [
-        { mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y, color: colour('family', families, 'family'), tooltip: [{ field: 'label' }, { field: 'a2', format: '.4g' }, { field: 'quality', format: '.4g' }] } },
+        {
+          mark: { type: 'point', filled: true, size: 60 },
+          encoding: {
+            x,
+            y,
+            color: colour('family', families, 'family'),
+            tooltip: [{ field: 'label' }, { field: 'a2', format: '.4g' }, { field: 'quality', format: '.4g' }],
+          },
+        },
         { mark: { type: 'text', align: 'left', dx: 6, fontSize: 9 }, encoding: { x, y, text: { field: 'name' } } },
       ],
     },

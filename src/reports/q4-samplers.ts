@@ -32,24 +32,44 @@ function against(data: ReportData, cells: readonly Cell[], mode: Cell['mode'], m
       const [alt] = pick(panel, { variant: v.variant, sampler: other });
       if (!ref || !alt) continue;
       const d = difference(armRows(data.rows, ref), armRows(data.rows, alt));
-      found[reason ? 'unjudged' : verdict(data.metrics[metric], d)].push(`${v.name} (Δ ${fmt(d.mean)}${d.lo === null ? '' : ` [${fmt(d.lo)}, ${fmt(d.hi)}]`})`);
+      found[reason ? 'unjudged' : verdict(data.metrics[metric], d)].push(
+        `${v.name} (Δ ${fmt(d.mean)}${d.lo === null ? '' : ` [${fmt(d.lo)}, ${fmt(d.hi)}]`})`,
+      );
     }
     if (found.unjudged.length) return [`${reference} against ${other}, not judged at ${reason}: ${list(found.unjudged)}`];
     const total = found.a.length + found.b.length + found.neither.length;
-    return total ? [`${reference} against ${other}: better for ${list(found.a) || 'none'}; worse for ${list(found.b) || 'none'}; not distinguishable for ${list(found.neither) || 'none'}`] : [];
+    return total
+      ? [
+          `${reference} against ${other}: better for ${list(found.a) || 'none'}; worse for ${list(found.b) || 'none'}; not distinguishable for ${list(found.neither) || 'none'}`,
+        ]
+      : [];
   });
-  return sentences.length ? `${sentence(mode)} ${metricTitle(data.metrics[metric])}: ${sentences.join('; ')}.` : `${sentence(mode)} ${metricTitle(data.metrics[metric])}: no sampler to compare with ${reference}.`;
+  return sentences.length
+    ? `${sentence(mode)} ${metricTitle(data.metrics[metric])}: ${sentences.join('; ')}.`
+    : `${sentence(mode)} ${metricTitle(data.metrics[metric])}: no sampler to compare with ${reference}.`;
 }
 
-/** FID-like and SSIM per degradation × sampler (the degraded input as the baseline), generation at the pre-registered δ; each sampler judged against the reference sampler. */
+/**
+ * FID-like and SSIM per degradation × sampler (the degraded input as the baseline), generation at
+ * the pre-registered δ; each sampler judged against the reference sampler.
+ */
 export function buildQ4(data: ReportData): Chart {
   const { reference, delta } = data.comparisons.q4;
-  const cells = toCells(data.rows).filter((c) => (c.mode === 'restoration' || c.delta === delta) && PANELS.some((p) => p.mode === c.mode && p.metric === c.metric));
-  const values = fenced(cells.map((c) => ({ ...c, panel: panelTitle(c.mode, c.descriptor) })), (v) => v.panel);
+  const cells = toCells(data.rows).filter(
+    (c) => (c.mode === 'restoration' || c.delta === delta) && PANELS.some((p) => p.mode === c.mode && p.metric === c.metric),
+  );
+  const values = fenced(
+    cells.map((c) => ({ ...c, panel: panelTitle(c.mode, c.descriptor) })),
+    (v) => v.panel,
+  );
   const head = `Pre-registered (suite comparisons.q4): every sampler against ${reference}, generation at δ = ${delta}; Δ = ${reference} − other with its 95% interval.${gateNote(data)}`;
   const caption = cells.length
     ? `${head} ${PANELS.map((p) => against(data, cells, p.mode, p.metric, reference)).join(' ')} Bars: ${SPREAD}.${floorNote(data)}${clippedNote(values)}`
     : `${head} No restoration results, and no generation at δ = ${delta}, to compare samplers on.`;
-  const spec = groupedBars(values, { samplers: samplerOrder(cells), panels: PANELS.map((p) => panelTitle(p.mode, data.metrics[p.metric])), columns: 1 });
+  const spec = groupedBars(values, {
+    samplers: samplerOrder(cells),
+    panels: PANELS.map((p) => panelTitle(p.mode, data.metrics[p.metric])),
+    columns: 1,
+  });
   return makeChart('q4-samplers', QUESTION, caption, spec);
 }

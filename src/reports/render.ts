@@ -63,5 +63,8 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 /** SVG text → PNG bytes, rasterised by sharp (librsvg) at `PNG_SCALE`× on white. */
 export async function svgToPng(svg: string): Promise<Buffer> {
-  return sharp(Buffer.from(svg), { density: 72 * PNG_SCALE }).flatten({ background: '#ffffff' }).png().toBuffer();
+  return sharp(Buffer.from(svg), { density: 72 * PNG_SCALE })
+    .flatten({ background: '#ffffff' })
+    .png()
+    .toBuffer();
 }

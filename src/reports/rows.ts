@@ -79,7 +79,8 @@ export interface ReportCatalogue {
 
 /** The descriptor of metric `name`; one a saved result names but this coldbench does not know fails in one line. */
 export function describeMetric(catalogue: ReportCatalogue, name: string): MetricDescriptor {
-  if (!Object.hasOwn(catalogue.metrics, name)) throw new UserError(`The results name a metric '${name}' this coldbench does not know; report them with the version that wrote them.`);
+  if (!Object.hasOwn(catalogue.metrics, name))
+    throw new UserError(`The results name a metric '${name}' this coldbench does not know; report them with the version that wrote them.`);
   return catalogue.metrics[name];
 }
 
@@ -120,7 +121,9 @@ function shortNames(points: readonly RunPoint[]): Map<string, string> {
   for (const p of points) {
     const siblings = points.filter((q) => q.degradation === p.degradation && q.variant !== p.variant);
     const own = fields(p);
-    const shown = Object.keys(own).sort().filter((k) => siblings.some((q) => fields(q)[k] !== own[k]));
+    const shown = Object.keys(own)
+      .sort()
+      .filter((k) => siblings.some((q) => fields(q)[k] !== own[k]));
     names.set(p.variant, shown.length ? `${p.degradation}[${shown.map((k) => `${k}=${String(own[k])}`).join(',')}]` : p.degradation);
   }
   return names;
@@ -128,7 +131,11 @@ function shortNames(points: readonly RunPoint[]): Map<string, string> {
 
 /** Tidy rows of every completed run's metrics and Gaussianity, in run-key then file order. */
 export function toReportData(
-  suite: string, runs: readonly SavedRun[], catalogue: ReportCatalogue, comparisons: Comparisons = comparisonsOf({}), lossesOf: (run: SavedRun) => readonly number[] = () => [],
+  suite: string,
+  runs: readonly SavedRun[],
+  catalogue: ReportCatalogue,
+  comparisons: Comparisons = comparisonsOf({}),
+  lossesOf: (run: SavedRun) => readonly number[] = () => [],
 ): ReportData {
   const names = shortNames([...new Map(runs.map((r) => [r.config.point.variant, r.config.point])).values()]);
   const rows: ReportRow[] = [];
@@ -153,20 +160,48 @@ export function toReportData(
       if (generationOnly && m.mode === 'restoration') continue;
       const descriptor = describeMetric(catalogue, m.metric);
       rows.push({
-        suite, key, id, dataset: run.config.point.dataset, stochastic: deg.stochastic, params, settings, ...common,
-        mode: m.mode, sampler: m.sampler, samplerRank: samplerRank(catalogue, m.sampler), delta: m.delta,
-        metric: m.metric as MetricName, label: descriptor.label, descriptor,
-        value: m.value ?? NaN, std: m.std ?? null, boot: m.boot ?? null,
+        suite,
+        key,
+        id,
+        dataset: run.config.point.dataset,
+        stochastic: deg.stochastic,
+        params,
+        settings,
+        ...common,
+        mode: m.mode,
+        sampler: m.sampler,
+        samplerRank: samplerRank(catalogue, m.sampler),
+        delta: m.delta,
+        metric: m.metric as MetricName,
+        label: descriptor.label,
+        descriptor,
+        value: m.value ?? NaN,
+        std: m.std ?? null,
+        boot: m.boot ?? null,
       });
     }
     for (const g of result.gaussianity) {
       gaussianity.push({
-        ...common, t: g.t, skewness: g.skewness ?? NaN, excessKurtosis: g.excessKurtosis ?? NaN, andersonDarling: g.andersonDarling ?? NaN,
-        restorationFid: g.restoration?.fid ?? NaN, restorationL1: g.restoration?.l1 ?? NaN,
+        ...common,
+        t: g.t,
+        skewness: g.skewness ?? NaN,
+        excessKurtosis: g.excessKurtosis ?? NaN,
+        andersonDarling: g.andersonDarling ?? NaN,
+        restorationFid: g.restoration?.fid ?? NaN,
+        restorationL1: g.restoration?.l1 ?? NaN,
       });
     }
   }
-  return { metrics: catalogue.metrics, rows, gaussianity, notRestoration: [...notRestoration].sort(), floors, flatStarts: [...flatStarts].sort(), comparisons, losses };
+  return {
+    metrics: catalogue.metrics,
+    rows,
+    gaussianity,
+    notRestoration: [...notRestoration].sort(),
+    floors,
+    flatStarts: [...flatStarts].sort(),
+    comparisons,
+    losses,
+  };
 }
 
 /** How many runs are in each state. */

@@ -53,8 +53,13 @@ export const MEAN = 'mean over seeds';
 
 /** Field encodings every chart's tooltip carries. */
 export const TOOLTIP = [
-  { field: 'name', title: 'degradation' }, { field: 'sampler' }, { field: 'delta', title: 'δ' },
-  { field: 'mean', format: '.4g' }, { field: 'lo', title: '95% low', format: '.4g' }, { field: 'hi', title: '95% high', format: '.4g' }, { field: 'n', title: 'seeds' },
+  { field: 'name', title: 'degradation' },
+  { field: 'sampler' },
+  { field: 'delta', title: 'δ' },
+  { field: 'mean', format: '.4g' },
+  { field: 'lo', title: '95% low', format: '.4g' },
+  { field: 'hi', title: '95% high', format: '.4g' },
+  { field: 'n', title: 'seeds' },
 ];
 
 /** A colour channel over a fixed domain, so every chart of a report colours the same way. */
@@ -67,7 +72,10 @@ export function errorBar(encoding: Record<string, unknown>, lo = 'lo', hi = 'hi'
   return { mark: { type: 'rule', color: '#333' }, encoding: { ...encoding, y: { field: lo, type: 'quantitative' }, y2: { field: hi } } };
 }
 
-/** A bar's drawn height and error bar: cut at its panel's upper fence (`clipped`, labelled `note`), so that one blow-up does not flatten the rest. */
+/**
+ * A bar's drawn height and error bar: cut at its panel's upper fence (`clipped`, labelled `note`),
+ * so that one blow-up does not flatten the rest.
+ */
 export interface Fenced {
   readonly bar: number;
   readonly barLo: number | null;
@@ -81,7 +89,10 @@ export interface Fenced {
  * Adds the drawn values to each bar, cutting those above their panel's far-out fence
  * (stats.upperFence), which never goes below a value's `target` (sharpness: 1).
  */
-export function fenced<T extends Pick<Cell, 'mean' | 'lo' | 'hi'> & { target?: number | null }>(values: readonly T[], panelOf: (v: T) => string): (T & Fenced)[] {
+export function fenced<T extends Pick<Cell, 'mean' | 'lo' | 'hi'> & { target?: number | null }>(
+  values: readonly T[],
+  panelOf: (v: T) => string,
+): (T & Fenced)[] {
   const fences = new Map<string, number>();
   for (const panel of new Set(values.map(panelOf))) {
     const inPanel = values.filter((v) => panelOf(v) === panel);
@@ -90,13 +101,22 @@ export function fenced<T extends Pick<Cell, 'mean' | 'lo' | 'hi'> & { target?: n
   return values.map((v) => {
     const cap = fences.get(panelOf(v))!;
     const cut = (x: number | null) => (x === null ? null : Math.min(x, cap));
-    return { ...v, bar: Math.min(v.mean, cap), barLo: cut(v.lo), barHi: cut(v.hi), clipped: v.mean > cap, note: v.mean > cap ? fmt(v.mean) : '' };
+    return {
+      ...v,
+      bar: Math.min(v.mean, cap),
+      barLo: cut(v.lo),
+      barHi: cut(v.hi),
+      clipped: v.mean > cap,
+      note: v.mean > cap ? fmt(v.mean) : '',
+    };
   });
 }
 
 /** Whether any bar was cut, as a caption sentence. */
 export function clippedNote(values: readonly Fenced[]): string {
-  return values.some((v) => v.clipped) ? ' Bars above their panel\'s far-out fence (Q3 + 3·IQR) are cut there and labelled with their value.' : '';
+  return values.some((v) => v.clipped)
+    ? " Bars above their panel's far-out fence (Q3 + 3·IQR) are cut there and labelled with their value."
+    : '';
 }
 
 /** Bar, error bar and the value label of cut bars, sharing `x` (and `xOffset`) encodings. */
@@ -115,12 +135,19 @@ export function barLayers(encoding: Record<string, unknown>, color: Record<strin
  * Bars of `mean` per degradation name, grouped by sampler (xOffset), with error bars, in panels
  * (field `panel`, wrapped into `columns`) that each get their own scales. Values must be `fenced`.
  */
-export function groupedBars(values: readonly Fenced[], o: {
-  samplers: readonly string[]; panels: readonly string[]; columns: number; target?: boolean;
-}): Record<string, unknown> {
+export function groupedBars(
+  values: readonly Fenced[],
+  o: {
+    samplers: readonly string[];
+    panels: readonly string[];
+    columns: number;
+    target?: boolean;
+  },
+): Record<string, unknown> {
   const encoding = { x: { field: 'name', type: 'nominal', title: null, sort: null }, xOffset: { field: 'sampler', sort: [...o.samplers] } };
   const layers = barLayers(encoding, colour('sampler', o.samplers, 'sampler'), MEAN);
-  if (o.target) layers.push({ mark: { type: 'rule', strokeDash: [4, 3], color: '#c00' }, encoding: { y: { field: 'target', type: 'quantitative' } } });
+  if (o.target)
+    layers.push({ mark: { type: 'rule', strokeDash: [4, 3], color: '#c00' }, encoding: { y: { field: 'target', type: 'quantitative' } } });
   return {
     data: { values },
     facet: { field: 'panel', type: 'nominal', title: null, sort: [...o.panels] },

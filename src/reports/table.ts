@@ -51,7 +51,9 @@ export function buildRestorationTable(data: ReportData): RestorationTable {
   const cells = pick(toCells(data.rows), { mode: 'restoration' });
   const samplers = samplerOrder(cells).filter((s) => shown.includes(s));
   const rows = variants(cells).map((v): TableRow => ({
-    name: v.name, family: v.family, dataset: v.dataset,
+    name: v.name,
+    family: v.family,
+    dataset: v.dataset,
     groups: METRICS.map((metric) => ({
       metric,
       cells: samplers.map((sampler) => {
@@ -65,7 +67,9 @@ export function buildRestorationTable(data: ReportData): RestorationTable {
     if (reason) return `${data.metrics[metric].label}: not judged at ${reason}`;
     const tally = { a: 0, b: 0, neither: 0 };
     for (const v of variants(cells)) {
-      const [a, b] = [iterative, oneShot].map((sampler) => armRows(data.rows, { variant: v.variant, mode: 'restoration', sampler, delta: null, metric }));
+      const [a, b] = [iterative, oneShot].map((sampler) =>
+        armRows(data.rows, { variant: v.variant, mode: 'restoration', sampler, delta: null, metric }),
+      );
       if (a.length && b.length) tally[verdict(data.metrics[metric], difference(a, b))]++;
     }
     return `${data.metrics[metric].label}: better for ${tally.a}, worse for ${tally.b}, not distinguishable for ${tally.neither}`;
@@ -73,16 +77,23 @@ export function buildRestorationTable(data: ReportData): RestorationTable {
   const left = data.notRestoration.length
     ? ` Left out: ${data.notRestoration.join(', ')}, whose x_T keeps < 1% of x0 (restoring it is generation).`
     : '';
-  const caption = (rows.length
-    ? `Restoration from x_T: mean over seeds [95% interval]. ${iterative} against ${oneShot} (pre-registered, suite comparisons.q5), by the 95% interval of the paired difference per degradation: ${verdicts.join('; ')}.`
-    : 'No restoration results.') + left + (rows.length ? floorNote(data) + gateNote(data) : '');
+  const caption =
+    (rows.length
+      ? `Restoration from x_T: mean over seeds [95% interval]. ${iterative} against ${oneShot} (pre-registered, suite comparisons.q5), by the 95% interval of the paired difference per degradation: ${verdicts.join('; ')}.`
+      : 'No restoration results.') +
+    left +
+    (rows.length ? floorNote(data) + gateNote(data) : '');
   return { samplers, metrics: METRICS.map((m) => data.metrics[m]), rows, caption };
 }
 
 /** The table as GitHub Markdown. */
 export function tableMarkdown(t: RestorationTable): string {
   const head = ['degradation (family)', ...t.metrics.flatMap((m) => t.samplers.map((s) => `${m.label} ${s}`))];
-  const lines = [head, head.map(() => '---'), ...t.rows.map((r) => [`${r.name} (${r.family})`, ...r.groups.flatMap((g) => g.cells.map(cellText))])];
+  const lines = [
+    head,
+    head.map(() => '---'),
+    ...t.rows.map((r) => [`${r.name} (${r.family})`, ...r.groups.flatMap((g) => g.cells.map(cellText))]),
+  ];
   return `${lines.map((l) => `| ${l.join(' | ')} |`).join('\n')}\n\n${t.caption}\n`;
 }
 
@@ -114,7 +125,9 @@ export function buildGenerationTable(data: ReportData): GenerationTable {
   const rows = variants(cells).map((v): GenerationRow => {
     const arm = v.family === HOT_FAMILY ? q1.hot : q1.cold;
     return {
-      name: v.name, family: v.family, arm: `${arm.sampler}, δ = ${arm.delta}`,
+      name: v.name,
+      family: v.family,
+      arm: `${arm.sampler}, δ = ${arm.delta}`,
       cells: GENERATION_METRICS.map((metric) => {
         const c = pick(cells, { variant: v.variant, metric })[0];
         return { sampler: arm.sampler, mean: c?.mean ?? NaN, lo: c?.lo ?? null, hi: c?.hi ?? null };

@@ -32,4 +32,5 @@ export function runPaths(dir: string) {
 }
 
 /** A sample grid's file name under `samples/`. */
-export const gridFile = (mode: 'restoration' | 'generation', delta: number | null) => (mode === 'restoration' ? 'restoration.png' : `generation-delta-${delta}.png`);
+export const gridFile = (mode: 'restoration' | 'generation', delta: number | null) =>
+  mode === 'restoration' ? 'restoration.png' : `generation-delta-${delta}.png`;

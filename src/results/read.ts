@@ -26,7 +26,9 @@ export async function readSuiteFile(dir: string): Promise<SuiteFile> {
   if (!existsSync(path)) throw new UserError(`${dir} is not a coldbench results folder (no suite.json); pass results/<suite>.`);
   const suite = await readJson<SuiteFile>(path);
   if (suite.format !== RESULTS_FORMAT) {
-    throw new UserError(`${path} has format '${String(suite.format)}', not '${RESULTS_FORMAT}'; it was written by another coldbench version: rerun the suite into a new folder (--results <dir>).`);
+    throw new UserError(
+      `${path} has format '${String(suite.format)}', not '${RESULTS_FORMAT}'; it was written by another coldbench version: rerun the suite into a new folder (--results <dir>).`,
+    );
   }
   return suite;
 }
@@ -45,7 +47,9 @@ export async function readSuiteResults(dir: string): Promise<{ suite: SuiteFile;
     if (!entry.isDirectory() || !RUN_FOLDER.test(entry.name) || !existsSync(paths.config)) continue;
     const config = await readJson<ConfigFile>(paths.config);
     if (config.suite !== suite.suite || config.id !== entry.name) {
-      throw new UserError(`${runDir} holds a run of suite '${String(config.suite)}' (id ${String(config.id)}), not of '${suite.suite}'; move it out of ${dir}.`);
+      throw new UserError(
+        `${runDir} holds a run of suite '${String(config.suite)}' (id ${String(config.id)}), not of '${suite.suite}'; move it out of ${dir}.`,
+      );
     }
     const result = existsSync(paths.result) ? await readJson<ResultFile>(paths.result) : undefined;
     runs.push({ dir: runDir, config, result });

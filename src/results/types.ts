@@ -116,12 +116,14 @@ export interface GenerationStarts {
   readonly alg2KeepsNoise: number;
 }
 
-/** Wall time of one phase of a run: `train`, `features`, `reference`, `floor`, `prior`, `sample <mode> <sampler>[ δ]`, `metrics …`, `raw`, `gaussianity`. */
+/**
+ * Wall time of one phase of a run: `train`, `features`, `reference`, `floor`, `prior`, `sample
+ * <mode> <sampler>[ δ]`, `metrics …`, `raw`, `gaussianity`.
+ */
 export interface Timing {
   readonly phase: string;
   readonly ms: number;
 }
-
 
 /** One saved sample grid (`samples/<file>`): what its rows show, top to bottom. */
 export interface SampleGridFile {

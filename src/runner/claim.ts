@@ -57,7 +57,14 @@ export async function claimRun(runDir: string): Promise<{ claim: Claim } | { hel
         }
       }, HEARTBEAT_MS);
       beat.unref();
-      return { claim: { release: async () => { clearInterval(beat); await rm(path, { force: true }); } } };
+      return {
+        claim: {
+          release: async () => {
+            clearInterval(beat);
+            await rm(path, { force: true });
+          },
+        },
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (!stale(path)) break;

@@ -17,12 +17,18 @@ export interface PlannedRun {
 
 /** Cartesian product of named value lists: `[{}]` for an empty grid. */
 export function product<V>(grid: Readonly<Record<string, readonly V[]>>): Record<string, V>[] {
-  return Object.entries(grid).reduce<Record<string, V>[]>((combos, [key, values]) => combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v }))), [{}]);
+  return Object.entries(grid).reduce<Record<string, V>[]>(
+    (combos, [key, values]) => combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v }))),
+    [{}],
+  );
 }
 
 /** `blur[seed=0,sigma=7,steps=20]`: the degradation and its settings with sorted keys (STYLE.md §4). */
 export function runKey(degradation: string, settings: Readonly<Record<string, unknown>>): string {
-  return `${degradation}[${Object.keys(settings).sort().map((k) => `${k}=${String(settings[k])}`).join(',')}]`;
+  return `${degradation}[${Object.keys(settings)
+    .sort()
+    .map((k) => `${k}=${String(settings[k])}`)
+    .join(',')}]`;
 }
 
 /**
@@ -37,29 +43,60 @@ export function runId(spec: RunSpec, catalogue: Catalogue): string {
   // Fields added after the results format, left out at their default: runs made before them keep their ids.
   const { precision, ...train } = spec.train;
   const hashed = precision === 'fp32' ? { ...spec, train } : spec;
-  return createHash('sha256').update(`${canonicalJson(hashed)}|${RESULTS_FORMAT}|degradation-v${version}`).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(`${canonicalJson(hashed)}|${RESULTS_FORMAT}|degradation-v${version}`)
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /** Every grid point × seed of every entry, in file order, with its key and full spec. */
 export function plan(suite: Suite, catalogue: Catalogue): { entry: number; key: string; spec: RunSpec; point: RunPoint }[] {
   return suite.degradations.flatMap((entry, i) => {
     const data = entry.dataset ?? suite.dataset;
-    const where = { ...(data.name !== suite.dataset.name && { dataset: data.name }), ...(data.size !== suite.dataset.size && { size: data.size }) };
+    const where = {
+      ...(data.name !== suite.dataset.name && { dataset: data.name }),
+      ...(data.size !== suite.dataset.size && { size: data.size }),
+    };
     const deg = catalogue.degradations[entry.name];
-    return product(entry.grid).flatMap((gridPoint) => product(suite.grid as Record<string, (number | string | boolean)[]>).flatMap((settings) => suite.seeds.map((seed) => {
-      const params = { ...entry.params, ...gridPoint };
-      const variant = runKey(entry.name, { ...params, ...settings, ...where });
-      const key = runKey(entry.name, { ...params, ...settings, ...where, seed });
-      const section = (name: Section) => Object.fromEntries(Object.entries(settings).filter(([path]) => path.startsWith(`${name}.`)).map(([path, v]) => [path.slice(name.length + 1), v]));
-      const spec: RunSpec = {
-        key, seed: seedFrom(suite.name, key), evaluationSeed: seedFrom(suite.name, 'evaluation', seed), dataset: data.name, size: data.size, degradation: entry.name, params, model: suite.model,
-        train: trainSection.parse({ ...suite.train, ...section('train') }),
-        sampling: samplingSection.parse({ ...suite.sampling, ...section('sampling') }),
-        features: featuresSection.parse({ ...suite.features, ...section('features') }),
-      };
-      const point: RunPoint = { variant, degradation: entry.name, params: resolveParams(deg, params), settings, seed, dataset: data.name, size: data.size, preset: suite.model.preset };
-      return { entry: i, key, spec, point };
-    })));
+    return product(entry.grid).flatMap((gridPoint) =>
+      product(suite.grid as Record<string, (number | string | boolean)[]>).flatMap((settings) =>
+        suite.seeds.map((seed) => {
+          const params = { ...entry.params, ...gridPoint };
+          const variant = runKey(entry.name, { ...params, ...settings, ...where });
+          const key = runKey(entry.name, { ...params, ...settings, ...where, seed });
+          const section = (name: Section) =>
+            Object.fromEntries(
+              Object.entries(settings)
+                .filter(([path]) => path.startsWith(`${name}.`))
+                .map(([path, v]) => [path.slice(name.length + 1), v]),
+            );
+          const spec: RunSpec = {
+            key,
+            seed: seedFrom(suite.name, key),
+            evaluationSeed: seedFrom(suite.name, 'evaluation', seed),
+            dataset: data.name,
+            size: data.size,
+            degradation: entry.name,
+            params,
+            model: suite.model,
+            train: trainSection.parse({ ...suite.train, ...section('train') }),
+            sampling: samplingSection.parse({ ...suite.sampling, ...section('sampling') }),
+            features: featuresSection.parse({ ...suite.features, ...section('features') }),
+          };
+          const point: RunPoint = {
+            variant,
+            degradation: entry.name,
+            params: resolveParams(deg, params),
+            settings,
+            seed,
+            dataset: data.name,
+            size: data.size,
+            preset: suite.model.preset,
+          };
+          return { entry: i, key, spec, point };
+        }),
+      ),
+    );
   });
 }
 

@@ -14,22 +14,35 @@ export const MAX_JSON_DEPTH = 64;
 function describe(code: ParseErrorCode, found: string): string {
   // By name: the codes are a const enum, which isolated modules cannot read.
   switch (printParseErrorCode(code)) {
-    case 'PropertyNameExpected': return `expected a double-quoted key, found ${found}`;
-    case 'ValueExpected': return `expected a value, found ${found}`;
-    case 'ColonExpected': return `expected ':', found ${found}`;
-    case 'CommaExpected': return `expected ',', found ${found}`;
-    case 'CloseBraceExpected': return `expected ',' or '}', found ${found}`;
-    case 'CloseBracketExpected': return `expected ',' or ']', found ${found}`;
-    case 'EndOfFileExpected': return `unexpected ${found} after the end of the JSON value`;
-    case 'UnexpectedEndOfString': return 'unterminated string';
+    case 'PropertyNameExpected':
+      return `expected a double-quoted key, found ${found}`;
+    case 'ValueExpected':
+      return `expected a value, found ${found}`;
+    case 'ColonExpected':
+      return `expected ':', found ${found}`;
+    case 'CommaExpected':
+      return `expected ',', found ${found}`;
+    case 'CloseBraceExpected':
+      return `expected ',' or '}', found ${found}`;
+    case 'CloseBracketExpected':
+      return `expected ',' or ']', found ${found}`;
+    case 'EndOfFileExpected':
+      return `unexpected ${found} after the end of the JSON value`;
+    case 'UnexpectedEndOfString':
+      return 'unterminated string';
     case 'InvalidEscapeCharacter':
-    case 'InvalidUnicode': return 'bad escape in a string';
-    case 'InvalidCharacter': return 'control character in a string (escape it)';
+    case 'InvalidUnicode':
+      return 'bad escape in a string';
+    case 'InvalidCharacter':
+      return 'control character in a string (escape it)';
     case 'InvalidNumberFormat':
-    case 'UnexpectedEndOfNumber': return 'bad number';
+    case 'UnexpectedEndOfNumber':
+      return 'bad number';
     case 'InvalidCommentToken':
-    case 'UnexpectedEndOfComment': return 'comments are not JSON';
-    default: return `unexpected ${found}`;
+    case 'UnexpectedEndOfComment':
+      return 'comments are not JSON';
+    default:
+      return `unexpected ${found}`;
   }
 }
 

@@ -75,7 +75,10 @@ class ProcessPool implements WorkerPool {
   private nextId = 0;
   private closing = false;
 
-  constructor(private readonly file: string, workers: number) {
+  constructor(
+    private readonly file: string,
+    workers: number,
+  ) {
     for (let i = 0; i < workers; i++) this.idle.push(this.spawn());
   }
 
@@ -131,7 +134,12 @@ class ProcessPool implements WorkerPool {
 
   async destroy(): Promise<void> {
     this.closing = true;
-    const exits = [...this.all].map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()))));
+    const exits = [...this.all].map(
+      (child) =>
+        new Promise<void>((resolve) =>
+          child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+        ),
+    );
     for (const child of this.all) child.disconnect();
     await Promise.all(exits);
   }

@@ -13,8 +13,13 @@ export class SuiteProgress {
   private readonly bars = new cliProgress.MultiBar(
     {
       format: '{label} |{bar}| {value}/{total} {detail} ETA {eta_formatted}',
-      hideCursor: true, clearOnComplete: false, stopOnComplete: false,
-      noTTYOutput: true, notTTYSchedule: 30_000, etaBuffer: 50, fps: 5,
+      hideCursor: true,
+      clearOnComplete: false,
+      stopOnComplete: false,
+      noTTYOutput: true,
+      notTTYSchedule: 30_000,
+      etaBuffer: 50,
+      fps: 5,
     },
     cliProgress.Presets.shades_grey,
   );
@@ -29,14 +34,22 @@ export class SuiteProgress {
   private readonly start = performance.now();
 
   constructor(
-    total: number, private readonly enabled: boolean, private readonly plain: (line: string) => void = (line) => console.error(line), keys: readonly string[] = [],
+    total: number,
+    private readonly enabled: boolean,
+    private readonly plain: (line: string) => void = (line) => console.error(line),
+    keys: readonly string[] = [],
     private readonly estimate: number | null = null,
   ) {
     this.width = Math.min(60, Math.max(5, ...keys.map((k) => k.length)));
     // The suite bar's time left comes from measured runs (runner/survey.ts), not from cli-progress's
     // rate of finished runs, which swings from 0 s to hours while the first runs train.
     this.overall = this.enabled
-      ? this.bars.create(total, 0, { label: 'suite'.padEnd(this.width), detail: this.left() }, { format: '{label} |{bar}| {value}/{total} runs {detail}' })
+      ? this.bars.create(
+          total,
+          0,
+          { label: 'suite'.padEnd(this.width), detail: this.left() },
+          { format: '{label} |{bar}| {value}/{total} runs {detail}' },
+        )
       : (undefined as never);
   }
 

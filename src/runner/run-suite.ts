@@ -48,7 +48,6 @@ export interface SuiteRunSummary {
   readonly seconds: { readonly prepare: number; readonly runs: number };
 }
 
-
 /** A compiled worker entry: next to this file in dist/, or in dist/ when running from sources (tests). */
 function workerFile(name: string): string {
   const here = fileURLToPath(import.meta.url);
@@ -73,7 +72,8 @@ async function resultState(dir: string): Promise<RunState | undefined> {
  * still in the suite is reused; runs the suite no longer has stay on disk, outside its report.
  */
 async function claimResultsDir(dir: string, suite: SuiteFile, log: (line: string) => void): Promise<void> {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`${dir} is a file, not a folder; pass --results <empty or new dir>.`);
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new UserError(`${dir} is a file, not a folder; pass --results <empty or new dir>.`);
   if (existsSync(join(dir, SUITE_FILE))) {
     const existing = await readSuiteFile(dir);
     if (existing.suite !== suite.suite) {
@@ -103,9 +103,17 @@ async function claimResultsDir(dir: string, suite: SuiteFile, log: (line: string
  * runs and resuming unfinished ones from their checkpoints. Feature networks the runs need are
  * trained first, once each, so workers never race to build the same cache entry.
  */
-export async function runSuite(suite: { name: string; definition: unknown }, runs: readonly PlannedRun[], options: SuiteRunOptions): Promise<SuiteRunSummary> {
+export async function runSuite(
+  suite: { name: string; definition: unknown },
+  runs: readonly PlannedRun[],
+  options: SuiteRunOptions,
+): Promise<SuiteRunSummary> {
   const files = { thread: workerFile('entry.js'), process: workerFile('process-entry.js') };
-  await claimResultsDir(options.resultsDir, { format: RESULTS_FORMAT, suite: suite.name, definition: suite.definition }, options.log ?? ((line) => console.error(line)));
+  await claimResultsDir(
+    options.resultsDir,
+    { format: RESULTS_FORMAT, suite: suite.name, definition: suite.definition },
+    options.log ?? ((line) => console.error(line)),
+  );
   const saved = new Map((await readSuiteResults(options.resultsDir)).runs.map((r) => [r.config.id, r.result?.state]));
   const counts: SuiteRunSummary['counts'] = { completed: 0, diverged: 0, errored: 0, skipped: 0, stopped: 0, done: 0, busy: 0 };
   const pending = runs.filter((run) => {
@@ -115,7 +123,13 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
   });
 
   const pool = createPool(options.isolation ?? 'thread', files, options.workers);
-  const progress = new SuiteProgress(pending.length, options.progress, options.log, pending.map((r) => r.key), options.estimateSeconds ?? null);
+  const progress = new SuiteProgress(
+    pending.length,
+    options.progress,
+    options.log,
+    pending.map((r) => r.key),
+    options.estimateSeconds ?? null,
+  );
   const running = new Set<Handle>();
   const seconds = { prepare: 0, runs: 0 };
   const since = (start: number) => (performance.now() - start) / 1000;
@@ -129,11 +143,22 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
     const needs = new Map(pending.map(({ spec }) => [canonicalJson([spec.dataset, spec.size, spec.features]), spec]));
     if (needs.size) {
       const nets = [...needs.values()].map((s) => `${s.dataset}/${s.size}`).join(', ');
-      progress.log(`preparing: ${options.workers} engine${options.workers > 1 ? 's' : ''}; feature networks for ${nets}, read from ${options.featureCache} or trained once (minutes, then cached)`);
+      progress.log(
+        `preparing: ${options.workers} engine${options.workers > 1 ? 's' : ''}; feature networks for ${nets}, read from ${options.featureCache} or trained once (minutes, then cached)`,
+      );
     }
     await Promise.all([
-      ...[...needs.values()].map((spec) =>
-        pool.run({ kind: 'features', ...engine, dataset: spec.dataset, size: spec.size, spec: spec.features, featureCache: options.featureCache }).outcome),
+      ...[...needs.values()].map(
+        (spec) =>
+          pool.run({
+            kind: 'features',
+            ...engine,
+            dataset: spec.dataset,
+            size: spec.size,
+            spec: spec.features,
+            featureCache: options.featureCache,
+          }).outcome,
+      ),
       ...Array.from({ length: Math.max(0, options.workers - needs.size) }, () => pool.run({ kind: 'start', ...engine }).outcome),
     ]);
     seconds.prepare = since(prepareStart);
@@ -152,17 +177,27 @@ export async function runSuite(suite: { name: string; definition: unknown }, run
         return;
       }
       // Finished meanwhile by a task that held the claim before us: nothing to do.
-      if (FINAL.includes(await resultState(dir) as RunState)) {
+      if (FINAL.includes((await resultState(dir)) as RunState)) {
         await claimed.claim.release();
         counts.done += 1;
         return;
       }
       const task = {
-        suite: suite.name, key: run.key, id: run.id, spec: run.spec, point: run.point, dir,
-        featureCache: options.featureCache, versions, gitCommit: commit, backend: options.backend, cpu,
+        suite: suite.name,
+        key: run.key,
+        id: run.id,
+        spec: run.spec,
+        point: run.point,
+        dir,
+        featureCache: options.featureCache,
+        versions,
+        gitCommit: commit,
+        backend: options.backend,
+        cpu,
       };
       try {
-        const onMessage = (m: StepMessage) => ('phase' in m ? progress.phase(run.key, m.phase) : progress.step(run.key, m.step, m.loss, run.spec.train.steps));
+        const onMessage = (m: StepMessage) =>
+          'phase' in m ? progress.phase(run.key, m.phase) : progress.step(run.key, m.step, m.loss, run.spec.train.steps);
         const handle = pool.run({ kind: 'run', ...engine, task }, onMessage);
         running.add(handle);
         const state = (await handle.outcome.finally(() => running.delete(handle))) as RunState | 'stopped';

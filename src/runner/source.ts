@@ -40,7 +40,8 @@ export function applyOverrides(json: unknown, overrides: readonly string[]): unk
     let node: Record<string, unknown> = root;
     for (const key of path.slice(0, -1)) {
       if (node[key] === undefined) node[key] = {};
-      if (typeof node[key] !== 'object' || node[key] === null) throw new UserError(`Override '${override}': ${key} is not an object in the suite; check the path.`);
+      if (typeof node[key] !== 'object' || node[key] === null)
+        throw new UserError(`Override '${override}': ${key} is not an object in the suite; check the path.`);
       node = node[key] as Record<string, unknown>;
     }
     node[path.at(-1)!] = overrideValue(override.slice(at + 1));
@@ -53,19 +54,28 @@ export function applyOverrides(json: unknown, overrides: readonly string[]): unk
  * suite as it ran, rerun into that folder) or a run's `config.json` (its suite, that run only);
  * then applies the overrides and validates.
  */
-export async function loadSuiteSource(path: string, catalogue: Catalogue, overrides: readonly string[] = [], options: ValidateOptions = {}): Promise<SuiteSource> {
+export async function loadSuiteSource(
+  path: string,
+  catalogue: Catalogue,
+  overrides: readonly string[] = [],
+  options: ValidateOptions = {},
+): Promise<SuiteSource> {
   const json = await readJsonFile(path);
   const saved = json as { format?: unknown; definition?: unknown; id?: unknown; spec?: unknown };
-  const validate = (definition: unknown, source: string) => validateSuite(applyOverrides(definition, overrides), source, catalogue, options);
+  const validate = (definition: unknown, source: string) =>
+    validateSuite(applyOverrides(definition, overrides), source, catalogue, options);
   if (typeof saved?.format === 'string' && saved.format.startsWith('coldbench-results/') && saved.format !== RESULTS_FORMAT) {
-    throw new UserError(`${path} has format '${saved.format}', not '${RESULTS_FORMAT}'; it was written by another coldbench version: rerun from the suite file.`);
+    throw new UserError(
+      `${path} has format '${saved.format}', not '${RESULTS_FORMAT}'; it was written by another coldbench version: rerun from the suite file.`,
+    );
   }
   if (saved?.format !== RESULTS_FORMAT) return { suite: validate(json, path) };
   if ('definition' in saved) return { suite: validate(saved.definition, path), results: dirname(path) };
   if (typeof saved.id === 'string' && 'spec' in saved) {
     const results = dirname(dirname(path));
     const suitePath = join(results, SUITE_FILE);
-    if (!existsSync(suitePath)) throw new UserError(`${path} is a run's config.json but ${suitePath} is missing; rerun from the suite file instead.`);
+    if (!existsSync(suitePath))
+      throw new UserError(`${path} is a run's config.json but ${suitePath} is missing; rerun from the suite file instead.`);
     const suite = (await readJsonFile(suitePath)) as { definition?: unknown };
     return { suite: validate(suite.definition, suitePath), results, runId: saved.id };
   }

@@ -6,7 +6,9 @@ import type { Catalogue } from './catalogue.js';
 
 /** A name from a catalogue table; an unknown one fails with errors.unknownName's suggestion. */
 function registryName(kind: string, names: readonly string[]) {
-  return z.enum(names as [string, ...string[]], { error: (iss) => (typeof iss.input === 'string' ? errors.unknownName(kind, iss.input, names).message : undefined) });
+  return z.enum(names as [string, ...string[]], {
+    error: (iss) => (typeof iss.input === 'string' ? errors.unknownName(kind, iss.input, names).message : undefined),
+  });
 }
 
 const posInt = z.number().int().positive();
@@ -31,12 +33,19 @@ export const LIMITS = {
 const paramValue = z.custom<number | boolean>(() => true);
 
 /** The suite-level grid: a list of values for any scalar field of a section, e.g. `"train.lr": [0.001, 0.0002]`. */
-const gridSchema = z.object(Object.fromEntries(Object.entries(SECTIONS).flatMap(([section, schema]) =>
-  Object.entries(schema.shape as Record<string, z.ZodDefault>)
-    .map(([field, type]) => [field, type.unwrap()] as const)
-    .filter(([, type]) => !(type instanceof z.ZodArray))
-    .map(([field, type]) => [`${section}.${field}`, z.array(type).min(1)]),
-))).strict().partial();
+const gridSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(SECTIONS).flatMap(([section, schema]) =>
+        Object.entries(schema.shape as Record<string, z.ZodDefault>)
+          .map(([field, type]) => [field, type.unwrap()] as const)
+          .filter(([, type]) => !(type instanceof z.ZodArray))
+          .map(([field, type]) => [`${section}.${field}`, z.array(type).min(1)]),
+      ),
+    ),
+  )
+  .strict()
+  .partial();
 
 /**
  * The JSON schema of a suite file (every object strict: unknown keys are errors). The sections
@@ -45,31 +54,47 @@ const gridSchema = z.object(Object.fromEntries(Object.entries(SECTIONS).flatMap(
  */
 function buildSuiteSchema(catalogue: Catalogue) {
   const datasetSchema = z.object({ name: registryName('dataset', Object.keys(catalogue.datasets)), size: posInt }).strict();
-  const degradationSchema = z.object({
-    name: registryName('degradation', Object.keys(catalogue.degradations)),
-    /** Overrides the suite's dataset for this entry (desaturation needs colour images). */
-    dataset: datasetSchema.optional(),
-    /** Fixed parameter overrides; part of every run key. */
-    params: z.record(z.string(), paramValue).default({}),
-    /** Parameter lists whose Cartesian product (× suite grid × seeds) gives the runs. */
-    grid: z.record(z.string(), z.array(paramValue).min(1)).default({}),
-  }).strict();
-  return z.object({
-    /** Names the results folder `results/<name>` and seeds every run. */
-    name: z.string().max(LIMITS.nameLength).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: (iss) => errors.suite.badName(iss.input) }),
-    description: z.string().min(1),
-    dataset: datasetSchema,
-    model: z.object({ preset: registryName('model preset', Object.keys(catalogue.presets)), base: posInt.optional(), channelMults: z.array(posInt).min(1).optional(), timeDim: posInt.optional() }).strict(),
-    train: overrides(trainSection).default({}),
-    sampling: overrides(samplingSection).extend({ samplers: z.array(registryName('sampler', catalogue.samplers)).min(1).optional() }).default({}),
-    features: overrides(featuresSection).default({}),
-    /** Every run is repeated once per seed; its numeric seed is derived from the suite name and run key. */
-    seeds: z.array(z.number().int().nonnegative()).min(1),
-    grid: gridSchema.default({}),
-    degradations: z.array(degradationSchema).min(1),
-    /** Pre-registered comparisons: which sampler and δ each question's arms are judged at. */
-    comparisons: comparisonsSchema.prefault({}),
-  }).strict();
+  const degradationSchema = z
+    .object({
+      name: registryName('degradation', Object.keys(catalogue.degradations)),
+      /** Overrides the suite's dataset for this entry (desaturation needs colour images). */
+      dataset: datasetSchema.optional(),
+      /** Fixed parameter overrides; part of every run key. */
+      params: z.record(z.string(), paramValue).default({}),
+      /** Parameter lists whose Cartesian product (× suite grid × seeds) gives the runs. */
+      grid: z.record(z.string(), z.array(paramValue).min(1)).default({}),
+    })
+    .strict();
+  return z
+    .object({
+      /** Names the results folder `results/<name>` and seeds every run. */
+      name: z
+        .string()
+        .max(LIMITS.nameLength)
+        .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: (iss) => errors.suite.badName(iss.input) }),
+      description: z.string().min(1),
+      dataset: datasetSchema,
+      model: z
+        .object({
+          preset: registryName('model preset', Object.keys(catalogue.presets)),
+          base: posInt.optional(),
+          channelMults: z.array(posInt).min(1).optional(),
+          timeDim: posInt.optional(),
+        })
+        .strict(),
+      train: overrides(trainSection).default({}),
+      sampling: overrides(samplingSection)
+        .extend({ samplers: z.array(registryName('sampler', catalogue.samplers)).min(1).optional() })
+        .default({}),
+      features: overrides(featuresSection).default({}),
+      /** Every run is repeated once per seed; its numeric seed is derived from the suite name and run key. */
+      seeds: z.array(z.number().int().nonnegative()).min(1),
+      grid: gridSchema.default({}),
+      degradations: z.array(degradationSchema).min(1),
+      /** Pre-registered comparisons: which sampler and δ each question's arms are judged at. */
+      comparisons: comparisonsSchema.prefault({}),
+    })
+    .strict();
 }
 
 const schemas = new WeakMap<Catalogue, ReturnType<typeof buildSuiteSchema>>();

@@ -54,7 +54,14 @@ export function survey(resultsDir: string, runs: readonly PlannedRun[]): RunStan
     const paths = runPaths(dir);
     const result = readJson<ResultFile>(paths.result);
     const progress = lossProgress(paths.loss);
-    if (result) return { run, standing: FINAL.includes(result.state) ? 'finished' : 'errored', state: result.state, ...progress, seconds: result.durationMs / 1000 };
+    if (result)
+      return {
+        run,
+        standing: FINAL.includes(result.state) ? 'finished' : 'errored',
+        state: result.state,
+        ...progress,
+        seconds: result.durationMs / 1000,
+      };
     const heldBy = claimHolder(dir);
     if (heldBy) return { run, standing: 'running', heldBy, ...progress };
     if (progress || existsSync(paths.checkpoint)) return { run, standing: 'resumable', ...progress };

@@ -14,20 +14,38 @@ type Path = readonly PropertyKey[];
 
 /** `degradations[1].grid.sigma`, `grid["train.lr"][0]`: a JSON path as users read it. */
 export function located(path: Path): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_]\w*$/.test(String(p)) ? `${i ? '.' : ''}${String(p)}` : `[${JSON.stringify(String(p))}]`)).join('') || '(top level)';
+  return (
+    path
+      .map((p, i) =>
+        typeof p === 'number'
+          ? `[${p}]`
+          : /^[A-Za-z_]\w*$/.test(String(p))
+            ? `${i ? '.' : ''}${String(p)}`
+            : `[${JSON.stringify(String(p))}]`,
+      )
+      .join('') || '(top level)'
+  );
 }
 
 /** A schema with its optional, default and prefault wrappers removed. */
 function unwrap(node: z.ZodType): z.ZodType {
-  return node instanceof z.ZodOptional || node instanceof z.ZodDefault || node instanceof z.ZodPrefault ? unwrap(node.unwrap() as z.ZodType) : node;
+  return node instanceof z.ZodOptional || node instanceof z.ZodDefault || node instanceof z.ZodPrefault
+    ? unwrap(node.unwrap() as z.ZodType)
+    : node;
 }
 
 /** The keys the schema allows for the object at `path`. */
 function knownKeys(schema: z.ZodType, path: Path): string[] {
   let node = unwrap(schema);
   for (const p of path) {
-    const next = node instanceof z.ZodObject ? (node.shape as Record<string, z.ZodType>)[String(p)]
-      : node instanceof z.ZodArray ? node.element : node instanceof z.ZodRecord ? node.valueType : undefined;
+    const next =
+      node instanceof z.ZodObject
+        ? (node.shape as Record<string, z.ZodType>)[String(p)]
+        : node instanceof z.ZodArray
+          ? node.element
+          : node instanceof z.ZodRecord
+            ? node.valueType
+            : undefined;
     if (!next) return [];
     node = unwrap(next as z.ZodType);
   }
@@ -44,7 +62,12 @@ function describeIssue(schema: z.ZodType, issue: z.core.$ZodIssue): [Path, strin
 /** Built-in suites, as paths relative to the repository root. */
 export function builtInSuites(): string[] {
   const dir = new URL('../../experiments/', import.meta.url);
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => `experiments/${f}`) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => `experiments/${f}`)
+    : [];
 }
 
 /** Reads and validates a suite file; every problem is one UserError line naming the place. */
@@ -68,9 +91,17 @@ export async function readJsonFile(path: string): Promise<unknown> {
 
 /** Where a comparison names a sampler or a δ, as paths under `comparisons`. */
 const COMPARISON_FIELDS: readonly [readonly string[], 'sampler' | 'δ'][] = [
-  [['q1', 'hot', 'sampler'], 'sampler'], [['q1', 'hot', 'delta'], 'δ'], [['q1', 'cold', 'sampler'], 'sampler'], [['q1', 'cold', 'delta'], 'δ'],
-  [['q2', 'sampler'], 'sampler'], [['q2', 'cold'], 'δ'], [['q2', 'broken'], 'δ'],
-  [['q4', 'reference'], 'sampler'], [['q4', 'delta'], 'δ'], [['q5', 'iterative'], 'sampler'], [['q5', 'oneShot'], 'sampler'],
+  [['q1', 'hot', 'sampler'], 'sampler'],
+  [['q1', 'hot', 'delta'], 'δ'],
+  [['q1', 'cold', 'sampler'], 'sampler'],
+  [['q1', 'cold', 'delta'], 'δ'],
+  [['q2', 'sampler'], 'sampler'],
+  [['q2', 'cold'], 'δ'],
+  [['q2', 'broken'], 'δ'],
+  [['q4', 'reference'], 'sampler'],
+  [['q4', 'delta'], 'δ'],
+  [['q5', 'iterative'], 'sampler'],
+  [['q5', 'oneShot'], 'sampler'],
 ];
 
 /**
@@ -132,9 +163,12 @@ export function validateSuite(json: unknown, source: string, catalogue: Catalogu
 
   if (!options.allowLarge) {
     const limited: [Path, number | undefined, number][] = [
-      [['train', 'steps'], suite.train.steps, LIMITS.trainSteps], [['train', 'batch'], suite.train.batch, LIMITS.batch],
-      [['sampling', 'count'], suite.sampling.count, LIMITS.samples], [['features', 'steps'], suite.features.steps, LIMITS.featureSteps],
-      [['features', 'batch'], suite.features.batch, LIMITS.batch], [['seeds'], suite.seeds.length, LIMITS.seeds],
+      [['train', 'steps'], suite.train.steps, LIMITS.trainSteps],
+      [['train', 'batch'], suite.train.batch, LIMITS.batch],
+      [['sampling', 'count'], suite.sampling.count, LIMITS.samples],
+      [['features', 'steps'], suite.features.steps, LIMITS.featureSteps],
+      [['features', 'batch'], suite.features.batch, LIMITS.batch],
+      [['seeds'], suite.seeds.length, LIMITS.seeds],
     ];
     for (const [path, value, max] of limited) if (value !== undefined && value > max) fail(path, errors.suite.overLimit(value, max));
   }
@@ -154,9 +188,13 @@ export function validateSuite(json: unknown, source: string, catalogue: Catalogu
     const data = entry.dataset ?? suite.dataset;
     if (entry.dataset) checkDataset(entry.dataset, ['degradations', i, 'dataset']);
     const channels = catalogue.datasets[data.name].defaultChannels;
-    if (deg.channels && !deg.channels.includes(channels)) fail(['degradations', i], errors.suite.channels(deg.name, deg.channels, data.name, channels));
+    if (deg.channels && !deg.channels.includes(channels))
+      fail(['degradations', i], errors.suite.channels(deg.name, deg.channels, data.name, channels));
     const known = Object.keys(deg.params);
-    for (const [part, values] of [['params', entry.params], ['grid', entry.grid]] as const) {
+    for (const [part, values] of [
+      ['params', entry.params],
+      ['grid', entry.grid],
+    ] as const) {
       for (const [key, value] of Object.entries(values)) {
         const path = ['degradations', i, part, key];
         if (!known.includes(key)) fail(path, errors.suite.unknownKey(known));
@@ -168,10 +206,15 @@ export function validateSuite(json: unknown, source: string, catalogue: Catalogu
         }
       }
     }
-    if (deg.checkSize) for (const point of product(entry.grid)) at(['degradations', i], () => deg.checkSize!(resolveParams(deg, { ...entry.params, ...point }), data.size));
+    if (deg.checkSize)
+      for (const point of product(entry.grid))
+        at(['degradations', i], () => deg.checkSize!(resolveParams(deg, { ...entry.params, ...point }), data.size));
   });
   const suiteGrid = Object.values(suite.grid as Record<string, unknown[]>).reduce((n, values) => n * values.length, suite.seeds.length);
-  const count = suite.degradations.reduce((n, entry) => n + Object.values(entry.grid).reduce((m, values) => m * values.length, suiteGrid), 0);
+  const count = suite.degradations.reduce(
+    (n, entry) => n + Object.values(entry.grid).reduce((m, values) => m * values.length, suiteGrid),
+    0,
+  );
   if (count > LIMITS.runs && !options.allowLarge) fail(['degradations'], errors.suite.tooManyRuns(count, LIMITS.runs));
   const origin = new Map<string, number>();
   for (const point of plan(suite, catalogue)) {

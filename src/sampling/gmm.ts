@@ -86,7 +86,9 @@ export class GaussianMixture {
     this.dim = means[0]?.length ?? 0;
     const d = this.dim;
     if (!this.k || means.length !== this.k || covariances.length !== this.k || covariances.some((c) => c.length !== d * d)) {
-      throw new RangeError(`GaussianMixture: ${this.k} weights, ${means.length} means, ${covariances.length} covariances of dimension ${d}`);
+      throw new RangeError(
+        `GaussianMixture: ${this.k} weights, ${means.length} means, ${covariances.length} covariances of dimension ${d}`,
+      );
     }
     this.chol = covariances.map((c, j) => {
       const l = cholesky(c, d);
@@ -128,11 +130,19 @@ export class GaussianMixture {
   }
 
   toJSON(): GmmJson {
-    return { weights: Array.from(this.weights), means: this.means.map((m) => Array.from(m)), covariances: this.covariances.map((c) => Array.from(c)) };
+    return {
+      weights: Array.from(this.weights),
+      means: this.means.map((m) => Array.from(m)),
+      covariances: this.covariances.map((c) => Array.from(c)),
+    };
   }
 
   static fromJSON(json: GmmJson): GaussianMixture {
-    return new GaussianMixture(Float64Array.from(json.weights), json.means.map((m) => Float64Array.from(m)), json.covariances.map((c) => Float64Array.from(c)));
+    return new GaussianMixture(
+      Float64Array.from(json.weights),
+      json.means.map((m) => Float64Array.from(m)),
+      json.covariances.map((c) => Float64Array.from(c)),
+    );
   }
 
   /**
@@ -226,7 +236,11 @@ function maximise(x: Float64Array, n: number, d: number, resp: Float64Array, k: 
       c[i * d + i] += reg;
     }
   }
-  return new GaussianMixture(Float64Array.from(mass, (m) => m / n), means, covs);
+  return new GaussianMixture(
+    Float64Array.from(mass, (m) => m / n),
+    means,
+    covs,
+  );
 }
 
 /** Hard responsibilities from k-means++ seeding (Arthur & Vassilvitskii 2007) and a few Lloyd iterations. */
@@ -242,7 +256,7 @@ function kMeansResponsibilities(x: Float64Array, n: number, d: number, k: number
   const nearest = new Float64Array(n).fill(Infinity);
   for (let c = 1; c < k; c++) {
     let total = 0;
-    for (let p = 0; p < n; p++) total += (nearest[p] = Math.min(nearest[p], dist2(p, centres, c - 1)));
+    for (let p = 0; p < n; p++) total += nearest[p] = Math.min(nearest[p], dist2(p, centres, c - 1));
     let u = rng.uniform() * total;
     let pick = 0;
     while (pick < n - 1 && u >= nearest[pick]) u -= nearest[pick++];
@@ -274,7 +288,16 @@ function kMeansResponsibilities(x: Float64Array, n: number, d: number, k: number
 }
 
 /** One EM run from a seeded k-means++ start. */
-function em(x: Float64Array, n: number, dim: number, k: number, rng: Rng, reg: number, tol: number, maxIter: number): Omit<GmmFit, 'points'> {
+function em(
+  x: Float64Array,
+  n: number,
+  dim: number,
+  k: number,
+  rng: Rng,
+  reg: number,
+  tol: number,
+  maxIter: number,
+): Omit<GmmFit, 'points'> {
   const resp = kMeansResponsibilities(x, n, dim, k, rng);
   let model = maximise(x, n, dim, resp, k, reg);
   const logLikelihoods: number[] = [];
@@ -298,7 +321,8 @@ function em(x: Float64Array, n: number, dim: number, k: number, rng: Rng, reg: n
 export function fitGmm(data: ArrayLike<number>, dim: number, rng: Rng, options: GmmOptions = {}): GmmFit {
   const { components: k = 10, reg = 1e-6, tol = 1e-3, maxIter = 100, maxPoints = 10_000, inits = 4 } = options;
   const total = data.length / dim;
-  if (!Number.isInteger(total) || total < k) throw new RangeError(`fitGmm: ${data.length} values are not at least k = ${k} points of dimension ${dim}`);
+  if (!Number.isInteger(total) || total < k)
+    throw new RangeError(`fitGmm: ${data.length} values are not at least k = ${k} points of dimension ${dim}`);
   const n = Math.min(total, maxPoints);
   const x = new Float64Array(n * dim);
   const rows = n < total ? rng.fork('subsample').permutation(total).subarray(0, n).sort() : null;

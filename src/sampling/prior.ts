@@ -50,7 +50,12 @@ export function canGenerate(deg: Degradation): boolean {
 export function fitPrior(deg: Degradation, params: ParamValues, train: TrainImages, rng: Rng, options: PriorOptions = {}): PriorSampler {
   const { prior } = deg;
   if (!prior) {
-    throw errors.restorationOnly(deg.name, Object.values(DEGRADATIONS as Record<string, Degradation>).filter((d) => d.prior).map((d) => d.name));
+    throw errors.restorationOnly(
+      deg.name,
+      Object.values(DEGRADATIONS as Record<string, Degradation>)
+        .filter((d) => d.prior)
+        .map((d) => d.name),
+    );
   }
   const { assets = {}, ...gmmOptions } = options;
   const steps = params.steps as number;
@@ -64,7 +69,9 @@ export function fitPrior(deg: Degradation, params: ParamValues, train: TrainImag
     let dim = 0;
     for (const batch of batches) {
       imageShape ??= [batch.shape[1], batch.shape[2], batch.shape[3]];
-      const features = tf.tidy(() => prior.encode(degrade(deg, batch, steps, params, drawNoise(deg, batch.shape, params, encodeRng, assets)), params));
+      const features = tf.tidy(() =>
+        prior.encode(degrade(deg, batch, steps, params, drawNoise(deg, batch.shape, params, encodeRng, assets)), params),
+      );
       dim = features.shape[1];
       parts.push(features.dataSync() as Float32Array);
       features.dispose();

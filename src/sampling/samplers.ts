@@ -25,7 +25,11 @@ export function applicableSampler(name: string, degradation: Degradation): Sampl
   const sampler = getSampler(name);
   if (appliesTo(name, degradation)) return sampler;
   const others = Object.keys(SAMPLERS).filter((other) => appliesTo(other, degradation));
-  throw errors.samplerNotApplicable(name, degradation.name, `it needs a mix √ᾱ·x0 + √(1−ᾱ)·ε such as gaussian; pick one of ${others.join(', ')}`);
+  throw errors.samplerNotApplicable(
+    name,
+    degradation.name,
+    `it needs a mix √ᾱ·x0 + √(1−ᾱ)·ε such as gaussian; pick one of ${others.join(', ')}`,
+  );
 }
 
 /** The sampler called `name`; an unknown name fails with the closest known one. */

@@ -43,7 +43,9 @@ export class Adam {
     if (tf.getKernel(FUSED_ADAM, tf.getBackend())) {
       const scalars = [this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, this.lr * c1, c2, this.epsilon];
       this.vars.forEach((w, i) => {
-        const [w2, m2, v2] = tf.engine().runKernel(FUSED_ADAM, { w, g: grads[i], m: this.m[i], v: this.v[i] }, { scalars } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const [w2, m2, v2] = tf
+          .engine()
+          .runKernel(FUSED_ADAM, { w, g: grads[i], m: this.m[i], v: this.v[i] }, { scalars } as unknown as tf.NamedAttrMap) as tf.Tensor[];
         this.m[i].assign(m2);
         this.v[i].assign(v2);
         w.assign(w2);

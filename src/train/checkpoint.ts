@@ -32,7 +32,10 @@ const MANIFEST = 'manifest.json';
 
 /** A checkpoint whose files do not match its manifest (or cannot be read): never used. */
 export class DamagedCheckpoint extends Error {
-  constructor(readonly path: string, problem: string) {
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
     super(`checkpoint ${path} is damaged (${problem})`);
     this.name = 'DamagedCheckpoint';
   }
@@ -41,10 +44,16 @@ export class DamagedCheckpoint extends Error {
 /** Every file under `root`, as paths relative to it, sorted. */
 async function filesUnder(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(root, join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath, e.name)))
+    .sort();
 }
 
-const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha256 = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
 /**
  * Writes a checkpoint as `<dir>/checkpoint/{model,ema}/model.json` (TF.js format),
@@ -82,7 +91,8 @@ async function verify(path: string): Promise<void> {
   }
   const files = (await filesUnder(path)).filter((f) => f !== MANIFEST);
   const listed = Object.keys(recorded).sort();
-  if (files.join('\n') !== listed.join('\n')) throw new DamagedCheckpoint(path, `its files are not the ${listed.length} its manifest lists`);
+  if (files.join('\n') !== listed.join('\n'))
+    throw new DamagedCheckpoint(path, `its files are not the ${listed.length} its manifest lists`);
   for (const file of listed) {
     if ((await sha256(join(path, file))) !== recorded[file]) throw new DamagedCheckpoint(path, `${file} does not match its SHA-256`);
   }
@@ -96,7 +106,9 @@ export async function readCheckpoint(dir: string): Promise<Checkpoint | undefine
   const path = [runPaths(dir).checkpoint, `${runPaths(dir).checkpoint}.old`].find((p) => existsSync(join(p, 'state.json')));
   if (!path) return undefined;
   await verify(path);
-  const { optimizerStep, ...state } = JSON.parse(await readFile(join(path, 'state.json'), 'utf8')) as TrainState & { optimizerStep: number };
+  const { optimizerStep, ...state } = JSON.parse(await readFile(join(path, 'state.json'), 'utf8')) as TrainState & {
+    optimizerStep: number;
+  };
   const tensors = await loadTensors(path, 'optimizer');
   const count = Object.keys(tensors).length / 2;
   const pick = (prefix: string) => Array.from({ length: count }, (_, i) => tensors[`${prefix}${i}`]);

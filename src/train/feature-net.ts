@@ -59,7 +59,10 @@ function rotate(images: tf.Tensor4D, turns: Int32Array): tf.Tensor4D {
     const rotations = [images];
     for (let r = 1; r < 4; r++) rotations.push(tf.reverse(tf.transpose(rotations[r - 1], [0, 2, 1, 3]), 2));
     const n = images.shape[0];
-    return tf.gather(tf.concat(rotations, 0), Int32Array.from(turns, (k, i) => k * n + i));
+    return tf.gather(
+      tf.concat(rotations, 0),
+      Int32Array.from(turns, (k, i) => k * n + i),
+    );
   });
 }
 
@@ -127,7 +130,9 @@ async function loadCached(dir: string): Promise<{ net: tfl.LayersModel; testAccu
     net.dispose();
     console.error(`coldbench: the cached feature network ${dir} does not match its recorded weights hash; retraining it`);
   } catch (error) {
-    console.error(`coldbench: the cached feature network ${dir} cannot be read (${(error as Error).message.split('\n')[0]}); retraining it`);
+    console.error(
+      `coldbench: the cached feature network ${dir} cannot be read (${(error as Error).message.split('\n')[0]}); retraining it`,
+    );
   }
   return undefined;
 }
@@ -139,7 +144,8 @@ async function loadCached(dir: string): Promise<{ net: tfl.LayersModel; testAccu
  */
 export async function featureNet(data: LoadedDataset, spec: FeatureNetSpec, cacheDir: string): Promise<FeatureNet> {
   const objective: FeatureObjective = data.train.labels ? 'labels' : 'rotation';
-  if (objective === 'labels' && !data.classes) throw new Error(`dataset '${data.name}' has labels but declares no class count (DatasetDef.classes)`);
+  if (objective === 'labels' && !data.classes)
+    throw new Error(`dataset '${data.name}' has labels but declares no class count (DatasetDef.classes)`);
   const classes = objective === 'labels' ? data.classes! : 4;
   const config = { size: data.train.size, channels: data.train.channels, classes, dim: spec.dim };
   const hash = hashOf({ version: VERSION, config, spec, objective, train: splitDigest(data.train), test: splitDigest(data.test) });
@@ -168,7 +174,11 @@ export async function featureNet(data: LoadedDataset, spec: FeatureNetSpec, cach
   const embedder = tfl.model({ inputs: net.inputs, outputs: net.getLayer(FEATURE_LAYER).output as tfl.SymbolicTensor });
   const both = tfl.model({ inputs: net.inputs, outputs: [net.getLayer(FEATURE_LAYER).output as tfl.SymbolicTensor, net.outputs[0]] });
   return {
-    hash, weights, objective, testAccuracy, dim: spec.dim,
+    hash,
+    weights,
+    objective,
+    testAccuracy,
+    dim: spec.dim,
     embed: (images) => tf.tidy(() => embedder.predict(images, { batchSize: 256 }) as tf.Tensor2D),
     probabilities: (images) => tf.tidy(() => net.predict(images, { batchSize: 256 }) as tf.Tensor2D),
     analyse: (images) => {

@@ -82,7 +82,15 @@ function batchIndices(seed: number, step: number, batch: number, n: number, cach
 export async function train(job: TrainJob): Promise<TrainOutcome> {
   const { train: cfg, degradation, params, data } = job;
   const T = params.steps as number;
-  const configHash = hashOf({ model: job.model, train: cfg, degradation: degradation.name, version: degradation.version, params, seed: job.seed, n: data.n });
+  const configHash = hashOf({
+    model: job.model,
+    train: cfg,
+    degradation: degradation.name,
+    version: degradation.version,
+    params,
+    seed: job.seed,
+    n: data.n,
+  });
   const model = buildUNet(job.model);
   initWeights(model, new Rng(seedFrom(job.seed, 'init')));
   const emaModel = buildUNet(job.model);

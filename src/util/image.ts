@@ -29,7 +29,7 @@ export async function gridToPng(grid: readonly tf.Tensor4D[] | tf.Tensor5D, opti
       const pixels = row.dataSync();
       for (let k = 0; k < row.shape[0]; k++) {
         for (let y = 0; y < cellH; y++) {
-          const src = ((k * h + Math.floor(y / scale)) * w) * c;
+          const src = (k * h + Math.floor(y / scale)) * w * c;
           const dst = ((r * (cellH + gap) + y) * width + k * (cellW + gap)) * c;
           for (let x = 0; x < cellW; x++) {
             for (let ch = 0; ch < c; ch++) {

@@ -37,7 +37,8 @@ export function resolveParams(owner: Parameterised, overrides: Readonly<Record<s
     if (typeof spec.default === 'boolean') {
       if (typeof value !== 'boolean') throw errors.badParam(label, key, `expected true or false, got ${JSON.stringify(value)}`);
     } else {
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw errors.badParam(label, key, `expected a number, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw errors.badParam(label, key, `expected a number, got ${JSON.stringify(value)}`);
       if (spec.integer && !Number.isInteger(value)) throw errors.badParam(label, key, `expected a whole number, got ${value}`);
       if (spec.min !== undefined && value < spec.min) throw errors.badParam(label, key, `${value} is below the minimum ${spec.min}`);
       if (spec.max !== undefined && value > spec.max) throw errors.badParam(label, key, `${value} is above the maximum ${spec.max}`);

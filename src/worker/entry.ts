@@ -22,7 +22,15 @@ export interface TaskPort {
 export type WorkerJob =
   | { readonly kind: 'run'; readonly backend: BackendChoice; readonly threads: number; readonly task: RunTask }
   | { readonly kind: 'start'; readonly backend: BackendChoice; readonly threads: number }
-  | { readonly kind: 'features'; readonly backend: BackendChoice; readonly threads: number; readonly dataset: string; readonly size: number; readonly spec: FeatureNetSpec; readonly featureCache: string };
+  | {
+      readonly kind: 'features';
+      readonly backend: BackendChoice;
+      readonly threads: number;
+      readonly dataset: string;
+      readonly size: number;
+      readonly spec: FeatureNetSpec;
+      readonly featureCache: string;
+    };
 
 /** A job as the worker receives it: a run comes with its port. */
 export type WorkerTask = Exclude<WorkerJob, { kind: 'run' }> | (Extract<WorkerJob, { kind: 'run' }> & { readonly port: TaskPort });

@@ -33,7 +33,12 @@ export function makeReference(images: tf.Tensor4D, all: tf.Tensor4D, net: Featur
   const features = embedEightBit(net, all);
   const stats = featureStats(features);
   return {
-    images, features, stats, frechet: frechetReference(stats), net, energy: laplacianEnergy(images),
+    images,
+    features,
+    stats,
+    frechet: frechetReference(stats),
+    net,
+    energy: laplacianEnergy(images),
     resamples: bootstrapIndices(images.shape[0], rng),
   };
 }
@@ -52,8 +57,17 @@ const frechetDefined = (n: number, reference: Reference) => n > reference.net.di
  * real, but not the reference), each scored as a sample set is. A sample set's FID-like is only
  * meaningful beside this (docs/reference.md §5: 31 ± 10 at N = 64, 4.3 ± 1.6 at N = 512 for digits).
  */
-export function realFloor(other: (indices: Int32Array) => tf.Tensor4D, otherCount: number, n: number, reference: Reference, rng: Rng, draws = 5): Floor {
-  const fids: number[] = [], kids: number[] = [], shares: number[] = [];
+export function realFloor(
+  other: (indices: Int32Array) => tf.Tensor4D,
+  otherCount: number,
+  n: number,
+  reference: Reference,
+  rng: Rng,
+  draws = 5,
+): Floor {
+  const fids: number[] = [],
+    kids: number[] = [],
+    shares: number[] = [];
   for (let d = 0; d < draws; d++) {
     const images = other(rng.fork(`floor-${d}`).permutation(otherCount).slice(0, n));
     const features = embedEightBit(reference.net, images);
@@ -66,7 +80,12 @@ export function realFloor(other: (indices: Int32Array) => tf.Tensor4D, otherCoun
     kids.push(kid(features, reference.features, { rng: rng.fork(`floor-kid-${d}`) }).mean);
     features.dispose();
   }
-  return { n, ...(fids.length > 0 && { fid: spread(fids) }), kid: spread(kids), ...(shares.length > 0 && { recognisable: spread(shares) }) };
+  return {
+    n,
+    ...(fids.length > 0 && { fid: spread(fids) }),
+    kid: spread(kids),
+    ...(shares.length > 0 && { recognisable: spread(shares) }),
+  };
 }
 
 /** The top-class probability the label classifier gives each image as saved (8-bit). */
@@ -115,7 +134,10 @@ export function evaluate(
     return () => (value ??= { v: f() }).v;
   };
   const input: MetricInput = {
-    samples, truth, features, reference,
+    samples,
+    truth,
+    features,
+    reference,
     resamples: samples.shape[0] === reference.images.shape[0] ? reference.resamples : [],
     frechetDefined: frechetDefined(samples.shape[0], reference),
     confidences: () => top,

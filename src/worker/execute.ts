@@ -57,8 +57,17 @@ export async function executeRun(task: RunTask, options: ExecuteOptions = {}): P
   await removeOrphans(dir);
   const degradation = degradationInfo(spec);
   const config: ConfigFile = {
-    format: RESULTS_FORMAT, suite: task.suite, key: task.key, id: task.id, spec, point: task.point, degradation,
-    versions: task.versions, gitCommit: task.gitCommit, backend: task.backend, cpu: task.cpu,
+    format: RESULTS_FORMAT,
+    suite: task.suite,
+    key: task.key,
+    id: task.id,
+    spec,
+    point: task.point,
+    degradation,
+    versions: task.versions,
+    gitCommit: task.gitCommit,
+    backend: task.backend,
+    cpu: task.cpu,
   };
   await writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
   const base = { format: RESULTS_FORMAT, suite: task.suite, key: task.key, id: task.id, degradation, dataset: spec.dataset } as const;
@@ -66,16 +75,41 @@ export async function executeRun(task: RunTask, options: ExecuteOptions = {}): P
   try {
     // loss.csv follows training: rewritten (atomically) at each checkpoint, so a running or
     // stopped run's curve can be read (coldbench status) and a resumed one continues it.
-    const writeLoss = (losses: readonly number[]) => writeFileAtomic(paths.loss, stringify(losses.map((loss, i) => [i + 1, loss]), { header: true, columns: ['step', 'loss'] }));
+    const writeLoss = (losses: readonly number[]) =>
+      writeFileAtomic(
+        paths.loss,
+        stringify(
+          losses.map((loss, i) => [i + 1, loss]),
+          { header: true, columns: ['step', 'loss'] },
+        ),
+      );
     const outcome = await runOne(spec, { dir, featureCache: task.featureCache, ...options, onCheckpoint: writeLoss, trainingGrids: true });
     await writeLoss(outcome.losses);
     if (outcome.state === 'stopped') return 'stopped';
     const durationMs = Math.round(performance.now() - start);
-    result = outcome.state === 'completed'
-      ? { ...base, durationMs, state: 'completed', metrics: outcome.metrics, gaussianity: outcome.gaussianity, featureNet: outcome.featureNet, evaluation: outcome.evaluation, rawRestoration: outcome.rawRestoration, timings: outcome.timings, grids: outcome.grids, finalLoss: outcome.losses.at(-1) ?? NaN }
-      : { ...base, durationMs, state: 'diverged', step: outcome.step, loss: outcome.loss };
+    result =
+      outcome.state === 'completed'
+        ? {
+            ...base,
+            durationMs,
+            state: 'completed',
+            metrics: outcome.metrics,
+            gaussianity: outcome.gaussianity,
+            featureNet: outcome.featureNet,
+            evaluation: outcome.evaluation,
+            rawRestoration: outcome.rawRestoration,
+            timings: outcome.timings,
+            grids: outcome.grids,
+            finalLoss: outcome.losses.at(-1) ?? NaN,
+          }
+        : { ...base, durationMs, state: 'diverged', step: outcome.step, loss: outcome.loss };
   } catch (error) {
-    result = { ...base, durationMs: Math.round(performance.now() - start), state: 'errored', error: error instanceof Error ? error.message : String(error) };
+    result = {
+      ...base,
+      durationMs: Math.round(performance.now() - start),
+      state: 'errored',
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
   await writeFileAtomic(paths.result, `${JSON.stringify(result, null, 2)}\n`);
   return result.state;

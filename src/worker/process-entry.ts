@@ -3,7 +3,8 @@ import type { RunState } from '../results/types.js';
 import work, { type StepMessage, type TaskPort, type WorkerJob } from './entry.js';
 
 /** What the runner sends a worker process. */
-export type ProcessRequest = { readonly type: 'job'; readonly id: number; readonly job: WorkerJob } | { readonly type: 'stop'; readonly id: number };
+export type ProcessRequest =
+  { readonly type: 'job'; readonly id: number; readonly job: WorkerJob } | { readonly type: 'stop'; readonly id: number };
 
 /** What a worker process answers: a run's progress, then its outcome or its error. */
 export type ProcessReply =

@@ -35,7 +35,12 @@ function distinctImages(images: tf.Tensor4D): number {
   const data = images.dataSync() as Float32Array;
   const per = data.length / n;
   const seen = new Set<string>();
-  for (let i = 0; i < n; i++) seen.add(createHash('sha256').update(new Uint8Array(data.buffer, data.byteOffset + i * per * 4, per * 4)).digest('hex'));
+  for (let i = 0; i < n; i++)
+    seen.add(
+      createHash('sha256')
+        .update(new Uint8Array(data.buffer, data.byteOffset + i * per * 4, per * 4))
+        .digest('hex'),
+    );
   return seen.size;
 }
 
@@ -84,7 +89,10 @@ export interface RunOptions {
 /** Batches of a split in order, for fitting priors without one giant tensor. */
 export function* batches(split: ImageSplit, size = 512): Generator<tf.Tensor4D> {
   for (let start = 0; start < split.n; start += size) {
-    const batch = batchTensor(split, Int32Array.from({ length: Math.min(size, split.n - start) }, (_, i) => start + i));
+    const batch = batchTensor(
+      split,
+      Int32Array.from({ length: Math.min(size, split.n - start) }, (_, i) => start + i),
+    );
     yield batch;
     batch.dispose();
   }
@@ -100,7 +108,14 @@ export const INFERENCE_CHUNK = 128;
 
 /** Runs a sampler over `xT` in chunks so memory stays bounded; returns x̂0. `rng` feeds stochastic samplers (ddpm). */
 export function sampleChunked(
-  name: string, restore: Restorer, deg: Degradation, params: ParamValues, noise: Noise, xT: tf.Tensor4D, rng: Rng, chunk = INFERENCE_CHUNK,
+  name: string,
+  restore: Restorer,
+  deg: Degradation,
+  params: ParamValues,
+  noise: Noise,
+  xT: tf.Tensor4D,
+  rng: Rng,
+  chunk = INFERENCE_CHUNK,
 ): tf.Tensor4D {
   const { sample } = getSampler(name);
   const n = xT.shape[0];
@@ -134,7 +149,12 @@ function restoreChunked(restore: Restorer, x: tf.Tensor4D, t: number): tf.Tensor
  * the one-shot restoration's FID-like and L1 at each of them.
  */
 export function gaussianity(
-  deg: Degradation, params: ParamValues, x0: tf.Tensor4D, noise: Noise, count: number, rng: Rng,
+  deg: Degradation,
+  params: ParamValues,
+  x0: tf.Tensor4D,
+  noise: Noise,
+  count: number,
+  rng: Rng,
   restoration?: { restore: Restorer; reference: Reference },
 ): GaussianityRow[] {
   const T = params.steps as number;
@@ -168,11 +188,18 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
   const { size, channels } = data.train;
   // Asset banks (animorph's animal faces): training draws from their training split, evaluation
   // (restoration ε and generation starts) from the held-out split, animals R never saw.
-  const assets: Assets = {}, heldOutAssets: Assets = {};
+  const assets: Assets = {},
+    heldOutAssets: Assets = {};
   for (const name of deg.requires ?? []) {
     const bank = await loadDataset(name, { size, channels });
-    assets[name] = batchTensor(bank.train, Int32Array.from({ length: bank.train.n }, (_, i) => i));
-    heldOutAssets[name] = batchTensor(bank.test, Int32Array.from({ length: bank.test.n }, (_, i) => i));
+    assets[name] = batchTensor(
+      bank.train,
+      Int32Array.from({ length: bank.train.n }, (_, i) => i),
+    );
+    heldOutAssets[name] = batchTensor(
+      bank.test,
+      Int32Array.from({ length: bank.test.n }, (_, i) => i),
+    );
   }
   const model: UNetConfig = { ...getPreset(spec.model.preset), ...spec.model, size, channels };
   const rng = new Rng(spec.seed);
@@ -183,7 +210,10 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
   // While training: the first held-out images (evaluation seed), x_T and the one-shot restoration
   // by the EMA weights at each checkpoint, so a run shows what it learns before it ends.
   const trainingGrid = async (step: number, emaSoFar: tfl.LayersModel) => {
-    const x0 = batchTensor(data.test, Int32Array.from({ length: Math.min(spec.sampling.gridImages, data.test.n) }, (_, i) => i));
+    const x0 = batchTensor(
+      data.test,
+      Int32Array.from({ length: Math.min(spec.sampling.gridImages, data.test.n) }, (_, i) => i),
+    );
     const noise = drawNoise(deg, x0.shape, params, new Rng(spec.evaluationSeed).fork('training-grid'), heldOutAssets);
     const xT = restorationStart(deg, params, x0, noise);
     const x0hat = restorer(emaSoFar, model.timeDim)(xT, params.steps as number);
@@ -197,14 +227,26 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
   };
   try {
     const precision = spec.train.precision ?? 'fp32'; // results from before it existed ran fp32
-    const outcome = await time('train', () => withPrecision(precision, () => train({
-      dir: options.dir, seed: spec.seed, model, train: spec.train, degradation: deg, params, data: data.train, assets,
-      onStep: options.onStep, signal: options.signal,
-      onCheckpoint: async (losses, emaSoFar) => {
-        await options.onCheckpoint?.(losses);
-        if (options.trainingGrids) await trainingGrid(losses.length, emaSoFar);
-      },
-    })));
+    const outcome = await time('train', () =>
+      withPrecision(precision, () =>
+        train({
+          dir: options.dir,
+          seed: spec.seed,
+          model,
+          train: spec.train,
+          degradation: deg,
+          params,
+          data: data.train,
+          assets,
+          onStep: options.onStep,
+          signal: options.signal,
+          onCheckpoint: async (losses, emaSoFar) => {
+            await options.onCheckpoint?.(losses);
+            if (options.trainingGrids) await trainingGrid(losses.length, emaSoFar);
+          },
+        }),
+      ),
+    );
     if (outcome.state !== 'completed') return outcome;
     ({ ema, raw } = outcome);
     // Sampling runs the U-Net at the run's precision; metrics and feature networks at fp32.
@@ -217,12 +259,17 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     // Images, ε and floor from the repetition's evaluation seed: every configuration sees the same.
     const evaluation = new Rng(spec.evaluationSeed);
     const x0 = batchTensor(data.test, evaluation.fork('eval-images').permutation(data.test.n).slice(0, count));
-    const allTest = batchTensor(data.test, Int32Array.from({ length: data.test.n }, (_, i) => i));
+    const allTest = batchTensor(
+      data.test,
+      Int32Array.from({ length: data.test.n }, (_, i) => i),
+    );
     const reference: Reference = time('reference', () => makeReference(x0, allTest, net!, evaluation.fork('bootstrap')));
     allTest.dispose();
     const noise = drawNoise(deg, x0.shape, params, evaluation.fork('eval-noise'), heldOutAssets);
     tensors.push(x0, reference.features, ...Object.values(noise));
-    const floor = time('floor', () => realFloor((indices) => batchTensor(data.train, indices), data.train.n, count, reference, evaluation.fork('floor')));
+    const floor = time('floor', () =>
+      realFloor((indices) => batchTensor(data.train, indices), data.train.n, count, reference, evaluation.fork('floor')),
+    );
     const metrics: MetricRow[] = [];
     const rawRestoration: MetricRow[] = [];
     const starts: GenerationStarts[] = [];
@@ -238,27 +285,47 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     if (spec.sampling.restoration) {
       const xT = restorationStart(deg, params, x0, noise);
       tensors.push(xT);
-      metrics.push(...time('metrics restoration degraded', () => evaluate(xT, reference, { mode: 'restoration', sampler: 'degraded', delta: null }, x0)));
+      metrics.push(
+        ...time('metrics restoration degraded', () =>
+          evaluate(xT, reference, { mode: 'restoration', sampler: 'degraded', delta: null }, x0),
+        ),
+      );
       const rows = [grid(x0), grid(xT)];
       for (const name of samplers) {
-        const x0hat = time(`sample restoration ${name}`, () => sampleChunked(name, restore, deg, params, noise, xT, rng.fork(`restoration-${name}`)));
-        metrics.push(...time(`metrics restoration ${name}`, () => evaluate(x0hat, reference, { mode: 'restoration', sampler: name, delta: null }, x0)));
+        const x0hat = time(`sample restoration ${name}`, () =>
+          sampleChunked(name, restore, deg, params, noise, xT, rng.fork(`restoration-${name}`)),
+        );
+        metrics.push(
+          ...time(`metrics restoration ${name}`, () => evaluate(x0hat, reference, { mode: 'restoration', sampler: name, delta: null }, x0)),
+        );
         rows.push(grid(x0hat));
         x0hat.dispose();
       }
       await saveGrid('restoration', null, ['x0 (real)', 'x_T (degraded)'], rows);
       tf.dispose(rows);
       // The raw (non-EMA) weights, one-shot: does the EMA help or lag?
-      rawRestoration.push(...time('raw', () => {
-        const rawX0 = sampleChunked('direct', (xt, t) => withPrecision(precision, () => restorer(raw!, model.timeDim)(xt, t)), deg, params, noise, xT, rng.fork('raw'));
-        const rows = evaluate(rawX0, reference, { mode: 'restoration', sampler: 'direct', delta: null }, x0);
-        rawX0.dispose();
-        return rows;
-      }));
+      rawRestoration.push(
+        ...time('raw', () => {
+          const rawX0 = sampleChunked(
+            'direct',
+            (xt, t) => withPrecision(precision, () => restorer(raw!, model.timeDim)(xt, t)),
+            deg,
+            params,
+            noise,
+            xT,
+            rng.fork('raw'),
+          );
+          const rows = evaluate(rawX0, reference, { mode: 'restoration', sampler: 'direct', delta: null }, x0);
+          rawX0.dispose();
+          return rows;
+        }),
+      );
     }
 
     if (spec.sampling.generation && canGenerate(deg)) {
-      const prior = time('prior', () => fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets: heldOutAssets }));
+      const prior = time('prior', () =>
+        fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets: heldOutAssets }),
+      );
       const dims = prior.gmm?.model.dim ?? null;
       startPrior = { kind: prior.kind, dims, flat: dims !== null && dims <= channels };
       for (const delta of spec.sampling.deltas) {
@@ -266,8 +333,14 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
         starts.push({ delta, distinct: distinctImages(start.xT), of: count, alg2KeepsNoise: delta });
         const rows = [grid(start.xT)];
         for (const name of samplers) {
-          const x0hat = time(`sample generation ${name} δ=${delta}`, () => sampleChunked(name, restore, deg, params, start.noise, start.xT, rng.fork(`generation-${delta}-${name}`)));
-          metrics.push(...time(`metrics generation ${name} δ=${delta}`, () => evaluate(x0hat, reference, { mode: 'generation', sampler: name, delta })));
+          const x0hat = time(`sample generation ${name} δ=${delta}`, () =>
+            sampleChunked(name, restore, deg, params, start.noise, start.xT, rng.fork(`generation-${delta}-${name}`)),
+          );
+          metrics.push(
+            ...time(`metrics generation ${name} δ=${delta}`, () =>
+              evaluate(x0hat, reference, { mode: 'generation', sampler: name, delta }),
+            ),
+          );
           rows.push(grid(x0hat));
           x0hat.dispose();
         }
@@ -277,12 +350,26 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     }
 
     const residuals = time('gaussianity', () =>
-      gaussianity(deg, params, x0, noise, spec.sampling.gaussianitySteps, rng.fork('gaussianity'), spec.sampling.restoration ? { restore, reference } : undefined));
+      gaussianity(
+        deg,
+        params,
+        x0,
+        noise,
+        spec.sampling.gaussianitySteps,
+        rng.fork('gaussianity'),
+        spec.sampling.restoration ? { restore, reference } : undefined,
+      ),
+    );
     return {
-      state: 'completed', metrics, losses: outcome.losses, timings, grids,
+      state: 'completed',
+      metrics,
+      losses: outcome.losses,
+      timings,
+      grids,
       gaussianity: residuals,
       featureNet: { hash: net.hash, weights: net.weights, objective: net.objective, testAccuracy: net.testAccuracy },
-      evaluation: { images: count, referenceImages: data.test.n, floor, starts, prior: startPrior, x0ShareAtT: x0ShareAtT(deg, params) }, rawRestoration,
+      evaluation: { images: count, referenceImages: data.test.n, floor, starts, prior: startPrior, x0ShareAtT: x0ShareAtT(deg, params) },
+      rawRestoration,
     };
   } finally {
     tf.dispose(tensors);

@@ -46,20 +46,28 @@ export async function sampleFromRun(request: SampleRequest): Promise<{ images: n
   } catch {
     throw new UserError(`${request.dir} is not a coldbench run folder (no readable config.json); pass results/<suite>/<id>.`);
   }
-  if (config.format !== RESULTS_FORMAT) throw new UserError(`${paths.config} has format '${String(config.format)}', not '${RESULTS_FORMAT}'; rerun that suite with this coldbench.`);
+  if (config.format !== RESULTS_FORMAT)
+    throw new UserError(
+      `${paths.config} has format '${String(config.format)}', not '${RESULTS_FORMAT}'; rerun that suite with this coldbench.`,
+    );
   const { spec } = config;
   const deg = getDegradation(spec.degradation);
   const params = resolveParams(deg, spec.params);
   const sampler = applicableSampler(request.sampler, deg).name;
-  if (request.mode === 'generation' && !canGenerate(deg)) throw new UserError(`'${deg.name}' has no generation prior; use --mode restoration.`);
+  if (request.mode === 'generation' && !canGenerate(deg))
+    throw new UserError(`'${deg.name}' has no generation prior; use --mode restoration.`);
   const checkpoint = await readCheckpoint(request.dir);
-  if (!checkpoint) throw new UserError(`${request.dir} has no checkpoint to sample from (the run has not trained yet); run its suite first.`);
+  if (!checkpoint)
+    throw new UserError(`${request.dir} has no checkpoint to sample from (the run has not trained yet); run its suite first.`);
   const data = await loadDataset(spec.dataset, { size: spec.size });
   const { size, channels } = data.train;
   const heldOut: Assets = {};
   for (const name of deg.requires ?? []) {
     const bank = await loadDataset(name, { size, channels });
-    heldOut[name] = batchTensor(bank.test, Int32Array.from({ length: bank.test.n }, (_, i) => i));
+    heldOut[name] = batchTensor(
+      bank.test,
+      Int32Array.from({ length: bank.test.n }, (_, i) => i),
+    );
   }
   const timeDim = spec.model.timeDim ?? getPreset(spec.model.preset).timeDim;
   const restore = restorer(checkpoint.ema, timeDim);
@@ -70,7 +78,10 @@ export async function sampleFromRun(request: SampleRequest): Promise<{ images: n
     let labels: string[];
     let x0hat: tf.Tensor4D;
     if (request.mode === 'generation') {
-      const prior = fitPrior(deg, params, batches(data.train), rng.fork('prior'), { components: spec.sampling.gmmComponents, assets: heldOut });
+      const prior = fitPrior(deg, params, batches(data.train), rng.fork('prior'), {
+        components: spec.sampling.gmmComponents,
+        assets: heldOut,
+      });
       const start = prior.draw(request.count, rng.fork('start'), { delta: request.delta });
       tensors.push(start.xT, ...Object.values(start.noise));
       x0hat = sampleChunked(sampler, restore, deg, params, start.noise, start.xT, rng.fork('sample'));

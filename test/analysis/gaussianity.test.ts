@@ -1,4 +1,5 @@
-/* eslint-disable no-loss-of-precision -- reference values are mpmath's and scipy's digits verbatim; JS rounds them to the nearest double, as intended */
+/* eslint-disable no-loss-of-precision -- reference values are mpmath's and scipy's digits verbatim;
+   JS rounds them to the nearest double, as intended */
 import * as tf from '@tensorflow/tfjs-core';
 import { andersonDarlingNormal, logErfc, logNormalCdf, residualGaussianity } from '../../src/analysis/gaussianity.js';
 import { Rng } from '../../src/util/rng.js';
@@ -20,17 +21,27 @@ function phiAS(z: number): number {
 describe('normal CDF', () => {
   it.each([
     // Reference: mpmath 1.3.0, log(erfc(x)) at 30 digits.
-    [0.3, -0.3984300514400852726], [1, -1.8496055099332482486], [1.9, -4.9323458627802689327],
-    [2, -5.3649412646166375745], [2.01, -5.4092152641902468268], [3, -10.720363041981112568],
-    [5, -27.200889545537434422], [10, -102.87988902484488857], [30, -903.97411711064387808],
+    [0.3, -0.3984300514400852726],
+    [1, -1.8496055099332482486],
+    [1.9, -4.9323458627802689327],
+    [2, -5.3649412646166375745],
+    [2.01, -5.4092152641902468268],
+    [3, -10.720363041981112568],
+    [5, -27.200889545537434422],
+    [10, -102.87988902484488857],
+    [30, -903.97411711064387808],
   ])('ln erfc(%p) is accurate to 1e-13 relative', (x, expected) => {
     expect(rel(logErfc(x), expected)).toBeLessThan(1e-13);
   });
 
   it.each([
     // Reference: mpmath 1.3.0, log(ncdf(z)) at 60 digits.
-    [-40, -804.60844201375378817], [-10, -53.231285150512470578], [-1, -1.8410216450092635058],
-    [0, -0.69314718055994530942], [3, -0.0013508099647481937988], [8, -6.2209605742717860585e-16],
+    [-40, -804.60844201375378817],
+    [-10, -53.231285150512470578],
+    [-1, -1.8410216450092635058],
+    [0, -0.69314718055994530942],
+    [3, -0.0013508099647481937988],
+    [8, -6.2209605742717860585e-16],
     [10, -7.619853024160526066e-24],
   ])('ln Φ(%p) is accurate in both tails', (z, expected) => {
     expect(rel(logNormalCdf(z), expected)).toBeLessThan(1e-12);

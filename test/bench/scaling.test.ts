@@ -20,7 +20,8 @@ describe('bench scaling', () => {
   });
 
   it('caps T at 20 and keeps a smaller default', () => {
-    const steps = (degradation: string) => expandSuite(validateSuite(scalingBenchSuite({ degradation, runs: 2, steps: 10 }), 'test', PLUGINS), PLUGINS)[0].spec.params.steps;
+    const steps = (degradation: string) =>
+      expandSuite(validateSuite(scalingBenchSuite({ degradation, runs: 2, steps: 10 }), 'test', PLUGINS), PLUGINS)[0].spec.params.steps;
     expect(steps('snow')).toBe(20); // default 200
     expect(steps('pixelate')).toBe(3); // default 3 (32 px → 4 px)
   });

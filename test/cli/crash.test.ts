@@ -8,10 +8,14 @@ describe('internal errors', () => {
     const dir = await mkdtemp(join(tmpdir(), 'coldbench-crash-'));
     const error = new TypeError('cannot read properties of undefined\nsecond line');
     const line = internalErrorLine(error, dir);
-    const match = /^coldbench: internal error: cannot read properties of undefined \(full trace in (.+\.log); please report it\)$/.exec(line);
+    const match = /^coldbench: internal error: cannot read properties of undefined \(full trace in (.+\.log); please report it\)$/.exec(
+      line,
+    );
     expect(match).not.toBeNull();
     expect(await readFile(match![1], 'utf8')).toBe(`${error.stack}\n`);
-    expect(internalErrorLine('plain', join(dir, 'missing', 'deeper'))).toBe('coldbench: internal error: plain (the trace could not be written; please report it)');
+    expect(internalErrorLine('plain', join(dir, 'missing', 'deeper'))).toBe(
+      'coldbench: internal error: plain (the trace could not be written; please report it)',
+    );
     await rm(dir, { recursive: true, force: true });
   });
 });

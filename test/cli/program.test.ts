@@ -27,7 +27,6 @@ describe('coldbench CLI', () => {
     const { stdout } = await coldbench('run', '--help');
     expect(stdout.replace(/\s+/g, ' ')).toMatch(/--workers <n> worker threads \(default: \d+, the CPU cores\)/);
     expect(stdout.replace(/\s+/g, ' ')).not.toMatch(/\(default: [^)]*\) \(default:/); // it read "(default: CPU cores) (default: 2)"
-
   });
 
   it('lists all eight degradations as JSON', async () => {
@@ -75,7 +74,10 @@ describe('coldbench CLI', () => {
     [['preview', 'blur'], "required option '--out <file.png>' not specified"],
     [['run-one', 'blur', '--param', 'x'], "option '--param <key=value>' argument 'x' is invalid. expected key=value, got 'x'."],
     [['run-one', 'blur', '--loss', 'l3'], "option '--loss <name>' argument 'l3' is invalid. Allowed choices are l1, l2."],
-    [['bench', 'train', '--preset', 'huge'], "option '--preset <name>' argument 'huge' is invalid. Allowed choices are reference, small, faces64."],
+    [
+      ['bench', 'train', '--preset', 'huge'],
+      "option '--preset <name>' argument 'huge' is invalid. Allowed choices are reference, small, faces64.",
+    ],
   ])('refuses %j in one line with exit code 2', async (args, message) => {
     const { code, stdout, stderr } = await coldbench(...args);
     expect(code).toBe(2);
@@ -86,19 +88,33 @@ describe('coldbench CLI', () => {
   it('refuses more than 4 suite workers per core before starting anything', async () => {
     const { code, stderr } = await coldbench('run', 'experiments/smoke.json', '--workers', '1000');
     expect(code).toBe(2);
-    expect(stderr.trim()).toMatch(/^coldbench: --workers 1000 is more than 4 per core on this \d+-core machine; use at most \d+ \(each worker is a thread training one run\)\.$/);
+    expect(stderr.trim()).toMatch(
+      /^coldbench: --workers 1000 is more than 4 per core on this \d+-core machine; use at most \d+ \(each worker is a thread training one run\)\.$/,
+    );
   });
 
   it.each([
     [['run', 'experiments/smoke.json', '--shard', ''], "Bad --shard '': use i/n with 1 ≤ i ≤ n, e.g. 2/4."],
-    [['run', 'experiments/smoke.json', '--results', 'package.json'], 'package.json is a file, not a folder; pass --results <empty or new dir>.'],
+    [
+      ['run', 'experiments/smoke.json', '--results', 'package.json'],
+      'package.json is a file, not a folder; pass --results <empty or new dir>.',
+    ],
     [['report', 'experiments', '--out', 'package.json'], '--out package.json is a file; pass a folder for the report.'],
     // run-one checks what a suite checks before its engine starts (these used to write errored runs).
     [['run-one', 'blur', '--out', 'package.json'], '--out package.json is a file; pass a folder for the results.'],
-    [['run-one', 'blur', '--dataset', 'mnist'], "run-one: dataset.name: Unknown dataset 'mnist'. Did you mean 'digits'? Known: digits, faces, animal-faces."],
+    [
+      ['run-one', 'blur', '--dataset', 'mnist'],
+      "run-one: dataset.name: Unknown dataset 'mnist'. Did you mean 'digits'? Known: digits, faces, animal-faces.",
+    ],
     [['run-one', 'blur', '--size', '48'], "run-one: dataset.size: size 48 is not offered by 'digits' (sizes: 32, 64)"],
-    [['run-one', 'desaturate'], `run-one: degradations[0]: 'desaturate' needs 3-channel images and 'digits' has 1; give this entry a "dataset" such as { "name": "faces", "size": 32 }`],
-    [['run-one', 'pixelate', '--param', 'steps=6'], "run-one: degradations[0]: Bad parameter 'steps' for degradation 'pixelate': 2^6 = 64 must divide the image size 32×32."],
+    [
+      ['run-one', 'desaturate'],
+      `run-one: degradations[0]: 'desaturate' needs 3-channel images and 'digits' has 1; give this entry a "dataset" such as { "name": "faces", "size": 32 }`,
+    ],
+    [
+      ['run-one', 'pixelate', '--param', 'steps=6'],
+      "run-one: degradations[0]: Bad parameter 'steps' for degradation 'pixelate': 2^6 = 64 must divide the image size 32×32.",
+    ],
   ])('refuses %j before writing anything', async (args, message) => {
     const { code, stderr } = await coldbench(...args);
     expect(code).toBe(2);
@@ -120,7 +136,20 @@ describe('coldbench CLI', () => {
 
   it('plans a run with --dry-run: overrides and filters applied, nothing written', async () => {
     const results = `/tmp/coldbench-dry-run-${process.pid}`;
-    const { code, stdout } = await coldbench('run', 'experiments/smoke.json', 'train.steps=30', 'seeds=[0,1]', '--only', 'blur*', '--seeds', '1', '--dry-run', '--json', '--results', results);
+    const { code, stdout } = await coldbench(
+      'run',
+      'experiments/smoke.json',
+      'train.steps=30',
+      'seeds=[0,1]',
+      '--only',
+      'blur*',
+      '--seeds',
+      '1',
+      '--dry-run',
+      '--json',
+      '--results',
+      results,
+    );
     expect(code).toBe(0);
     const runs = JSON.parse(stdout) as { key: string; standing: string; steps: number }[];
     expect(runs.map((r) => r.key)).toEqual(['blur-generation[seed=1,steps=10]', 'blur[radius=2,seed=1,sigma=1,steps=5]']);
@@ -129,13 +158,17 @@ describe('coldbench CLI', () => {
     expect(existsSync(results)).toBe(false);
     const none = await coldbench('run', 'experiments/smoke.json', '--only', 'nothing*', '--dry-run');
     expect(none.code).toBe(2);
-    expect(none.stderr.trim()).toBe("coldbench: No run of suite 'smoke' matches the filters --only 'nothing*'; `coldbench run <suite> --dry-run` lists its runs.");
+    expect(none.stderr.trim()).toBe(
+      "coldbench: No run of suite 'smoke' matches the filters --only 'nothing*'; `coldbench run <suite> --dry-run` lists its runs.",
+    );
   });
 
   it('refuses a bad override or an old results folder in one line', async () => {
     const bad = await coldbench('run', 'experiments/smoke.json', 'train.stepz=3', '--dry-run');
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe('coldbench: experiments/smoke.json: train.stepz: unknown key (known: steps, batch, lr, loss, emaHorizon, emaStart, emaEvery, clipNorm, checkpointEvery, precision)');
+    expect(bad.stderr.trim()).toBe(
+      'coldbench: experiments/smoke.json: train.stepz: unknown key (known: steps, batch, lr, loss, emaHorizon, emaStart, emaEvery, clipNorm, checkpointEvery, precision)',
+    );
     const status = await coldbench('status', 'experiments');
     expect(status.code).toBe(2);
     expect(status.stderr.trim()).toMatch(/^coldbench: experiments is not a coldbench results folder/);
@@ -146,6 +179,8 @@ describe('coldbench CLI', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toMatch(/^coldbench: experiments is not a coldbench results folder/);
     const metric = await coldbench('compare', 'experiments', 'experiments', '--metric', 'fidd');
-    expect(metric.stderr.trim()).toBe("coldbench: Unknown metric 'fidd'. Did you mean 'fid'? Known: l1, rmse, psnr, ssim, fid, kid, diversity, recognisable, sharpness.");
+    expect(metric.stderr.trim()).toBe(
+      "coldbench: Unknown metric 'fidd'. Did you mean 'fid'? Known: l1, rmse, psnr, ssim, fid, kid, diversity, recognisable, sharpness.",
+    );
   });
 });

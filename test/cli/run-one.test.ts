@@ -27,7 +27,20 @@ async function coldbench(...args: string[]): Promise<{ code: number; stdout: str
 }
 
 /** A tiny budget: restoration only, 3 degradation steps, 16 images. */
-const BUDGET = ['--preset', 'tiny', '--steps', '12', '--batch', '8', '--samples', '16', '--samplers', 'direct,alg2', '--no-generation', '--no-progress'];
+const BUDGET = [
+  '--preset',
+  'tiny',
+  '--steps',
+  '12',
+  '--batch',
+  '8',
+  '--samples',
+  '16',
+  '--samplers',
+  'direct,alg2',
+  '--no-generation',
+  '--no-progress',
+];
 
 const out = join('results', 'run-one');
 beforeAll(async () => {
@@ -52,7 +65,15 @@ describe('coldbench run-one: a one-entry suite through the suite path', () => {
     for (const r of runs) {
       const config = JSON.parse(await readFile(join(cwd, out, r.id, 'config.json'), 'utf8')) as ConfigFile;
       // The structured grid point, with every parameter resolved (blur's defaults included).
-      expect(config.point).toMatchObject({ variant: r.key.replace('seed=0,', ''), degradation: r.point.degradation, seed: 0, dataset: 'digits', size: 32, preset: 'tiny', settings: {} });
+      expect(config.point).toMatchObject({
+        variant: r.key.replace('seed=0,', ''),
+        degradation: r.point.degradation,
+        seed: 0,
+        dataset: 'digits',
+        size: 32,
+        preset: 'tiny',
+        settings: {},
+      });
       expect(config.point.params.steps).toBe(3);
       expect(existsSync(join(cwd, out, r.id, 'result.json'))).toBe(true);
       // The checkpoint's training grid (x0, x_T, the EMA model's restoration so far): 12 steps, one checkpoint.
@@ -65,7 +86,9 @@ describe('coldbench run-one: a one-entry suite through the suite path', () => {
   it('refuses other settings in the same folder, before anything runs', async () => {
     const { code, stderr } = await coldbench('run-one', 'blur', ...BUDGET, '--steps', '13', '--out', out);
     expect(code).toBe(2);
-    expect(stderr.trim()).toBe(`coldbench: ${out} holds run-one runs with other settings (dataset, model, training, sampling or seed); pass --out <dir> for this run.`);
+    expect(stderr.trim()).toBe(
+      `coldbench: ${out} holds run-one runs with other settings (dataset, model, training, sampling or seed); pass --out <dir> for this run.`,
+    );
   });
 
   it("samples from a saved run's checkpoint without retraining, same seed same image", async () => {

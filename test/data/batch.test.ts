@@ -33,7 +33,10 @@ describe('batchTensor / toUint8', () => {
   });
 
   it('round-trips every byte value and clips and rounds out-of-range values', () => {
-    const all = batchTensor(everyByte, Array.from({ length: 256 }, (_, i) => i));
+    const all = batchTensor(
+      everyByte,
+      Array.from({ length: 256 }, (_, i) => i),
+    );
     const [lo, hi] = [tf.min(all).dataSync()[0], tf.max(all).dataSync()[0]];
     expect([lo, hi]).toEqual([-1, 1]);
     expect(toUint8(all)).toEqual(everyByte.pixels);

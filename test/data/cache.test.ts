@@ -41,11 +41,14 @@ describe('dataset cache', () => {
 
   it.each([
     ['truncated', async (path: string) => truncate(path, (await readFile(path)).length - 3)],
-    ['a payload byte flipped', async (path: string) => {
-      const bytes = await readFile(path);
-      bytes[bytes.length - 1] ^= 0xff;
-      await writeFile(path, bytes);
-    }],
+    [
+      'a payload byte flipped',
+      async (path: string) => {
+        const bytes = await readFile(path);
+        bytes[bytes.length - 1] ^= 0xff;
+        await writeFile(path, bytes);
+      },
+    ],
     ['garbage', (path: string) => writeFile(path, 'not a cache file')],
     ['empty', (path: string) => writeFile(path, '')],
   ])('rebuilds a file that is %s', async (_, damage) => {

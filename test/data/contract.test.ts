@@ -20,7 +20,10 @@ import { UserError } from '../../src/errors.js';
 const SLOW_SIZES: Readonly<Record<string, readonly number[]>> = { digits: [64] };
 
 const bytes = (a: Int32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-const splits = (data: LoadedDataset): [string, ImageSplit][] => [['train', data.train], ['test', data.test]];
+const splits = (data: LoadedDataset): [string, ImageSplit][] => [
+  ['train', data.train],
+  ['test', data.test],
+];
 
 /** Asserts one split's geometry: n > 0 images of size² × channels bytes, NHWC, as a Uint8Array. */
 function expectGeometry(split: ImageSplit, size: number, channels: number): void {

@@ -30,7 +30,10 @@ describe('parseIdx', () => {
 });
 
 describe('decodeDigits on two hand-made 28×28 images', () => {
-  const images = idx([2, 28, 28], Array.from({ length: 2 * 784 }, (_, i) => (i < 784 ? 200 : 100)));
+  const images = idx(
+    [2, 28, 28],
+    Array.from({ length: 2 * 784 }, (_, i) => (i < 784 ? 200 : 100)),
+  );
   const labels = idx([2], [7, 3]);
 
   it('zero-pads by 2 px to 32 and keeps the labels', async () => {

@@ -22,9 +22,7 @@ describe('dataset registry', () => {
   it('names a missing source file and the fix in one line', async () => {
     const path = packageFile('coldbench-no-such-package', 'data', 'train-images-idx3-ubyte');
     expect(path).toBe(join(process.cwd(), 'node_modules', 'coldbench-no-such-package', 'data', 'train-images-idx3-ubyte'));
-    await expect(readSource(path)).rejects.toThrow(
-      new UserError(`Missing file ${path}. Reinstall the dataset packages with \`npm ci\`.`),
-    );
+    await expect(readSource(path)).rejects.toThrow(new UserError(`Missing file ${path}. Reinstall the dataset packages with \`npm ci\`.`));
   });
 
   it('describes each dataset with measured counts', async () => {

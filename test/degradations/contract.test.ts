@@ -102,7 +102,13 @@ describe.each(Object.entries(DEGRADATIONS) as [string, Degradation][])('%s', (na
   it('leaks no tensors', () => {
     const run = () => {
       const noise = noiseFor(3);
-      degrade(deg, x0, Int32Array.from({ length: BATCH }, (_, i) => i % (steps + 1)), params, noise).dispose();
+      degrade(
+        deg,
+        x0,
+        Int32Array.from({ length: BATCH }, (_, i) => i % (steps + 1)),
+        params,
+        noise,
+      ).dispose();
       for (let t = 0; t <= steps; t++) deg.apply(x0, t, params, noise).dispose();
       if (deg.prior?.kind === 'gmm') {
         const xT = deg.apply(x0, steps, params, noise);

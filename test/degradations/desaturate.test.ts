@@ -16,7 +16,8 @@ describe('desaturate', () => {
     // ema = 1 − diff/start, start *= ema. The colour kept after t steps is the product of the emas
     // (K_a·K_b = K_ab); replayed here step by step: T = 20 keeps 0.75, 0.5, 0.25 at t = 5, 10, 15.
     const T = 20;
-    let start = 1, kept = 1;
+    let start = 1,
+      kept = 1;
     for (let t = 1; t <= T; t++) {
       const ema = 1 - 1 / T / start;
       start *= ema;

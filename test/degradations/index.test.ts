@@ -13,7 +13,11 @@ describe('degradation registry', () => {
 
   it('resolves defaults and overrides', () => {
     expect(resolveParams(getDegradation('blur'), { sigma: 2, circular: false })).toEqual({
-      steps: 20, radius: 5, sigma: 2, growth: 0, circular: false,
+      steps: 20,
+      radius: 5,
+      sigma: 2,
+      growth: 0,
+      circular: false,
     });
   });
 

@@ -29,13 +29,20 @@ describe('inpaint', () => {
     // an image at offset (rx, ry) takes window [rx : rx+N, ry : ry+N], and x_t multiplies the first
     // t windows. So pixel (y, x) gets Π_j (1 − exp(−((rx+y+1−N)² + (ry+x+1−N)²)/2σ_j²)).
     const n = 32;
-    const offsets = [[0, 0], [32, 32], [5, 20]];
-    const official = (t: number) => offsets.flatMap(([rx, ry]) => Array.from({ length: n * n }, (_, k) => {
-      const [y, x] = [Math.floor(k / n), k % n];
-      let m = 1;
-      for (let j = 0; j < t; j++) m *= 1 - Math.exp(-((rx + y + 1 - n) ** 2 + (ry + x + 1 - n) ** 2) / (2 * (0.1 * (j + 11)) ** 2));
-      return m;
-    }));
+    const offsets = [
+      [0, 0],
+      [32, 32],
+      [5, 20],
+    ];
+    const official = (t: number) =>
+      offsets.flatMap(([rx, ry]) =>
+        Array.from({ length: n * n }, (_, k) => {
+          const [y, x] = [Math.floor(k / n), k % n];
+          let m = 1;
+          for (let j = 0; j < t; j++) m *= 1 - Math.exp(-((rx + y + 1 - n) ** 2 + (ry + x + 1 - n) ** 2) / (2 * (0.1 * (j + 11)) ** 2));
+          return m;
+        }),
+      );
     const centres = offsets.map(([rx, ry]) => [n - 1 - rx, n - 1 - ry]);
     for (const t of [1, 2, 17, 50]) {
       const ours = masks(centres, t, defaults);
@@ -60,14 +67,18 @@ describe('inpaint', () => {
 
   it("keeps half of a digit's ink at T with random centres; the centred hole erases 99%", async () => {
     const data = await loadDataset('digits', { size: 32 });
-    const x0 = batchTensor(data.test, Int32Array.from({ length: 512 }, (_, i) => i));
-    const inkKept = (randomCentre: boolean, t: number) => tf.tidy(() => {
-      const p = { ...defaults, randomCentre };
-      const noise = drawNoise(inpaint, x0.shape, p, new Rng(1), {});
-      const ink = tf.div(tf.add(x0, 1), 2); // 0 on the black background, 1 on a full stroke
-      const mask = inpaint.apply(tf.onesLike(x0), t, p, noise);
-      return tf.mean(tf.div(tf.sum(tf.mul(mask, ink), [1, 2, 3]), tf.sum(ink, [1, 2, 3]))).dataSync()[0];
-    });
+    const x0 = batchTensor(
+      data.test,
+      Int32Array.from({ length: 512 }, (_, i) => i),
+    );
+    const inkKept = (randomCentre: boolean, t: number) =>
+      tf.tidy(() => {
+        const p = { ...defaults, randomCentre };
+        const noise = drawNoise(inpaint, x0.shape, p, new Rng(1), {});
+        const ink = tf.div(tf.add(x0, 1), 2); // 0 on the black background, 1 on a full stroke
+        const mask = inpaint.apply(tf.onesLike(x0), t, p, noise);
+        return tf.mean(tf.div(tf.sum(tf.mul(mask, ink), [1, 2, 3]), tf.sum(ink, [1, 2, 3]))).dataSync()[0];
+      });
     // Measured on the first 512 test digits (ε from seed 1): the fraction of each digit's ink the
     // mask keeps, averaged. The centred hole leaves nothing to restore; random centres leave half.
     expect(inkKept(true, 50)).toBeCloseTo(0.5048, 3);

@@ -13,7 +13,9 @@ describe('examples/kubernetes/suite-job.yaml', () => {
     const job = parse(await readFile('examples/kubernetes/suite-job.yaml', 'utf8'));
     expect(() => new Job(job).validate()).not.toThrow();
     // The validator does reject a broken Job: a string where the schema wants an integer.
-    expect(() => new Job({ ...job, spec: { ...job.spec, completions: String(job.spec.completions) } }).validate()).toThrow('data/spec/completions must be integer');
+    expect(() => new Job({ ...job, spec: { ...job.spec, completions: String(job.spec.completions) } }).validate()).toThrow(
+      'data/spec/completions must be integer',
+    );
   });
 
   it('is an Indexed Job whose shard count matches its completions, running coldbench --shard auto', async () => {
@@ -43,8 +45,16 @@ describe('examples/slurm/run-suite.sbatch', () => {
       await writeFile(join(bin, name), `#!/usr/bin/env bash\necho "${name} $*" >> "${calls}"\n`);
       await chmod(join(bin, name), 0o755);
     }
-    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, SLURM_SUBMIT_DIR: resolve('.'), SLURM_ARRAY_JOB_ID: '77', SLURM_ARRAY_TASK_MIN: '0', SLURM_CPUS_PER_TASK: '2' };
-    for (const id of ['0', '1']) await run('bash', ['examples/slurm/run-suite.sbatch', 'experiments/smoke.json'], { env: { ...env, SLURM_ARRAY_TASK_ID: id } });
+    const env = {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH}`,
+      SLURM_SUBMIT_DIR: resolve('.'),
+      SLURM_ARRAY_JOB_ID: '77',
+      SLURM_ARRAY_TASK_MIN: '0',
+      SLURM_CPUS_PER_TASK: '2',
+    };
+    for (const id of ['0', '1'])
+      await run('bash', ['examples/slurm/run-suite.sbatch', 'experiments/smoke.json'], { env: { ...env, SLURM_ARRAY_TASK_ID: id } });
     const lines = (await readFile(calls, 'utf8')).trim().split('\n');
     expect(lines).toEqual([
       "sbatch --parsable --dependency=afterany:77 --job-name=coldbench-report --cpus-per-task=1 --output=coldbench-report-%j.out --wrap npx coldbench report 'results/smoke' --out 'reports/smoke'",

@@ -18,7 +18,12 @@ const has = (command: string) => {
   }
 };
 const missing = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue'].filter((c) => !has(c));
-const why = missing.length > 0 ? `${missing.join(', ')} not installed (apt-get install slurmctld slurmd slurm-client munge)` : process.getuid?.() !== 0 ? 'not root (slurmd runs jobs as root here)' : '';
+const why =
+  missing.length > 0
+    ? `${missing.join(', ')} not installed (apt-get install slurmctld slurmd slurm-client munge)`
+    : process.getuid?.() !== 0
+      ? 'not root (slurmd runs jobs as root here)'
+      : '';
 const required = process.env.COLDBENCH_REQUIRE_SLURM === '1';
 const describeSlurm = why === '' || required ? describe : describe.skip;
 
@@ -55,9 +60,14 @@ describeSlurm(`examples/slurm/run-suite.sbatch on a one-node Slurm cluster${why 
 
   it('runs a 3-task array into one results folder, builds the report after it, and every result equals a single-machine run', async () => {
     const suite = {
-      name: 'sharded', description: 'the Slurm example on three tasks', dataset: { name: 'digits', size: 32 }, model: { preset: 'tiny' },
+      name: 'sharded',
+      description: 'the Slurm example on three tasks',
+      dataset: { name: 'digits', size: 32 },
+      model: { preset: 'tiny' },
       train: { steps: 150, batch: 8, emaStart: 5, emaEvery: 5, checkpointEvery: 50 },
-      sampling: { count: 16, samplers: ['direct', 'alg2'], generation: false }, features: { steps: 20 }, seeds: [0, 1, 2],
+      sampling: { count: 16, samplers: ['direct', 'alg2'], generation: false },
+      features: { steps: 20 },
+      seeds: [0, 1, 2],
       degradations: [{ name: 'blur', params: { steps: 3, sigma: 1, radius: 1 } }],
     };
     const suitePath = join(dir, 'suite.json');
@@ -66,8 +76,21 @@ describeSlurm(`examples/slurm/run-suite.sbatch on a one-node Slurm cluster${why 
 
     // What a user types, from the repository root (the script's `npx coldbench` needs it), with
     // the log files moved out of the checkout and one CPU per task so two tasks run at once.
-    const { stdout } = await exec('sbatch', ['--parsable', '--array=0-2', '--cpus-per-task=1', '--mem=1G', `--output=${dir}/task-%A_%a.out`,
-      'examples/slurm/run-suite.sbatch', suitePath, clustered, reportDir], { env });
+    const { stdout } = await exec(
+      'sbatch',
+      [
+        '--parsable',
+        '--array=0-2',
+        '--cpus-per-task=1',
+        '--mem=1G',
+        `--output=${dir}/task-%A_%a.out`,
+        'examples/slurm/run-suite.sbatch',
+        suitePath,
+        clustered,
+        reportDir,
+      ],
+      { env },
+    );
     const array = stdout.trim();
     await finished(array);
     const logs = await Promise.all([0, 1, 2].map((task) => readFile(join(dir, `task-${array}_${task}.out`), 'utf8')));
@@ -81,9 +104,17 @@ describeSlurm(`examples/slurm/run-suite.sbatch on a one-node Slurm cluster${why 
     expect(existsSync(join(reportDir, 'index.html'))).toBe(true);
 
     await exec('node', ['bin/coldbench.js', '--backend', 'wasm', 'run', suitePath, '--results', single, '--workers', '2', '--no-progress']);
-    const runs = (await readdir(single, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const runs = (await readdir(single, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     expect(runs).toHaveLength(3);
-    expect((await readdir(clustered, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort()).toEqual(runs);
+    expect(
+      (await readdir(clustered, { withFileTypes: true }))
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(runs);
     for (const id of runs) {
       const [a, b] = await Promise.all([comparable(join(clustered, id)), comparable(join(single, id))]);
       expect(a.result.state).toBe('completed');

@@ -10,13 +10,15 @@ function opByOp(vars: tf.Variable[], m: tf.Variable[], v: tf.Variable[], grads: 
   const [beta1, beta2, epsilon] = [0.9, 0.999, 1e-8];
   const c1 = 1 / (1 - beta1 ** step);
   const c2 = 1 / (1 - beta2 ** step);
-  tf.tidy(() => vars.forEach((w, i) => {
-    const mi = tf.add(tf.mul(m[i], beta1), tf.mul(grads[i], 1 - beta1));
-    const vi = tf.add(tf.mul(v[i], beta2), tf.mul(tf.square(grads[i]), 1 - beta2));
-    m[i].assign(mi);
-    v[i].assign(vi);
-    w.assign(tf.sub(w, tf.div(tf.mul(mi, lr * c1), tf.add(tf.sqrt(tf.mul(vi, c2)), epsilon))));
-  }));
+  tf.tidy(() =>
+    vars.forEach((w, i) => {
+      const mi = tf.add(tf.mul(m[i], beta1), tf.mul(grads[i], 1 - beta1));
+      const vi = tf.add(tf.mul(v[i], beta2), tf.mul(tf.square(grads[i]), 1 - beta2));
+      m[i].assign(mi);
+      v[i].assign(vi);
+      w.assign(tf.sub(w, tf.div(tf.mul(mi, lr * c1), tf.add(tf.sqrt(tf.mul(vi, c2)), epsilon))));
+    }),
+  );
 }
 
 /**
@@ -28,9 +30,12 @@ export function adamBothWays(steps = 5, lr = 3e-3): { fused: Float32Array[]; ref
   const shapes = [[3, 3, 4, 8], [17], [300, 300]];
   const rng = new Rng(42);
   const init = shapes.map((s, i) => Float32Array.from(rng.fork(`w${i}`).normals(s.reduce((a, b) => a * b, 1))));
-  const grads = Array.from({ length: steps }, (_, k) => shapes.map((s, i) => Float32Array.from(rng.fork(`g${k}-${i}`).normals(s.reduce((a, b) => a * b, 1)))));
+  const grads = Array.from({ length: steps }, (_, k) =>
+    shapes.map((s, i) => Float32Array.from(rng.fork(`g${k}-${i}`).normals(s.reduce((a, b) => a * b, 1)))),
+  );
   const make = () => tf.tidy(() => shapes.map((s, i) => tf.variable(tf.tensor(init[i], s))));
-  const a = make(), b = make();
+  const a = make(),
+    b = make();
   const [m, v] = [0, 1].map(() => tf.tidy(() => b.map((w) => tf.variable(tf.zerosLike(w)))));
   const adam = new Adam(a, lr);
   for (let k = 0; k < steps; k++) {

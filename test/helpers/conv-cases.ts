@@ -24,11 +24,51 @@ export const CASES: Case[] = [
   { x: [1, 7, 7, 2], w: [1, 1, 3], strides: [2, 2], pad: 'valid' },
   { x: [1, 32, 32, 3], w: [3, 3, 4], strides: [2, 2], pad: 'same' },
   { x: [3, 9, 8, 2], w: [5, 3, 3], strides: [2, 1], pad: 'same' },
-  { x: [3, 8, 9, 3], w: [3, 3, 2], strides: [1, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
-  { x: [1, 7, 7, 2], w: [3, 3, 3], strides: [2, 2], pad: [[0, 0], [4, 0], [1, 5], [0, 0]] },
+  {
+    x: [3, 8, 9, 3],
+    w: [3, 3, 2],
+    strides: [1, 2],
+    pad: [
+      [0, 0],
+      [2, 1],
+      [0, 3],
+      [0, 0],
+    ],
+  },
+  {
+    x: [1, 7, 7, 2],
+    w: [3, 3, 3],
+    strides: [2, 2],
+    pad: [
+      [0, 0],
+      [4, 0],
+      [1, 5],
+      [0, 0],
+    ],
+  },
   // Stride 1 with uneven padding, padding wider than the taps reach, and a batch the wasm filter gradient splits in 3 chunks.
-  { x: [2, 7, 8, 3], w: [3, 3, 4], strides: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
-  { x: [2, 6, 5, 2], w: [3, 3, 3], strides: [1, 1], pad: [[0, 0], [3, 3], [1, 4], [0, 0]] },
+  {
+    x: [2, 7, 8, 3],
+    w: [3, 3, 4],
+    strides: [1, 1],
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  },
+  {
+    x: [2, 6, 5, 2],
+    w: [3, 3, 3],
+    strides: [1, 1],
+    pad: [
+      [0, 0],
+      [3, 3],
+      [1, 4],
+      [0, 0],
+    ],
+  },
   { x: [5, 32, 32, 2], w: [3, 3, 128], strides: [1, 1], pad: 'same' },
 ];
 
@@ -50,21 +90,23 @@ export async function gradsOn(backend: string, c: Case, seed: number): Promise<F
   return tf.tidy(() => {
     const r = tf.tensor(d.r, d.yShape);
     const f = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad), r));
-    return tf.grads(f)([tf.tensor4d(d.x, c.x), tf.tensor4d(d.w, d.wShape)]).map((g) => g.dataSync() as Float32Array);
+    return tf
+      .grads(f)([tf.tensor4d(d.x, c.x), tf.tensor4d(d.w, d.wShape)])
+      .map((g) => g.dataSync() as Float32Array);
   });
 }
 
 /** Asserts max|a − b| ≤ 1e-4 · max(1, max|b|). */
 export function expectClose(a: Float32Array, b: Float32Array): void {
   expect(a.length).toBe(b.length);
-  let err = 0, scale = 1;
+  let err = 0,
+    scale = 1;
   for (let i = 0; i < b.length; i++) {
     err = Math.max(err, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));
   }
   expect(err).toBeLessThanOrEqual(1e-4 * scale);
 }
-
 
 /**
  * Nearest upsampling of a [b, h, w, c] batch by whole factors [fh, fw] on the active backend, and
@@ -78,12 +120,20 @@ export function nearestUpsample(shape: [number, number, number, number] = [3, 4,
   const [x, dy] = [rng.normals(b * h * w * c), rng.normals(b * oh * ow * c)];
   const up = (t: tf.Tensor) => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, [oh, ow]);
   const y = tf.tidy(() => up(tf.tensor(x, shape)).dataSync() as Float32Array);
-  const dx = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(up(t), tf.tensor(dy, [b, oh, ow, c]))))(tf.zeros(shape)).dataSync() as Float32Array);
+  const dx = tf.tidy(
+    () =>
+      tf
+        .grad((t: tf.Tensor) => tf.sum(tf.mul(up(t), tf.tensor(dy, [b, oh, ow, c]))))(tf.zeros(shape))
+        .dataSync() as Float32Array,
+  );
   const [yExpected, dxExpected] = [new Float32Array(y.length), new Float32Array(x.length)];
-  for (let n = 0; n < b; n++) for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) for (let k = 0; k < c; k++) {
-    const [small, large] = [((n * h + Math.floor(i / fh)) * w + Math.floor(j / fw)) * c + k, ((n * oh + i) * ow + j) * c + k];
-    yExpected[large] = x[small];
-    dxExpected[small] += dy[large];
-  }
+  for (let n = 0; n < b; n++)
+    for (let i = 0; i < oh; i++)
+      for (let j = 0; j < ow; j++)
+        for (let k = 0; k < c; k++) {
+          const [small, large] = [((n * h + Math.floor(i / fh)) * w + Math.floor(j / fw)) * c + k, ((n * oh + i) * ow + j) * c + k];
+          yExpected[large] = x[small];
+          dxExpected[small] += dy[large];
+        }
   return { y, yExpected, dx, dxExpected };
 }

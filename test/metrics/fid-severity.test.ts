@@ -29,11 +29,17 @@ describe.each(Object.values(DEGRADATIONS) as Degradation[])('FID-like against se
     const { data, net } = await forDataset(deg.channels?.includes(1) === false ? 'faces' : 'digits');
     const params = resolveParams(deg);
     const T = params.steps as number;
-    const x0 = batchTensor(data.test, Array.from({ length: Math.min(256, data.test.n) }, (_, i) => i));
+    const x0 = batchTensor(
+      data.test,
+      Array.from({ length: Math.min(256, data.test.n) }, (_, i) => i),
+    );
     const assets: Assets = {};
     for (const name of deg.requires ?? []) {
       const bank = await loadDataset(name, { size: x0.shape[1], channels: x0.shape[3] as 1 | 3 });
-      assets[name] = batchTensor(bank.test, Array.from({ length: bank.test.n }, (_, i) => i));
+      assets[name] = batchTensor(
+        bank.test,
+        Array.from({ length: bank.test.n }, (_, i) => i),
+      );
     }
     const noise = drawNoise(deg, x0.shape, params, new Rng(1), assets);
     const reference = featureStats(net.embed(x0));

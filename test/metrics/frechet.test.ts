@@ -12,7 +12,11 @@ const diag = (v: number[]) => v.flatMap((x, i) => v.map((_, j) => (i === j ? x :
 /** Q·diag(v)·Qᵀ for Q = a 3-D rotation (Givens rotations about two axes); row-major. */
 function rotated(v: number[]): number[] {
   const [c1, s1, c2, s2] = [Math.cos(0.7), Math.sin(0.7), Math.cos(-1.1), Math.sin(-1.1)];
-  const q = [[c1, -s1 * c2, s1 * s2], [s1, c1 * c2, -c1 * s2], [0, s2, c2]]; // R_z(0.7)·R_x(−1.1)
+  const q = [
+    [c1, -s1 * c2, s1 * s2],
+    [s1, c1 * c2, -c1 * s2],
+    [0, s2, c2],
+  ]; // R_z(0.7)·R_x(−1.1)
   return Array.from({ length: 9 }, (_, k) => v.reduce((s, vk, m) => s + q[Math.floor(k / 3)][m] * vk * q[k % 3][m], 0));
 }
 
@@ -29,15 +33,24 @@ describe('featureStats', () => {
 
 describe('frechetFromStats', () => {
   it('matches the closed form for diagonal covariances', () => {
-    const [a, b] = [[1, 2, 0.5, 4, 0.01], [3, 1, 0.5, 0.25, 2]];
-    const [m1, m2] = [[0, 1, 2, 3, 4], [0.5, 1, 1, 3, 6]];
+    const [a, b] = [
+      [1, 2, 0.5, 4, 0.01],
+      [3, 1, 0.5, 0.25, 2],
+    ];
+    const [m1, m2] = [
+      [0, 1, 2, 3, 4],
+      [0.5, 1, 1, 3, 6],
+    ];
     // Reference: for commuting Σ, Tr((Σ1Σ2)^½) = Σ √(a_i b_i), so FD = Σ(μ1−μ2)² + Σ(a + b − 2√(ab)).
     const expected = m1.reduce((s, v, i) => s + (v - m2[i]) ** 2 + a[i] + b[i] - 2 * Math.sqrt(a[i] * b[i]), 0);
     expect(rel(frechetFromStats(m1, diag(a), m2, diag(b)), expected)).toBeLessThan(1e-10);
   });
 
   it('matches the closed form for commuting, non-diagonal covariances', () => {
-    const [a, b] = [[1, 2, 0.5], [3, 0.1, 2]];
+    const [a, b] = [
+      [1, 2, 0.5],
+      [3, 0.1, 2],
+    ];
     // Reference: Σ1 = Q diag(a) Qᵀ and Σ2 = Q diag(b) Qᵀ commute, so Tr((Σ1Σ2)^½) = Σ √(a_i b_i); μ1 = μ2.
     const expected = a.reduce((s, v, i) => s + v + b[i] - 2 * Math.sqrt(v * b[i]), 0);
     expect(rel(frechetFromStats([1, 1, 1], rotated(a), [1, 1, 1], rotated(b)), expected)).toBeLessThan(1e-10);
@@ -55,7 +68,7 @@ describe('frechetFromStats', () => {
     expect(frechetFromStats([0, 0], diag([1, 0]), [0, 0], diag([4, 9]))).toBeCloseTo(10, 10);
   });
 
-  it('agrees with Σ Re √λ(Σ1Σ2) (torch-fidelity\'s route) on random 6×6 covariances', () => {
+  it("agrees with Σ Re √λ(Σ1Σ2) (torch-fidelity's route) on random 6×6 covariances", () => {
     const rng = new Rng(5);
     const spd = () => {
       const z = rng.normals(36);
@@ -66,7 +79,9 @@ describe('frechetFromStats', () => {
       });
     };
     const [s1, s2] = [spd(), spd()];
-    const product = Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => s1.slice(i * 6, i * 6 + 6).reduce((s, v, m) => s + v * s2[m * 6 + j], 0)));
+    const product = Array.from({ length: 6 }, (_, i) =>
+      Array.from({ length: 6 }, (_, j) => s1.slice(i * 6, i * 6 + 6).reduce((s, v, m) => s + v * s2[m * 6 + j], 0)),
+    );
     // Reference: the eigenvalues of the non-symmetric Σ1Σ2 from mathjs's general eigensolver, √ taken as complex numbers.
     const values = eigs(product, { eigenvectors: false }).values as (number | Complex)[];
     const expected = values.reduce((s: number, v) => s + (sqrt(complex(v)) as Complex).re, 0);

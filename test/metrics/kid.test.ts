@@ -77,7 +77,10 @@ describe('kid', () => {
   it('draws subsets of half the set by default, so its ± is a real spread at N = 512', () => {
     const rng = new Rng(4);
     const [n, d] = [512, 16];
-    const [x, y] = [{ data: rng.normals(n * d), dim: d }, { data: rng.normals(n * d, 0.1), dim: d }];
+    const [x, y] = [
+      { data: rng.normals(n * d), dim: d },
+      { data: rng.normals(n * d, 0.1), dim: d },
+    ];
     const r = kid(x, y, { subsets: 50 });
     expect(r.subsetSize).toBe(256);
     // Reference: with m = N (the old default) every subset is the whole set: std is rounding only.
@@ -90,6 +93,8 @@ describe('kid', () => {
   });
 
   it('refuses feature sets of different dimensions', () => {
-    expect(() => kid({ data: [0, 1, 2, 3], dim: 2 }, { data: [0, 1, 2], dim: 1 })).toThrow("Metric 'kid' cannot be computed: feature dimensions 2 and 1 differ.");
+    expect(() => kid({ data: [0, 1, 2, 3], dim: 2 }, { data: [0, 1, 2], dim: 1 })).toThrow(
+      "Metric 'kid' cannot be computed: feature dimensions 2 and 1 differ.",
+    );
   });
 });

@@ -34,7 +34,9 @@ describe('symmetricEigen', () => {
     // Reference: mathjs 15's own eigs (Jacobi with largest-element pivoting), sorted.
     const rows = Array.from({ length: d }, (_, i) => Array.from(a.subarray(i * d, (i + 1) * d)));
     const theirs = (eigs(rows, { eigenvectors: false }).values as number[]).slice().sort((x, y) => x - y);
-    Array.from(values).sort((x, y) => x - y).forEach((l, k) => expect(Math.abs(l - theirs[k])).toBeLessThan(1e-12));
+    Array.from(values)
+      .sort((x, y) => x - y)
+      .forEach((l, k) => expect(Math.abs(l - theirs[k])).toBeLessThan(1e-12));
   });
 
   it('gives the exact spectrum of a diagonal matrix and of [[2, 1], [1, 2]]', () => {

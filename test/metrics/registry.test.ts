@@ -37,7 +37,12 @@ describe('metric plugins (defineMetric, one file each)', () => {
     const features = tf.tidy(() => tf.randomNormal([24, 4], 0, 1, 'float32', 8) as tf.Tensor2D);
     const stats = featureStats(features);
     input = {
-      samples: truth, truth, features: { data: features.dataSync() as Float32Array, dim: 4 }, resamples: [], frechetDefined: true, seed: 1,
+      samples: truth,
+      truth,
+      features: { data: features.dataSync() as Float32Array, dim: 4 },
+      resamples: [],
+      frechetDefined: true,
+      seed: 1,
       reference: { features, stats, frechet: frechetReference(stats), energy: laplacianEnergy(truth) },
       confidences: () => Float64Array.from({ length: 24 }, (_, i) => (i < 6 ? 0.95 : 0.5)),
       pixels: () => pixelScores(truth, truth),
@@ -45,15 +50,28 @@ describe('metric plugins (defineMetric, one file each)', () => {
   });
   afterAll(() => tf.dispose([input.samples, input.reference.features]));
 
-  it.each(Object.values(METRICS).map((m) => [m.name, m] as const))('%s computes its ideal value on a perfect sample set', (name, metric) => {
-    const ideal: Record<string, number> = { l1: 0, rmse: 0, psnr: Infinity, ssim: 1, fid: 0, sharpness: 1, diversity: NaN, kid: NaN, recognisable: 6 / 24 };
-    expect(Object.keys(ideal)).toContain(name); // a new metric states its ideal value here (docs/adding-a-metric.md)
-    const measured = metric.compute(input);
-    expect(measured).not.toBeNull();
-    if (Number.isNaN(ideal[name])) expect(Number.isFinite(measured!.value)).toBe(true);
-    else if (ideal[name] === Infinity) expect(measured!.value).toBe(Infinity);
-    else expect(measured!.value).toBeCloseTo(ideal[name], 4);
-  });
+  it.each(Object.values(METRICS).map((m) => [m.name, m] as const))(
+    '%s computes its ideal value on a perfect sample set',
+    (name, metric) => {
+      const ideal: Record<string, number> = {
+        l1: 0,
+        rmse: 0,
+        psnr: Infinity,
+        ssim: 1,
+        fid: 0,
+        sharpness: 1,
+        diversity: NaN,
+        kid: NaN,
+        recognisable: 6 / 24,
+      };
+      expect(Object.keys(ideal)).toContain(name); // a new metric states its ideal value here (docs/adding-a-metric.md)
+      const measured = metric.compute(input);
+      expect(measured).not.toBeNull();
+      if (Number.isNaN(ideal[name])) expect(Number.isFinite(measured!.value)).toBe(true);
+      else if (ideal[name] === Infinity) expect(measured!.value).toBe(Infinity);
+      else expect(measured!.value).toBeCloseTo(ideal[name], 4);
+    },
+  );
 
   it('leaves out what is undefined: FID-like at n ≤ d, recognisable without a label classifier', () => {
     expect(METRICS.fid.compute({ ...input, frechetDefined: false })).toBeNull();
@@ -61,6 +79,11 @@ describe('metric plugins (defineMetric, one file each)', () => {
   });
 
   it('marks the paired metrics, which evaluate runs only where there is a truth', () => {
-    expect(Object.values(METRICS).filter((m) => m.needs === 'truth').map((m) => m.name).sort()).toEqual(['l1', 'psnr', 'rmse', 'ssim']);
+    expect(
+      Object.values(METRICS)
+        .filter((m) => m.needs === 'truth')
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(['l1', 'psnr', 'rmse', 'ssim']);
   });
 });

@@ -8,7 +8,10 @@ beforeAll(() => useWasmEngine());
 
 /** A [1, n, n, 1] image whose [0, 1] values are f(i, j). */
 const image = (n: number, f: (i: number, j: number) => number) =>
-  tf.tensor4d(Float32Array.from({ length: n * n }, (_, k) => 2 * f(Math.floor(k / n), k % n) - 1), [1, n, n, 1]);
+  tf.tensor4d(
+    Float32Array.from({ length: n * n }, (_, k) => 2 * f(Math.floor(k / n), k % n) - 1),
+    [1, n, n, 1],
+  );
 
 describe('laplacianEnergy', () => {
   it('matches hand computations', () => {
@@ -28,7 +31,9 @@ describe('laplacianEnergy', () => {
 describe('sharpness', () => {
   it('is 1 for real data, < 1 when blurred, > 1 when noisy, without leaks', () => {
     const rng = new Rng(1);
-    const real = tf.tidy(() => tf.add(smoothImages(rng, 8, 16, 3), tf.tensor4d(rng.normals(8 * 16 * 16 * 3, 0, 0.05), [8, 16, 16, 3])) as tf.Tensor4D);
+    const real = tf.tidy(
+      () => tf.add(smoothImages(rng, 8, 16, 3), tf.tensor4d(rng.normals(8 * 16 * 16 * 3, 0, 0.05), [8, 16, 16, 3])) as tf.Tensor4D,
+    );
     const blurred = tf.tidy(() => tf.avgPool(real, 3, 1, 'same'));
     const noisy = tf.tidy(() => tf.add(real, tf.tensor4d(rng.normals(8 * 16 * 16 * 3, 0, 0.2), real.shape)) as tf.Tensor4D);
     const before = tf.memory().numTensors;

@@ -24,7 +24,11 @@ function ssimDirect(x: Float64Array, y: Float64Array, h: number, w: number, c: n
           for (let v = 0; v < 11; v++) {
             const wt = (g[u] * g[v]) / norm;
             const p = ((i + u) * w + (j + v)) * c + ch;
-            mx += wt * x[p]; my += wt * y[p]; xx += wt * x[p] ** 2; yy += wt * y[p] ** 2; xy += wt * x[p] * y[p];
+            mx += wt * x[p];
+            my += wt * y[p];
+            xx += wt * x[p] ** 2;
+            yy += wt * y[p] ** 2;
+            xy += wt * x[p] * y[p];
           }
         }
         const [vx, vy, vxy] = [xx - mx * mx, yy - my * my, xy - mx * my];
@@ -40,14 +44,20 @@ function formulaPair(): [Float64Array, Float64Array] {
   const [h, w, c] = [20, 17, 3];
   const x = new Float64Array(h * w * c);
   const y = new Float64Array(h * w * c);
-  for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) for (let ch = 0; ch < c; ch++) {
-    const p = (i * w + j) * c + ch;
-    x[p] = 0.5 + 0.4 * Math.sin(0.7 * i + 0.3 * j + ch);
-    y[p] = 0.5 + 0.4 * Math.sin(0.7 * i + 0.3 * j + ch + 0.5) + 0.05 * Math.cos(1.3 * i * j);
-  }
+  for (let i = 0; i < h; i++)
+    for (let j = 0; j < w; j++)
+      for (let ch = 0; ch < c; ch++) {
+        const p = (i * w + j) * c + ch;
+        x[p] = 0.5 + 0.4 * Math.sin(0.7 * i + 0.3 * j + ch);
+        y[p] = 0.5 + 0.4 * Math.sin(0.7 * i + 0.3 * j + ch + 0.5) + 0.05 * Math.cos(1.3 * i * j);
+      }
   return [x, y];
 }
-const toSigned = (u: Float64Array, shape: [number, number, number, number]) => tf.tensor4d(Float32Array.from(u, (v) => 2 * v - 1), shape);
+const toSigned = (u: Float64Array, shape: [number, number, number, number]) =>
+  tf.tensor4d(
+    Float32Array.from(u, (v) => 2 * v - 1),
+    shape,
+  );
 
 describe('ssim', () => {
   it('is 1 for identical images', () => {
@@ -64,7 +74,7 @@ describe('ssim', () => {
     tf.dispose([x, y]);
   });
 
-  it('agrees with a direct float64 implementation and with skimage\'s algorithm', () => {
+  it("agrees with a direct float64 implementation and with skimage's algorithm", () => {
     const [xu, yu] = formulaPair();
     const [x, y] = [toSigned(xu, [1, 20, 17, 3]), toSigned(yu, [1, 20, 17, 3])];
     const ours = ssim(x, y);

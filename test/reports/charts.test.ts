@@ -29,27 +29,41 @@ afterAll(() => rm(dirname(dir), { recursive: true, force: true }));
 const values = (spec: object) => (spec as { data: { values: Record<string, unknown>[] } }).data.values;
 
 describe('every chart', () => {
-  const empty: ReportData = { metrics: PLUGINS.metrics, rows: [], gaussianity: [], notRestoration: [], floors: [], flatStarts: [], comparisons: comparisonsOf({}), losses: [] };
-  it.each(CHARTS.map((build) => [build.name, build]))('%s compiles with vega-lite without warnings, on data and on no data', (_name, build) => {
-    for (const d of [data, empty]) {
-      const chart = build(d);
-      const { vega, warnings } = compileSpec(chart.spec);
-      expect(warnings).toEqual([]);
-      expect(vega.marks?.length).toBeGreaterThan(0);
-      expect(chart.spec.description).toBe(chart.caption);
-      expect(chart.caption.length).toBeGreaterThan(20);
-    }
-  });
+  const empty: ReportData = {
+    metrics: PLUGINS.metrics,
+    rows: [],
+    gaussianity: [],
+    notRestoration: [],
+    floors: [],
+    flatStarts: [],
+    comparisons: comparisonsOf({}),
+    losses: [],
+  };
+  it.each(CHARTS.map((build) => [build.name, build]))(
+    '%s compiles with vega-lite without warnings, on data and on no data',
+    (_name, build) => {
+      for (const d of [data, empty]) {
+        const chart = build(d);
+        const { vega, warnings } = compileSpec(chart.spec);
+        expect(warnings).toEqual([]);
+        expect(vega.marks?.length).toBeGreaterThan(0);
+        expect(chart.spec.description).toBe(chart.caption);
+        expect(chart.caption.length).toBeGreaterThan(20);
+      }
+    },
+  );
 });
 
 describe('the real-vs-real floor', () => {
-  const floors = (n: number) => [30, 32].map((mean) => ({ n, fid: { mean, std: 10, draws: 5 }, kid: { mean: 0.001, std: 0.001, draws: 5 } }));
+  const floors = (n: number) =>
+    [30, 32].map((mean) => ({ n, fid: { mean, std: 10, draws: 5 }, kid: { mean: 0.001, std: 0.001, draws: 5 } }));
 
   it('stands beside every FID-like chart and table, drawn as a rule in Q1', () => {
     const withFloor = { ...data, floors: floors(512) };
     const q1 = buildQ1(withFloor);
     // Mean over the runs' floors: (30 + 32)/2 = 31, std (10 + 10)/2 = 10.
-    const note = 'Real-vs-real floor at N = 512 (other real images against the same reference): FID-like 31.0 ± 10.0; differences below it are noise.';
+    const note =
+      'Real-vs-real floor at N = 512 (other real images against the same reference): FID-like 31.0 ± 10.0; differences below it are noise.';
     expect(q1.caption).toContain(note);
     expect(q1.caption).not.toContain('plumbing only');
     expect(buildQ4(withFloor).caption).toContain(note);
@@ -60,11 +74,15 @@ describe('the real-vs-real floor', () => {
   });
 
   it('marks FID-like values at N < 512 as plumbing only', () => {
-    expect(buildQ1({ ...data, floors: floors(64) }).caption).toContain('N = 64 < 512: these FID-like values check the plumbing only and cannot rank configurations.');
+    expect(buildQ1({ ...data, floors: floors(64) }).caption).toContain(
+      'N = 64 < 512: these FID-like values check the plumbing only and cannot rank configurations.',
+    );
     // …and judges no FID-like comparison there, while SSIM and diversity are still judged.
     const small = { ...data, floors: floors(64) };
     expect(buildQ1(small).caption).toContain('blur vs gaussian on FID-like: not judged at N = 64 < 512 (Δ = 6.20');
-    expect(buildQ4(small).caption).toContain('Restoration FID-like (lower is better): alg2 against direct, not judged at N = 64 < 512: gaussian (Δ -10.0');
+    expect(buildQ4(small).caption).toContain(
+      'Restoration FID-like (lower is better): alg2 against direct, not judged at N = 64 < 512: gaussian (Δ -10.0',
+    );
     expect(buildQ4(small).caption).toContain('Restoration SSIM (higher is better): alg2 against direct: better for none');
     expect(buildRestorationTable(small).caption).toContain('FID-like: not judged at N = 64 < 512; SSIM: better for 0');
     expect(buildQ2(small).caption).toContain('blur δ=0.05 beats δ=0 on Diversity');
@@ -88,7 +106,9 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
     expect(chart.caption).toContain('Restoration-only (no prior): inpaint.');
     // Pixelate's best bar would be δ = 0 (50); the declared arm is δ = 0.05 (55): no best-of.
     expect(values(chart.spec).map((v) => [v.name, v.mean, v.sampler, v.delta])).toEqual([
-      ['gaussian', 35, 'alg2', 0], ['blur', 41.2, 'alg2', 0.05], ['pixelate', 55, 'alg2', 0.05],
+      ['gaussian', 35, 'alg2', 0],
+      ['blur', 41.2, 'alg2', 0.05],
+      ['pixelate', 55, 'alg2', 0.05],
     ]);
     expect(values(chart.spec)[0].lo).toBeCloseTo(35 - Z, 9); // k = 1 for alg2
     expect(values(chart.spec)[0].hi).toBeCloseTo(35 + Z, 9);
@@ -96,13 +116,17 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
 
   it('Q2: the declared broken-symmetry δ against δ = 0, on FID-like and diversity', () => {
     const { caption } = buildQ2(data);
-    expect(caption).toContain('Pre-registered (suite comparisons.q2): alg2 at δ = 0.05 (broken symmetry) against δ = 0 (perfect symmetry).');
+    expect(caption).toContain(
+      'Pre-registered (suite comparisons.q2): alg2 at δ = 0.05 (broken symmetry) against δ = 0 (perfect symmetry).',
+    );
     expect(caption).toContain('blur δ=0.05 beats δ=0 on FID-like (blur δ=0.05 − δ=0: Δ = -18.8, 95% CI [-18.8, -18.8]');
     expect(caption).toContain('blur δ=0.05 beats δ=0 on Diversity (blur δ=0.05 − δ=0: Δ = 4.00');
     expect(caption).toContain('δ=0 beats pixelate δ=0.05 on FID-like (pixelate δ=0.05 − δ=0: Δ = 5.00');
     // Blur's flat-colour start is the headline; pixelate's random 4×4 grid is shown apart.
     expect(caption.indexOf('Flat-colour starts (the deterministic-prior case): blur δ=0.05 beats')).toBeGreaterThan(0);
-    expect(caption.indexOf('Starts that are random images already (shown apart, dashed): δ=0 beats pixelate')).toBeGreaterThan(caption.indexOf('Flat-colour'));
+    expect(caption.indexOf('Starts that are random images already (shown apart, dashed): δ=0 beats pixelate')).toBeGreaterThan(
+      caption.indexOf('Flat-colour'),
+    );
   });
 
   it('Q3: Spearman ρ with its interval, over severities in restoration and over degradations in generation', () => {
@@ -110,9 +134,13 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
     // Reference (by hand): 8 severities, A² ranks 1.5,1.5,3.5,3.5,5.5,5.5,7.5,7.5 against FID-like
     // 10,50 | 20,60 | 30,70 | 40,80 (ranks 1,5,2,6,3,7,4,8): ρ = 20/√(40·42) = 0.48795; Bonett–Wright
     // interval tanh(atanh ρ ± 1.96·√((1 + ρ²/2)/5)) = [−0.375, 0.898].
-    expect(chart.caption).toContain('Restoration from x_t, one shot (FID-like): Spearman ρ(A², FID-like) = 0.49 (95% CI [-0.37, 0.90]) over 8 severities.');
+    expect(chart.caption).toContain(
+      'Restoration from x_t, one shot (FID-like): Spearman ρ(A², FID-like) = 0.49 (95% CI [-0.37, 0.90]) over 8 severities.',
+    );
     // Generation FID-like 35, 55, 41.2 (gaussian, pixelate, blur) against A² 1, 10, 100: ranks 1,3,2 → ρ = 0.5; 3 points, no interval.
-    expect(chart.caption).toContain('Generation at the declared arms (FID-like): Spearman ρ(A², FID-like) = 0.50 (no interval below 4 points) over 3 degradations.');
+    expect(chart.caption).toContain(
+      'Generation at the declared arms (FID-like): Spearman ρ(A², FID-like) = 0.50 (no interval below 4 points) over 3 degradations.',
+    );
     expect(values(chart.spec)).toHaveLength(8 + 3);
   });
 
@@ -122,7 +150,9 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
     // FID-like alg2 − direct = −10 with replicate std |1 − 2| = 1: [−11.96, −8.04], alg2 better.
     expect(caption).toContain('Restoration FID-like (lower is better): alg2 against direct: better for gaussian (Δ -10.0 [-12.0, -8.04])');
     // SSIM alg2 − direct = −0.1 with std 1: the interval holds 0.
-    expect(caption).toContain('Restoration SSIM (higher is better): alg2 against direct: better for none; worse for none; not distinguishable for gaussian');
+    expect(caption).toContain(
+      'Restoration SSIM (higher is better): alg2 against direct: better for none; worse for none; not distinguishable for gaussian',
+    );
     expect(caption).toContain('Generation FID-like (lower is better): alg2 against direct: better for gaussian');
   });
 
@@ -132,13 +162,22 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
     expect(chart.caption).toContain('on Sharpness (distance from 1)');
     expect(chart.caption).toContain('Generation (δ = 0.05):');
     expect(chart.caption).toContain(`dashed line: ${METRICS.sharpness.target}`);
-    expect(values(chart.spec).filter((v) => v.metric === 'sharpness').every((v) => v.target === METRICS.sharpness.target)).toBe(true);
+    expect(
+      values(chart.spec)
+        .filter((v) => v.metric === 'sharpness')
+        .every((v) => v.target === METRICS.sharpness.target),
+    ).toBe(true);
   });
 });
 
 describe('Q1 over a suite-level grid', () => {
   it('compares each cold variant with the hot one of its grid point only', () => {
-    const at = (steps: number) => (r: ReportData['rows'][number]) => ({ ...r, variant: `${r.variant}@${steps}`, name: `${r.name}@${steps}`, settings: { 'train.steps': steps } });
+    const at = (steps: number) => (r: ReportData['rows'][number]) => ({
+      ...r,
+      variant: `${r.variant}@${steps}`,
+      name: `${r.name}@${steps}`,
+      settings: { 'train.steps': steps },
+    });
     const generation = data.rows.filter((r) => r.mode === 'generation' && (r.degradation === 'gaussian' || r.degradation === 'blur'));
     const { caption } = buildQ1({ ...data, rows: [...generation.map(at(1500)), ...generation.map(at(3000))] });
     expect(caption).toContain('gaussian@1500 beats blur@1500');
@@ -153,13 +192,28 @@ describe('Q5 with L1- and L2-trained runs of one degradation', () => {
     // Two variants that differ only in train.loss, 3 seeds each: direct sharpness 0.5 ± 0.01 (L2)
     // against 0.8 ± 0.01 (L1), i.e. 0.5 and 0.2 from the target 1: L1 is sharper by 0.3.
     const row = (loss: string, seed: number, value: number) => ({
-      ...data.rows[0], variant: `blur[train.loss=${loss}]`, name: `blur[train.loss=${loss}]`, key: `blur[seed=${seed},train.loss=${loss}]`, settings: { 'train.loss': loss },
-      degradation: 'blur', family: 'blur' as const, seed, mode: 'restoration' as const, sampler: 'direct', delta: null, metric: 'sharpness' as const, descriptor: PLUGINS.metrics.sharpness, value, boot: null,
+      ...data.rows[0],
+      variant: `blur[train.loss=${loss}]`,
+      name: `blur[train.loss=${loss}]`,
+      key: `blur[seed=${seed},train.loss=${loss}]`,
+      settings: { 'train.loss': loss },
+      degradation: 'blur',
+      family: 'blur' as const,
+      seed,
+      mode: 'restoration' as const,
+      sampler: 'direct',
+      delta: null,
+      metric: 'sharpness' as const,
+      descriptor: PLUGINS.metrics.sharpness,
+      value,
+      boot: null,
     });
     const rows = [0, 1, 2].flatMap((seed) => [row('l1', seed, 0.8 + 0.01 * (seed - 1)), row('l2', seed, 0.5 + 0.01 * (seed - 1))]);
     const { caption } = buildQ5({ ...data, rows, floors: [] });
     // Distances 0.5 vs 0.2 in every seed: Δ = 0.3 exactly, a zero-width t-interval over 3 seeds.
-    expect(caption).toContain('One shot (direct) trained with L2 against L1: L1 beats blur[train.loss=l2] (L2) on Sharpness (distance from 1) (blur[train.loss=l2] (L2) − L1: Δ = 0.300, 95% CI [0.300, 0.300]; t over 3 seeds, df 2).');
+    expect(caption).toContain(
+      'One shot (direct) trained with L2 against L1: L1 beats blur[train.loss=l2] (L2) on Sharpness (distance from 1) (blur[train.loss=l2] (L2) − L1: Δ = 0.300, 95% CI [0.300, 0.300]; t over 3 seeds, df 2).',
+    );
   });
 });
 
@@ -171,7 +225,9 @@ describe('the restoration table', () => {
     const [fid] = table.rows[0].groups;
     expect(cellText(fid.cells[2])).toBe(`50.0 [${(50 - Z).toFixed(1)}, ${(50 + Z).toFixed(1)}]`);
     expect(table.caption).toContain('alg2 against direct (pre-registered, suite comparisons.q5)');
-    expect(table.caption).toContain('FID-like: better for 4, worse for 0, not distinguishable for 0; SSIM: better for 0, worse for 0, not distinguishable for 4');
+    expect(table.caption).toContain(
+      'FID-like: better for 4, worse for 0, not distinguishable for 0; SSIM: better for 0, worse for 0, not distinguishable for 4',
+    );
     expect(tableMarkdown(table)).toContain('| gaussian (noise) | 100 [92.2, 108] | 60.0 [56.1, 63.9] | 50.0 [48.0, 52.0] |');
     expect(tableMarkdown(table)).not.toContain('**');
   });
@@ -179,15 +235,27 @@ describe('the restoration table', () => {
 
 describe('the convergence gate', () => {
   const withReal = (share: number): ReportData => ({
-    ...data, floors: [{ n: 512, fid: { mean: 4, std: 1, draws: 5 }, kid: { mean: 0.001, std: 0.001, draws: 5 }, recognisable: { mean: share, std: 0.01, draws: 5 } }],
+    ...data,
+    floors: [
+      {
+        n: 512,
+        fid: { mean: 4, std: 1, draws: 5 },
+        kid: { mean: 0.001, std: 0.001, draws: 5 },
+        recognisable: { mean: share, std: 0.01, draws: 5 },
+      },
+    ],
   });
 
   it('states no ordering while the hot baseline is not recognisable', () => {
     // Fixture: gaussian alg2 δ=0 is recognised at 0.5; real digits at 0.95 need 0.8 × 0.95 = 0.76.
     const q1 = buildQ1(withReal(0.95));
-    expect(q1.caption).toContain("No ordering is stated: the hot baseline's samples (alg2, δ = 0) are recognisable digits at a share of 0.500 against 0.950 for real digits (gate: 0.8 × that = 0.760)");
+    expect(q1.caption).toContain(
+      "No ordering is stated: the hot baseline's samples (alg2, δ = 0) are recognisable digits at a share of 0.500 against 0.950 for real digits (gate: 0.8 × that = 0.760)",
+    );
     expect(q1.caption).toContain('blur vs gaussian on FID-like: not judged at this budget: the hot baseline fails the convergence gate');
-    expect(buildQ4(withReal(0.95)).caption).toContain('alg2 against direct, not judged at this budget: the hot baseline fails the convergence gate');
+    expect(buildQ4(withReal(0.95)).caption).toContain(
+      'alg2 against direct, not judged at this budget: the hot baseline fails the convergence gate',
+    );
     expect(buildRestorationTable(withReal(0.95)).caption).toContain('SSIM: not judged at this budget');
   });
 
@@ -208,19 +276,30 @@ describe('the exploratory panel', () => {
 });
 
 describe('captions say what is missing', () => {
-  const without = (keep: (r: ReportData['rows'][number]) => boolean): ReportData => ({ ...data, rows: data.rows.filter(keep), notRestoration: [], floors: [] });
+  const without = (keep: (r: ReportData['rows'][number]) => boolean): ReportData => ({
+    ...data,
+    rows: data.rows.filter(keep),
+    notRestoration: [],
+    floors: [],
+  });
 
   it('Q1 without the hot baseline, and with no generation at all', () => {
-    expect(buildQ1(without((r) => r.family !== 'noise')).caption).toContain("No hot baseline (family 'noise', e.g. gaussian) generated with alg2 at δ = 0");
+    expect(buildQ1(without((r) => r.family !== 'noise')).caption).toContain(
+      "No hot baseline (family 'noise', e.g. gaussian) generated with alg2 at δ = 0",
+    );
     expect(buildQ1(without((r) => r.mode === 'restoration')).caption).toContain('No generation results at the pre-registered arms.');
   });
 
   it('Q1 names what generated but not at its declared arm', () => {
-    expect(buildQ1(without((r) => !(r.degradation === 'blur' && r.delta === 0.05))).caption).toContain('Generated, but not at its pre-registered arm: blur.');
+    expect(buildQ1(without((r) => !(r.degradation === 'blur' && r.delta === 0.05))).caption).toContain(
+      'Generated, but not at its pre-registered arm: blur.',
+    );
   });
 
   it('Q2 with a single δ', () => {
-    expect(buildQ2(without((r) => r.delta !== 0.05)).caption).toContain('The suite generated only at δ = 0; add 0 and 0.05 to sampling.deltas');
+    expect(buildQ2(without((r) => r.delta !== 0.05)).caption).toContain(
+      'The suite generated only at δ = 0; add 0 and 0.05 to sampling.deltas',
+    );
   });
 
   it('Q3 with fewer than 3 degradations', () => {
@@ -234,9 +313,13 @@ describe('the generation table', () => {
     // Fixture arms: hot alg2 at δ = 0, cold alg2 at δ = 0.05. FID-like = GEN_FID + 0 (alg2) ± 1 by
     // seed, so the mean over the 2 seeds is GEN_FID itself: gaussian 35 (δ 0), blur 41.2 and pixelate 55 (δ 0.05).
     const table = buildGenerationTable(data);
-    expect(table.rows.map((r) => [r.name, r.arm, r.cells[0].mean])).toEqual([
-      ['gaussian', 'alg2, δ = 0', 35], ['blur', 'alg2, δ = 0.05', 41.2], ['pixelate', 'alg2, δ = 0.05', 55],
-    ].map(([n, a, v]) => [n, a, expect.closeTo(v as number, 10)]));
+    expect(table.rows.map((r) => [r.name, r.arm, r.cells[0].mean])).toEqual(
+      [
+        ['gaussian', 'alg2, δ = 0', 35],
+        ['blur', 'alg2, δ = 0.05', 41.2],
+        ['pixelate', 'alg2, δ = 0.05', 55],
+      ].map(([n, a, v]) => [n, a, expect.closeTo(v as number, 10)]),
+    );
     expect(table.metrics.map((m) => m.name)).toEqual(['fid', 'recognisable', 'diversity', 'sharpness']);
     // Recognisable: 0.5 for the hot baseline, 0.3 for the rest (fixture).
     expect(table.rows.map((r) => r.cells[1].mean)).toEqual([0.5, 0.3, 0.3]);

@@ -17,7 +17,9 @@ afterAll(() => rm(dirname(dir), { recursive: true, force: true }));
 describe('compareResults', () => {
   it('matches the arms both folders measured and gives A − B with its interval', () => {
     // B: every value (and replicate) of A plus 10, and one degradation fewer.
-    const shifted = data.rows.filter((r) => r.degradation !== 'pixelate').map((r) => ({ ...r, value: r.value + 10, boot: r.boot?.map((x) => x + 10) ?? null }));
+    const shifted = data.rows
+      .filter((r) => r.degradation !== 'pixelate')
+      .map((r) => ({ ...r, value: r.value + 10, boot: r.boot?.map((x) => x + 10) ?? null }));
     const arms = compareResults(data, { ...data, rows: shifted }, { metrics: ['fid', 'ssim'], mode: 'restoration' });
     expect(arms.length).toBeGreaterThan(0);
     expect(arms.every((a) => a.mode === 'restoration' && ['fid', 'ssim'].includes(a.metric) && !a.name.startsWith('pixelate'))).toBe(true);

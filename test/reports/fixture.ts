@@ -32,11 +32,16 @@ export const GEN_FID: Record<Exclude<Name, 'inpaint'>, Record<number, number>> =
   pixelate: { 0: 50, 0.05: 55 },
 };
 const GEN_DIVERSITY: Record<Exclude<Name, 'inpaint'>, Record<number, number>> = {
-  gaussian: { 0: 10, 0.05: 10 }, blur: { 0: 1, 0.05: 5 }, pixelate: { 0: 3, 0.05: 2 },
+  gaussian: { 0: 10, 0.05: 10 },
+  blur: { 0: 1, 0.05: 5 },
+  pixelate: { 0: 3, 0.05: 2 },
 };
 const SAMPLER_FID = { direct: 20, alg1: 10, alg2: 0 } as const;
 
-/** Restoration metrics by sampler (FID-like plus the degradation's offset): alg2 has the best FID-like, direct the best SSIM and PSNR, alg2 the sharpness closest to 1. */
+/**
+ * Restoration metrics by sampler (FID-like plus the degradation's offset): alg2 has the best
+ * FID-like, direct the best SSIM and PSNR, alg2 the sharpness closest to 1.
+ */
 export const RESTORATION = {
   degraded: { fid: 100, ssim: 0.3, psnr: 10, sharpness: 0.2 },
   direct: { fid: 60, ssim: 0.7, psnr: 20, sharpness: 0.4 },
@@ -45,14 +50,23 @@ export const RESTORATION = {
 } as const;
 const GEN_SHARPNESS = { direct: 0.3, alg1: 0.5, alg2: 0.8 } as const;
 
-interface Row { mode: string; sampler: string; delta: number | null; metric: string; value: number | null; std?: number; boot?: number[] }
+interface Row {
+  mode: string;
+  sampler: string;
+  delta: number | null;
+  metric: string;
+  value: number | null;
+  std?: number;
+  boot?: number[];
+}
 
 /**
  * Bootstrap replicates of every row but KID: value + k·(−1, 0, 1), k by sampler, so a mean's
  * bootstrap std is k and two samplers' paired difference has std |k_a − k_b| (0 within one sampler).
  */
 export const BOOT_K: Record<string, number> = { degraded: 4, direct: 2, alg1: 3, alg2: 1 };
-const withBoot = (r: Row): Row => (r.metric === 'kid' || r.value === null ? r : { ...r, boot: [-1, 0, 1].map((o) => r.value! + BOOT_K[r.sampler] * o) });
+const withBoot = (r: Row): Row =>
+  r.metric === 'kid' || r.value === null ? r : { ...r, boot: [-1, 0, 1].map((o) => r.value! + BOOT_K[r.sampler] * o) };
 
 /** The fixture suite's pre-registered comparisons: the samplers and δ it ran. */
 export const COMPARISONS = {
@@ -102,27 +116,77 @@ export const CSV_ROWS = SEEDS.length * (4 * 8 * 4 + 3 * 3 * 2 * 5);
 /** A grid PNG like gridToPng's: `rows` rows of 3 cells of 16 px, 2 px gaps. */
 async function grid(rows: number): Promise<Buffer> {
   const [width, height] = [3 * 16 + 2 * 2, rows * 16 + (rows - 1) * 2];
-  return sharp({ create: { width, height, channels: 3, background: { r: 90, g: 140, b: 200 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 90, g: 140, b: 200 } } })
+    .png()
+    .toBuffer();
 }
 
 async function writeRun(root: string, name: Name | 'snow', seed: number, result: object | null): Promise<void> {
   const key = `${name}[seed=${seed},steps=5]`;
   const id = `${ID_PREFIX[name]}${seed}`.padEnd(12, '0'); // 12 hex digits, as run ids are
-  const degradation = name === 'snow'
-    ? { name, family: 'snow', stochastic: true, version: 1, canGenerate: false }
-    : { name, family: DEGRADATIONS[name].family, stochastic: DEGRADATIONS[name].stochastic, version: 1, canGenerate: DEGRADATIONS[name].canGenerate };
+  const degradation =
+    name === 'snow'
+      ? { name, family: 'snow', stochastic: true, version: 1, canGenerate: false }
+      : {
+          name,
+          family: DEGRADATIONS[name].family,
+          stochastic: DEGRADATIONS[name].stochastic,
+          version: 1,
+          canGenerate: DEGRADATIONS[name].canGenerate,
+        };
   const dir = join(root, id);
   await mkdir(join(dir, 'samples'), { recursive: true });
-  const spec = { key, seed: 1000 + seed, dataset: 'digits', size: 32, degradation: name, params: { steps: 5 }, model: { preset: 'tiny' }, train: { steps: 150, batch: 8 }, sampling: { samplers: [...SAMPLERS], deltas: DELTAS, count: 96 } };
-  const point = { variant: `${name}[steps=5]`, degradation: name, params: { steps: 5 }, settings: {}, seed, dataset: 'digits', size: 32, preset: 'tiny' };
-  await writeFile(join(dir, 'config.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'synthetic', key, id, spec, point, degradation, versions: { coldbench: '0.1.0' }, gitCommit: null, backend: 'cpu', cpu: 'Test CPU (2 cores)' }));
+  const spec = {
+    key,
+    seed: 1000 + seed,
+    dataset: 'digits',
+    size: 32,
+    degradation: name,
+    params: { steps: 5 },
+    model: { preset: 'tiny' },
+    train: { steps: 150, batch: 8 },
+    sampling: { samplers: [...SAMPLERS], deltas: DELTAS, count: 96 },
+  };
+  const point = {
+    variant: `${name}[steps=5]`,
+    degradation: name,
+    params: { steps: 5 },
+    settings: {},
+    seed,
+    dataset: 'digits',
+    size: 32,
+    preset: 'tiny',
+  };
+  await writeFile(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      format: RESULTS_FORMAT,
+      suite: 'synthetic',
+      key,
+      id,
+      spec,
+      point,
+      degradation,
+      versions: { coldbench: '0.1.0' },
+      gitCommit: null,
+      backend: 'cpu',
+      cpu: 'Test CPU (2 cores)',
+    }),
+  );
   if (!result) return;
   const base = { format: RESULTS_FORMAT, suite: 'synthetic', key, id, degradation, dataset: 'digits', durationMs: 1 };
   const completed = (result as { state: string }).state === 'completed';
   // The sample grids as the worker lists them: restoration, then one per δ where it generates.
   const grids = [
     { file: 'restoration.png', mode: 'restoration', delta: null, rows: ['x0 (real)', 'x_T (degraded)', ...SAMPLERS] },
-    ...(degradation.canGenerate ? DELTAS.map((delta) => ({ file: `generation-delta-${delta}.png`, mode: 'generation', delta, rows: [`x_T (prior, δ=${delta})`, ...SAMPLERS] })) : []),
+    ...(degradation.canGenerate
+      ? DELTAS.map((delta) => ({
+          file: `generation-delta-${delta}.png`,
+          mode: 'generation',
+          delta,
+          rows: [`x_T (prior, δ=${delta})`, ...SAMPLERS],
+        }))
+      : []),
   ];
   await writeFile(join(dir, 'result.json'), JSON.stringify({ ...base, ...result, ...(completed && { grids }) }));
   if (!completed) return;
@@ -135,23 +199,48 @@ export async function syntheticResults(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'coldbench-report-'));
   const dir = join(root, 'synthetic');
   await mkdir(dir);
-  await writeFile(join(dir, 'suite.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'synthetic', definition: { name: 'synthetic', description: 'Hand-made numbers for the report tests.', comparisons: COMPARISONS } }));
+  await writeFile(
+    join(dir, 'suite.json'),
+    JSON.stringify({
+      format: RESULTS_FORMAT,
+      suite: 'synthetic',
+      definition: { name: 'synthetic', description: 'Hand-made numbers for the report tests.', comparisons: COMPARISONS },
+    }),
+  );
   for (const name of Object.keys(DEGRADATIONS) as Name[]) {
     for (const seed of SEEDS) {
       const gaussianity = [
         { t: 0, skewness: null, excessKurtosis: null, andersonDarling: null, n: 100 },
         // One-shot restoration from x_t: FID-like = the degradation's offset + 10·t, L1 = 0.01·t.
         ...[1, 5].map((t) => ({
-          t, skewness: 0, excessKurtosis: 0, andersonDarling: DEGRADATIONS[name].a2, n: 100,
+          t,
+          skewness: 0,
+          excessKurtosis: 0,
+          andersonDarling: DEGRADATIONS[name].a2,
+          n: 100,
           restoration: { fid: DEGRADATIONS[name].restorationOffset + 10 * t, l1: 0.01 * t },
         })),
       ];
       // Blur's generation start is a flat colour (a 1-d mixture over the mean); pixelate's a 16-d draw.
-      const prior = { gaussian: { kind: 'noise', dims: null, flat: false }, blur: { kind: 'gmm', dims: 1, flat: true }, pixelate: { kind: 'gmm', dims: 16, flat: false }, inpaint: null }[name];
+      const prior = {
+        gaussian: { kind: 'noise', dims: null, flat: false },
+        blur: { kind: 'gmm', dims: 1, flat: true },
+        pixelate: { kind: 'gmm', dims: 16, flat: false },
+        inpaint: null,
+      }[name];
       await writeRun(dir, name, seed, {
-        state: 'completed', metrics: metricRows(name, seed), gaussianity, featureNet: { hash: 'abc', objective: 'labels', testAccuracy: 0.9 }, finalLoss: 0.1,
+        state: 'completed',
+        metrics: metricRows(name, seed),
+        gaussianity,
+        featureNet: { hash: 'abc', objective: 'labels', testAccuracy: 0.9 },
+        finalLoss: 0.1,
         evaluation: { prior },
-        timings: [{ phase: 'train', ms: 2000 }, { phase: 'features', ms: 500 }, { phase: 'sample restoration alg2', ms: 300 }, { phase: 'metrics restoration alg2', ms: 200 }],
+        timings: [
+          { phase: 'train', ms: 2000 },
+          { phase: 'features', ms: 500 },
+          { phase: 'sample restoration alg2', ms: 300 },
+          { phase: 'metrics restoration alg2', ms: 200 },
+        ],
       });
     }
   }

@@ -9,7 +9,11 @@ describe('estimate', () => {
   it('is a t-interval over seeds from 3 seeds on, df stated', () => {
     // Reference: values 10, 12, 14: mean 12, s = 2, t(0.975, df 2) = 4.302652729749464 (scipy.stats.t.ppf),
     // half-width 4.3027 · 2/√3 = 4.968275.
-    const e = estimate([{ seed: 0, value: 10, boot: null }, { seed: 1, value: 12, boot: null }, { seed: 2, value: 14, boot: null }]);
+    const e = estimate([
+      { seed: 0, value: 10, boot: null },
+      { seed: 1, value: 12, boot: null },
+      { seed: 2, value: 14, boot: null },
+    ]);
     expect(e.method).toEqual({ kind: 'seeds', df: 2 });
     expect(e.mean).toBeCloseTo(12, 12);
     expect(e.lo).toBeCloseTo(12 - 4.968275, 5);
@@ -38,7 +42,9 @@ describe('difference (paired by seed and replicate)', () => {
     expect(d.mean).toBe(2);
     expect([d.lo, d.hi]).toEqual([2, 2]);
     expect(verdict(METRICS.fid, d)).toBe('b'); // A − B > 0 on a lower-is-better metric: B wins
-    expect(comparisonText(METRICS.fid, 'blur', 'gaussian', d)).toBe('gaussian beats blur on FID-like (blur − gaussian: Δ = 2.00, 95% CI [2.00, 2.00]; bootstrap over evaluation images, 1 seed (training-seed spread not included))');
+    expect(comparisonText(METRICS.fid, 'blur', 'gaussian', d)).toBe(
+      'gaussian beats blur on FID-like (blur − gaussian: Δ = 2.00, 95% CI [2.00, 2.00]; bootstrap over evaluation images, 1 seed (training-seed spread not included))',
+    );
   });
 
   it('calls an interval that holds 0 not distinguishable', () => {

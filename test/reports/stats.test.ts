@@ -25,7 +25,16 @@ describe('spearman', () => {
 
 describe('fmt, quantile, upperFence', () => {
   it('prints about three significant digits', () => {
-    expect([41.2, 35, 847.34, 0.9, 0.00320, 1.414, 0, NaN].map(fmt)).toEqual(['41.2', '35.0', '847', '0.900', '0.00320', '1.41', '0', 'n/a']);
+    expect([41.2, 35, 847.34, 0.9, 0.0032, 1.414, 0, NaN].map(fmt)).toEqual([
+      '41.2',
+      '35.0',
+      '847',
+      '0.900',
+      '0.00320',
+      '1.41',
+      '0',
+      'n/a',
+    ]);
   });
 
   it('interpolates quantiles like numpy', () => {

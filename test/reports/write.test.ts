@@ -11,7 +11,15 @@ import { RESULTS_FORMAT } from '../../src/results/types.js';
 import { CSV_COLUMNS, RUNS_COLUMNS, writeReport, type ReportSummary } from '../../src/reports/index.js';
 import { CSV_ROWS, ERROR, parseCsv, syntheticResults } from './fixture.js';
 
-const CHART_NAMES = ['q1-gaussian-noise', 'q2-randomness', 'q3-gaussianity', 'q4-samplers', 'q5-sharpness', 'q1-exploratory', 'loss-curves'];
+const CHART_NAMES = [
+  'q1-gaussian-noise',
+  'q2-randomness',
+  'q3-gaussianity',
+  'q4-samplers',
+  'q5-sharpness',
+  'q1-exploratory',
+  'loss-curves',
+];
 
 /** Every file under `dir`, by relative path. */
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
@@ -58,7 +66,7 @@ describe('writeReport', () => {
     }
   });
 
-  it('copies each completed run\'s sample grids under samples/', () => {
+  it("copies each completed run's sample grids under samples/", () => {
     const samples = [...files.keys()].filter((f) => f.startsWith('samples/'));
     // Restoration for all 8 completed runs; generation at 2 δ for the 6 that generate.
     expect(samples).toHaveLength(8 + 6 * 2);
@@ -69,18 +77,35 @@ describe('writeReport', () => {
   it('writes results.csv with stable columns and one per parameter, one row per run × mode × sampler × δ × metric', () => {
     const [header, ...rows] = parseCsv(files.get('results.csv')!.toString());
     // The fixture's runs have one parameter (steps) and no suite-grid setting.
-    expect(header).toEqual(Object.keys(CSV_COLUMNS).flatMap((c) => (c === 'param.<name>' ? ['param.steps'] : c === '<section>.<field>' ? [] : [c])));
+    expect(header).toEqual(
+      Object.keys(CSV_COLUMNS).flatMap((c) => (c === 'param.<name>' ? ['param.steps'] : c === '<section>.<field>' ? [] : [c])),
+    );
     expect(rows).toHaveLength(CSV_ROWS);
     const col = (name: string) => header.indexOf(name);
-    const row = rows.find((r) => r[col('key')] === 'blur[seed=1,steps=5]' && r[col('mode')] === 'generation' && r[col('sampler')] === 'alg2' && r[col('delta')] === '0.05' && r[col('metric')] === 'fid')!;
+    const row = rows.find(
+      (r) =>
+        r[col('key')] === 'blur[seed=1,steps=5]' &&
+        r[col('mode')] === 'generation' &&
+        r[col('sampler')] === 'alg2' &&
+        r[col('delta')] === '0.05' &&
+        r[col('metric')] === 'fid',
+    )!;
     expect(Number(row[col('value')])).toBeCloseTo(42.2, 12);
-    expect([row[col('direction')], row[col('std')], row[col('stochastic')], row[col('seed')], row[col('param.steps')]]).toEqual(['lower', '', 'false', '1', '5']);
+    expect([row[col('direction')], row[col('std')], row[col('stochastic')], row[col('seed')], row[col('param.steps')]]).toEqual([
+      'lower',
+      '',
+      'false',
+      '1',
+      '5',
+    ]);
     expect(rows.filter((r) => r[col('mode')] === 'restoration').every((r) => r[col('delta')] === '')).toBe(true);
     expect(rows.find((r) => r[col('metric')] === 'sharpness')![col('direction')]).toBe('target=1');
   });
 
   it("draws each completed run's loss.csv, and the settings and provenance on the page", () => {
-    const spec = JSON.parse(files.get('loss-curves.vl.json')!.toString()) as { data: { values: { name: string; seed: number; step: number; loss: number }[] } };
+    const spec = JSON.parse(files.get('loss-curves.vl.json')!.toString()) as {
+      data: { values: { name: string; seed: number; step: number; loss: number }[] };
+    };
     // 8 completed runs × the fixture's 2 steps.
     expect(spec.data.values).toHaveLength(16);
     expect(spec.data.values.find((v) => v.name === 'blur' && v.seed === 1 && v.step === 2)!.loss).toBe(0.25);
@@ -92,15 +117,40 @@ describe('writeReport', () => {
 
   it('writes runs.csv with every run folder and its state', () => {
     const [header, ...rows] = parseCsv(files.get('runs.csv')!.toString());
-    expect(header).toEqual(Object.keys(RUNS_COLUMNS).flatMap((c) => (c === 'param.<name>' ? ['param.steps'] : c === '<section>.<field>' ? [] : [c])));
+    expect(header).toEqual(
+      Object.keys(RUNS_COLUMNS).flatMap((c) => (c === 'param.<name>' ? ['param.steps'] : c === '<section>.<field>' ? [] : [c])),
+    );
     expect(rows).toHaveLength(10);
     const record = (r: string[]) => Object.fromEntries(header.map((h, i) => [h, r[i]]));
     expect(record(rows.find((r) => record(r).state === 'errored')!)).toEqual({
-      key: 'snow[seed=0,steps=5]', variant: 'snow[steps=5]', id: 'ee0000000000', degradation: 'snow', dataset: 'digits/32', seed: '0', 'param.steps': '5',
-      preset: 'tiny', steps: '150', final_loss: '', backend: 'cpu', commit: '', state: 'errored', detail: ERROR, seconds: '0.001', train_s: '', sample_s: '', metrics_s: '', other_s: '',
+      key: 'snow[seed=0,steps=5]',
+      variant: 'snow[steps=5]',
+      id: 'ee0000000000',
+      degradation: 'snow',
+      dataset: 'digits/32',
+      seed: '0',
+      'param.steps': '5',
+      preset: 'tiny',
+      steps: '150',
+      final_loss: '',
+      backend: 'cpu',
+      commit: '',
+      state: 'errored',
+      detail: ERROR,
+      seconds: '0.001',
+      train_s: '',
+      sample_s: '',
+      metrics_s: '',
+      other_s: '',
     });
     // A completed run's time split from its timings (fixture: 2 s training, 0.3 s sampling, 0.2 s metrics, 0.5 s the rest).
-    expect(record(rows.find((r) => r[0] === 'blur[seed=0,steps=5]')!)).toMatchObject({ seconds: '0.001', train_s: '2', sample_s: '0.3', metrics_s: '0.2', other_s: '0.5' });
+    expect(record(rows.find((r) => r[0] === 'blur[seed=0,steps=5]')!)).toMatchObject({
+      seconds: '0.001',
+      train_s: '2',
+      sample_s: '0.3',
+      metrics_s: '0.2',
+      other_s: '0.5',
+    });
     expect(rows.filter((r) => record(r).state === 'unfinished')).toHaveLength(1);
   });
 
@@ -146,13 +196,18 @@ describe('writeReport', () => {
     try {
       const dir = join(root, 'empty');
       await mkdir(dir);
-      await writeFile(join(dir, 'suite.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'empty', definition: { description: 'Nothing ran.' } }));
+      await writeFile(
+        join(dir, 'suite.json'),
+        JSON.stringify({ format: RESULTS_FORMAT, suite: 'empty', definition: { description: 'Nothing ran.' } }),
+      );
       const result = await writeReport(dir, join(root, 'out'), PLUGINS);
       expect(result.charts).toEqual([]);
       expect(result.runs).toBe(0);
       const html = await readFile(join(root, 'out', 'index.html'), 'utf8');
       expect(html).toContain('No completed runs in this suite yet');
-      expect(parseCsv(await readFile(join(root, 'out', 'results.csv'), 'utf8'))).toEqual([Object.keys(CSV_COLUMNS).filter((c) => !c.includes('<'))]);
+      expect(parseCsv(await readFile(join(root, 'out', 'results.csv'), 'utf8'))).toEqual([
+        Object.keys(CSV_COLUMNS).filter((c) => !c.includes('<')),
+      ]);
     } finally {
       await rm(root, { recursive: true, force: true });
     }
@@ -181,14 +236,20 @@ describe('writeReport on untrusted results', () => {
     await writeFile(join(mixed, id, 'config.json'), JSON.stringify({ ...config, suite: 'other' }));
     const refused = writeReport(mixed, join(dirname(mixed), 'reports', 'mixed'), PLUGINS);
     await expect(refused).rejects.toThrow(UserError);
-    await expect(refused).rejects.toThrow(`${join(mixed, id)} holds a run of suite 'other' (id ${id}), not of 'synthetic'; move it out of ${mixed}.`);
+    await expect(refused).rejects.toThrow(
+      `${join(mixed, id)} holds a run of suite 'other' (id ${id}), not of 'synthetic'; move it out of ${mixed}.`,
+    );
     await rm(dirname(mixed), { recursive: true, force: true });
   });
 
   it('resolves its input folder before naming the output: report <suite>/<id>/.. writes reports/<suite>', async () => {
     const suiteDir = await syntheticResults();
     const cwd = dirname(suiteDir);
-    const { stderr } = await promisify(execFile)('node', [resolve('bin/coldbench.js'), 'report', join(basename(suiteDir), 'cc0000000000', '..')], { cwd });
+    const { stderr } = await promisify(execFile)(
+      'node',
+      [resolve('bin/coldbench.js'), 'report', join(basename(suiteDir), 'cc0000000000', '..')],
+      { cwd },
+    );
     expect(stderr).toContain(`→ ${join('reports', basename(suiteDir), 'index.html')}`);
     expect(existsSync(join(cwd, 'reports', basename(suiteDir), 'index.html'))).toBe(true);
     expect(existsSync(join(cwd, 'index.html'))).toBe(false); // not into the working directory

@@ -12,8 +12,14 @@ describe('the run configuration schema', () => {
     // Rows like "| `train.steps` | 500 | training steps |"; list defaults are written "a, b".
     const rows = [...readFileSync('README.md', 'utf8').matchAll(/^\| `(train|sampling|features)\.(\w+)` \| ([^|]+) \|/gm)];
     const documented = Object.fromEntries(rows.map(([, section, field, value]) => [`${section}.${field}`, value.trim()]));
-    const actual = Object.fromEntries(Object.entries(SECTIONS).flatMap(([section, schema]) =>
-      Object.entries(schema.parse({}) as Record<string, unknown>).map(([field, value]) => [`${section}.${field}`, Array.isArray(value) ? value.join(', ') : String(value)])));
+    const actual = Object.fromEntries(
+      Object.entries(SECTIONS).flatMap(([section, schema]) =>
+        Object.entries(schema.parse({}) as Record<string, unknown>).map(([field, value]) => [
+          `${section}.${field}`,
+          Array.isArray(value) ? value.join(', ') : String(value),
+        ]),
+      ),
+    );
     expect(documented).toEqual(actual);
   });
 });

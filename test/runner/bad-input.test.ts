@@ -7,7 +7,11 @@ import { validateSuite } from '../../src/runner/validate.js';
 // contract every user error keeps: one line, exit code 2, nothing run). The CLI's option and
 // path errors have their own table in test/cli/program.test.ts.
 const base = {
-  name: 'mini', description: 'test', dataset: { name: 'digits', size: 32 }, model: { preset: 'tiny' }, seeds: [0],
+  name: 'mini',
+  description: 'test',
+  dataset: { name: 'digits', size: 32 },
+  model: { preset: 'tiny' },
+  seeds: [0],
   degradations: [{ name: 'blur' }],
 };
 const entry = (e: object) => ({ ...base, degradations: [{ name: 'blur', ...e }] });
@@ -73,7 +77,15 @@ const SUITES: [string, unknown, string][] = [
   ['same runs twice', { ...base, degradations: [{ name: 'blur' }, { name: 'blur', params: {} }] }, 'repeats run'],
   ['suite grid unknown field', { ...base, grid: { 'train.epochs': [1] } }, 'mini.json: grid["train.epochs"]: unknown key'],
   ['suite grid set twice', { ...base, train: { lr: 0.001 }, grid: { 'train.lr': [0.002] } }, 'also set in train.lr'],
-  ['too many runs', { ...base, seeds: Array.from({ length: 1000 }, (_, i) => i), degradations: [{ name: 'blur', grid: { sigma: Array.from({ length: 11 }, (_, i) => i + 1) } }] }, 'expands to 11,000 runs'],
+  [
+    'too many runs',
+    {
+      ...base,
+      seeds: Array.from({ length: 1000 }, (_, i) => i),
+      degradations: [{ name: 'blur', grid: { sigma: Array.from({ length: 11 }, (_, i) => i + 1) } }],
+    },
+    'expands to 11,000 runs',
+  ],
 ];
 
 const TEXTS: [string, string, string][] = [
@@ -106,7 +118,9 @@ describe('bad suites', () => {
   it('runs a large suite when asked to (--allow-large), but still checks what is not a limit', () => {
     const large = { ...base, train: { steps: 2e7 }, seeds: Array.from({ length: 1500 }, (_, i) => i) };
     expect(validateSuite(large, 'mini.json', PLUGINS, { allowLarge: true }).train.steps).toBe(2e7);
-    expect(() => validateSuite({ ...large, name: 'a'.repeat(65) }, 'mini.json', PLUGINS, { allowLarge: true })).toThrow('mini.json: name: Too big');
+    expect(() => validateSuite({ ...large, name: 'a'.repeat(65) }, 'mini.json', PLUGINS, { allowLarge: true })).toThrow(
+      'mini.json: name: Too big',
+    );
   });
 
   it.each(TEXTS)('JSON with %s: refused with its place and problem', (_, text, problem) => {

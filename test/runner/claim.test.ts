@@ -51,14 +51,24 @@ describe('claimRun', () => {
 describe('two tasks on one results folder at once', () => {
   it('train each run once between them', async () => {
     const suite = {
-      name: 'raced', description: 'two processes, one folder', dataset: { name: 'digits', size: 32 }, model: { preset: 'tiny' },
+      name: 'raced',
+      description: 'two processes, one folder',
+      dataset: { name: 'digits', size: 32 },
+      model: { preset: 'tiny' },
       train: { steps: 150, batch: 8, emaStart: 5, emaEvery: 5, checkpointEvery: 150 },
-      sampling: { count: 16, samplers: ['direct'], generation: false }, features: { steps: 20 }, seeds: [0, 1, 2],
+      sampling: { count: 16, samplers: ['direct'], generation: false },
+      features: { steps: 20 },
+      seeds: [0, 1, 2],
       degradations: [{ name: 'blur', params: { steps: 3, sigma: 1, radius: 1 } }],
     };
     await writeFile(join(dir, 'suite.json'), JSON.stringify(suite));
     const bin = resolve('bin/coldbench.js');
-    const task = () => promisify(execFile)('node', [bin, '--backend', 'wasm', 'run', 'suite.json', '--results', 'shared', '--workers', '1', '--no-progress'], { cwd: dir });
+    const task = () =>
+      promisify(execFile)(
+        'node',
+        [bin, '--backend', 'wasm', 'run', 'suite.json', '--results', 'shared', '--workers', '1', '--no-progress'],
+        { cwd: dir },
+      );
     const outputs = await Promise.all([task(), task()]); // both also claim the new results folder at once
     const completed = outputs.flatMap((o) => o.stderr.split('\n').filter((l) => l.startsWith('completed ')));
     // Three runs, each trained by exactly one of the two processes; the other left it (busy) or found it done.

@@ -7,9 +7,14 @@ import { promisify } from 'node:util';
 
 /** A one-run suite that checkpoints every 10 steps. */
 const suite = {
-  name: 'kill-test', description: 'killed and resumed', dataset: { name: 'digits', size: 32 }, model: { preset: 'tiny' },
+  name: 'kill-test',
+  description: 'killed and resumed',
+  dataset: { name: 'digits', size: 32 },
+  model: { preset: 'tiny' },
   train: { steps: 80, batch: 8, checkpointEvery: 10, emaStart: 20, emaEvery: 5 },
-  sampling: { count: 16, samplers: ['direct', 'alg2'], generation: false }, features: { steps: 20 }, seeds: [0],
+  sampling: { count: 16, samplers: ['direct', 'alg2'], generation: false },
+  features: { steps: 20 },
+  seeds: [0],
   degradations: [{ name: 'blur', params: { steps: 3, sigma: 1, radius: 1 } }],
 };
 
@@ -20,7 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const run = (results: string) => promisify(execFile)('node', ['bin/coldbench.js', 'run', join(dir, 'suite.json'), '--workers', '1', '--results', results]);
+const run = (results: string) =>
+  promisify(execFile)('node', ['bin/coldbench.js', 'run', join(dir, 'suite.json'), '--workers', '1', '--results', results]);
 async function runFolder(results: string): Promise<string> {
   const entries = await readdir(results, { withFileTypes: true });
   return join(results, entries.find((e) => e.isDirectory())!.name);
@@ -32,10 +38,17 @@ describe('a suite killed with kill -9', () => {
     await run(whole);
 
     const killed = join(dir, 'killed');
-    const child = spawn('node', ['bin/coldbench.js', 'run', join(dir, 'suite.json'), '--workers', '1', '--results', killed], { detached: true, stdio: 'ignore' });
+    const child = spawn('node', ['bin/coldbench.js', 'run', join(dir, 'suite.json'), '--workers', '1', '--results', killed], {
+      detached: true,
+      stdio: 'ignore',
+    });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     // Wait until the run has written a checkpoint, then kill the whole process group at once.
-    for (let i = 0; i < 600 && !(existsSync(killed) && (await readdir(killed)).some((e) => existsSync(join(killed, e, 'checkpoint', 'state.json')))); i++) {
+    for (
+      let i = 0;
+      i < 600 && !(existsSync(killed) && (await readdir(killed)).some((e) => existsSync(join(killed, e, 'checkpoint', 'state.json'))));
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 100));
     }
     process.kill(-child.pid!, 'SIGKILL');
@@ -48,7 +61,7 @@ describe('a suite killed with kill -9', () => {
 
     await run(killed);
     const read = async (results: string, file: string) => readFile(join(await runFolder(results), file), 'utf8');
-    const metrics = async (results: string) => (JSON.parse(await read(results, 'result.json')) as { state: string; metrics: unknown[] });
+    const metrics = async (results: string) => JSON.parse(await read(results, 'result.json')) as { state: string; metrics: unknown[] };
     const [a, b] = [await metrics(whole), await metrics(killed)];
     expect(b.state).toBe('completed');
     expect(b.metrics).toEqual(a.metrics);

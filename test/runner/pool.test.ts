@@ -11,12 +11,22 @@ import { runSuite } from '../../src/runner/run-suite.js';
 
 // Worker processes (isolation `process`, for engines that are not thread-safe, such as tfjs-node)
 // must give what worker threads give, to the last digit, on both engines CI has.
-const engines: ('wasm' | 'native')[] = ['wasm', ...('addon' in loadNativeAddon() || process.env.COLDBENCH_REQUIRE_NATIVE === '1' ? ['native' as const] : [])];
+const engines: ('wasm' | 'native')[] = [
+  'wasm',
+  ...('addon' in loadNativeAddon() || process.env.COLDBENCH_REQUIRE_NATIVE === '1' ? ['native' as const] : []),
+];
 
 function planned(key: string, sigma: number): PlannedRun {
   const params = { steps: 3, radius: 1, sigma };
   const spec: RunSpec = {
-    key, seed: 3, evaluationSeed: 4, dataset: 'digits', size: 32, degradation: 'blur', params, model: { preset: 'tiny' },
+    key,
+    seed: 3,
+    evaluationSeed: 4,
+    dataset: 'digits',
+    size: 32,
+    degradation: 'blur',
+    params,
+    model: { preset: 'tiny' },
     train: trainSection.parse({ steps: 20, batch: 8, checkpointEvery: 5, emaStart: 10 }),
     sampling: samplingSection.parse({ count: 16, generation: false, samplers: ['direct', 'alg2'] }),
     features: featuresSection.parse({ steps: 20 }),
@@ -48,21 +58,32 @@ describe('worker isolation', () => {
     expect(resolveIsolation('process', 'wasm')).toBe('process');
   });
 
-  it.each(engines)('gives in worker processes what worker threads give, stopped and resumed or not (%s)', async (backend) => {
-    const options = (dir: string) => ({ resultsDir: dir, workers: 2, backend, featureCache: join(root, 'features'), progress: false, log: () => {} });
-    const threads = join(root, `${backend}-threads`);
-    expect((await runSuite(suite, runs, { ...options(threads), isolation: 'thread' })).counts).toMatchObject({ completed: 2 });
-    // Processes, stopped once both runs have trained a little (the plain progress line at step 2 of 20), then resumed.
-    const processes = join(root, `${backend}-processes`);
-    const stop = new AbortController();
-    const lines: string[] = [];
-    const log = (line: string) => {
-      lines.push(line);
-      if (lines.filter((l) => l.startsWith('training')).length >= 2) stop.abort();
-    };
-    const first = await runSuite(suite, runs, { ...options(processes), isolation: 'process', signal: stop.signal, log });
-    expect(first.counts).toMatchObject({ stopped: 2, completed: 0 });
-    expect((await runSuite(suite, runs, { ...options(processes), isolation: 'process' })).counts.completed).toBe(2);
-    for (const run of runs) expect(await outcome(processes, run.id)).toEqual(await outcome(threads, run.id));
-  }, 600_000);
+  it.each(engines)(
+    'gives in worker processes what worker threads give, stopped and resumed or not (%s)',
+    async (backend) => {
+      const options = (dir: string) => ({
+        resultsDir: dir,
+        workers: 2,
+        backend,
+        featureCache: join(root, 'features'),
+        progress: false,
+        log: () => {},
+      });
+      const threads = join(root, `${backend}-threads`);
+      expect((await runSuite(suite, runs, { ...options(threads), isolation: 'thread' })).counts).toMatchObject({ completed: 2 });
+      // Processes, stopped once both runs have trained a little (the plain progress line at step 2 of 20), then resumed.
+      const processes = join(root, `${backend}-processes`);
+      const stop = new AbortController();
+      const lines: string[] = [];
+      const log = (line: string) => {
+        lines.push(line);
+        if (lines.filter((l) => l.startsWith('training')).length >= 2) stop.abort();
+      };
+      const first = await runSuite(suite, runs, { ...options(processes), isolation: 'process', signal: stop.signal, log });
+      expect(first.counts).toMatchObject({ stopped: 2, completed: 0 });
+      expect((await runSuite(suite, runs, { ...options(processes), isolation: 'process' })).counts.completed).toBe(2);
+      for (const run of runs) expect(await outcome(processes, run.id)).toEqual(await outcome(threads, run.id));
+    },
+    600_000,
+  );
 });

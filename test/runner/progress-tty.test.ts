@@ -17,19 +17,33 @@ beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'coldbench-tty-'));
   await mkdir('.cache', { recursive: true });
   await symlink(resolve('.cache'), join(cwd, '.cache'));
-  await writeFile(join(cwd, 'tty.json'), JSON.stringify({
-    name: 'tty', description: 'progress in a terminal', dataset: { name: 'digits', size: 32 }, model: { preset: 'tiny' },
-    train: { steps: 60, batch: 8, emaStart: 30, checkpointEvery: 30 }, sampling: { count: 16, generation: false, samplers: ['direct', 'alg2'] },
-    seeds: [0], degradations: [{ name: 'blur', params: { steps: 3, radius: 1, sigma: 1 } }],
-  }));
+  await writeFile(
+    join(cwd, 'tty.json'),
+    JSON.stringify({
+      name: 'tty',
+      description: 'progress in a terminal',
+      dataset: { name: 'digits', size: 32 },
+      model: { preset: 'tiny' },
+      train: { steps: 60, batch: 8, emaStart: 30, checkpointEvery: 30 },
+      sampling: { count: 16, generation: false, samplers: ['direct', 'alg2'] },
+      seeds: [0],
+      degradations: [{ name: 'blur', params: { steps: 3, radius: 1, sigma: 1 } }],
+    }),
+  );
 });
 afterAll(() => rm(cwd, { recursive: true, force: true }));
 
 /** What the terminal shows while coldbench runs `args`: cursor moves and colours removed, one line per redraw. */
 async function terminal(args: string): Promise<string[]> {
-  const { stdout } = await promisify(execFile)(SCRIPT, ['-qfec', `node ${BIN} --backend wasm ${args}`, '/dev/null'], { cwd, maxBuffer: 1 << 24 });
+  const { stdout } = await promisify(execFile)(SCRIPT, ['-qfec', `node ${BIN} --backend wasm ${args}`, '/dev/null'], {
+    cwd,
+    maxBuffer: 1 << 24,
+  });
   const escape = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
-  return stdout.replace(escape, '').split(/\r|\n/).filter((l) => l.trim());
+  return stdout
+    .replace(escape, '')
+    .split(/\r|\n/)
+    .filter((l) => l.trim());
 }
 
 (existsSync(SCRIPT) ? describe : describe.skip)('suite progress in a terminal', () => {

@@ -16,7 +16,14 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 function planned(key: string, degradation: string, params: RunSpec['params']): PlannedRun {
   const spec: RunSpec = {
-    key, seed: 3, evaluationSeed: 4, dataset: 'digits', size: 32, degradation, params, model: { preset: 'tiny' },
+    key,
+    seed: 3,
+    evaluationSeed: 4,
+    dataset: 'digits',
+    size: 32,
+    degradation,
+    params,
+    model: { preset: 'tiny' },
     train: trainSection.parse({ steps: 20, batch: 8, checkpointEvery: 10, emaStart: 10 }),
     sampling: samplingSection.parse({ count: 16, generation: false, samplers: ['direct', 'alg2'] }),
     features: featuresSection.parse({ steps: 20 }),
@@ -29,7 +36,14 @@ function planned(key: string, degradation: string, params: RunSpec['params']): P
 const idOf = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
 const suite = { name: 'test-suite', definition: { name: 'test-suite' } };
-const options = (dir: string) => ({ resultsDir: dir, workers: 2, backend: 'wasm' as const, featureCache: join(root, 'features'), progress: false, log: () => {} });
+const options = (dir: string) => ({
+  resultsDir: dir,
+  workers: 2,
+  backend: 'wasm' as const,
+  featureCache: join(root, 'features'),
+  progress: false,
+  log: () => {},
+});
 const readResult = async (dir: string, id: string) => JSON.parse(await readFile(join(dir, id, 'result.json'), 'utf8')) as ResultFile;
 
 describe('runSuite', () => {
@@ -72,7 +86,9 @@ describe('runSuite', () => {
   it("refuses another suite's results folder, naming both suites", async () => {
     const dir = join(root, 'other');
     await runSuite({ name: 'first-suite', definition: { name: 'first-suite' } }, [], options(dir));
-    await expect(runSuite(suite, runs, options(dir))).rejects.toThrow(`${dir} holds results of suite 'first-suite', not 'test-suite'; pass --results <dir> for this one.`);
+    await expect(runSuite(suite, runs, options(dir))).rejects.toThrow(
+      `${dir} holds results of suite 'first-suite', not 'test-suite'; pass --results <dir> for this one.`,
+    );
   }, 60_000);
 
   it('refuses a folder that is not a coldbench results folder', async () => {
@@ -94,7 +110,10 @@ describe('runSuite', () => {
 
   it('ends a run whose files cannot be written as errored, naming the path, and finishes the others', async () => {
     const dir = join(root, 'c');
-    const [ok, blocked] = [planned('blur-ok', 'blur', { steps: 3, radius: 1, sigma: 1 }), planned('blur-blocked', 'blur', { steps: 3, radius: 1, sigma: 2 })];
+    const [ok, blocked] = [
+      planned('blur-ok', 'blur', { steps: 3, radius: 1, sigma: 1 }),
+      planned('blur-blocked', 'blur', { steps: 3, radius: 1, sigma: 2 }),
+    ];
     // A folder where result.json goes fails the write as a full disk would; and a killed
     // attempt's temp files lie in the other run's folder.
     const fs = await import('node:fs/promises');

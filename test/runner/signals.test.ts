@@ -6,9 +6,14 @@ import { join, resolve } from 'node:path';
 
 // A run whose only checkpoint would be at its end (checkpointEvery = steps): a stop must not wait for it.
 const suite = {
-  name: 'signals', description: 'a run stopped by a signal', dataset: { name: 'digits', size: 32 }, model: { preset: 'tiny' },
+  name: 'signals',
+  description: 'a run stopped by a signal',
+  dataset: { name: 'digits', size: 32 },
+  model: { preset: 'tiny' },
   train: { steps: 3000, batch: 8, lr: 2e-3, emaStart: 10, emaEvery: 5, checkpointEvery: 3000 },
-  sampling: { count: 16, samplers: ['direct'], generation: false }, features: { steps: 20 }, seeds: [0],
+  sampling: { count: 16, samplers: ['direct'], generation: false },
+  features: { steps: 20 },
+  seeds: [0],
   degradations: [{ name: 'blur', params: { steps: 3, sigma: 1, radius: 1 } }],
 };
 const bin = resolve('bin/coldbench.js');
@@ -22,7 +27,10 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** Runs `coldbench run` in `dir`; sends `signal` once the run has trained for a moment. */
 async function run(results: string, signal?: NodeJS.Signals): Promise<{ code: number | null; seconds: number; stderr: string }> {
-  const child = spawn('node', [bin, '--backend', 'wasm', 'run', 'suite.json', '--workers', '1', '--results', results, '--no-progress'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('node', [bin, '--backend', 'wasm', 'run', 'suite.json', '--workers', '1', '--results', results, '--no-progress'], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let gone = false;
@@ -30,7 +38,12 @@ async function run(results: string, signal?: NodeJS.Signals): Promise<{ code: nu
   let sent = 0;
   if (signal) {
     const folder = join(dir, results);
-    for (let i = 0; i < 600 && !gone && !(existsSync(folder) && (await readdir(folder)).some((e) => existsSync(join(folder, e, 'config.json')))); i++) await new Promise((r) => setTimeout(r, 100));
+    for (
+      let i = 0;
+      i < 600 && !gone && !(existsSync(folder) && (await readdir(folder)).some((e) => existsSync(join(folder, e, 'config.json'))));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 2000)); // training is under way
     child.kill(signal);
     sent = performance.now();
@@ -46,16 +59,23 @@ async function checkpointStep(results: string): Promise<number> {
 }
 
 describe('signals', () => {
-  it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s stops a run within seconds, with a checkpoint at its step, exit code %i', async (signal, exitCode) => {
-    const results = `stopped-${signal}`;
-    const { code, seconds, stderr } = await run(results, signal);
-    expect(code).toBe(exitCode);
-    expect(seconds).toBeLessThan(10);
-    expect(stderr).toContain(`stopping (${signal}): runs in progress write a checkpoint; run the same command again to resume`);
-    const step = await checkpointStep(results);
-    expect(step).toBeGreaterThan(0);
-    expect(step).toBeLessThan(3000); // not the end-of-run checkpoint
-  }, 120_000);
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)(
+    '%s stops a run within seconds, with a checkpoint at its step, exit code %i',
+    async (signal, exitCode) => {
+      const results = `stopped-${signal}`;
+      const { code, seconds, stderr } = await run(results, signal);
+      expect(code).toBe(exitCode);
+      expect(seconds).toBeLessThan(10);
+      expect(stderr).toContain(`stopping (${signal}): runs in progress write a checkpoint; run the same command again to resume`);
+      const step = await checkpointStep(results);
+      expect(step).toBeGreaterThan(0);
+      expect(step).toBeLessThan(3000); // not the end-of-run checkpoint
+    },
+    120_000,
+  );
 
   it('the same command then resumes and completes the run', async () => {
     const results = 'stopped-SIGTERM';

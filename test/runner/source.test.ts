@@ -7,7 +7,11 @@ import { expandSuite } from '../../src/runner/expand.js';
 import { applyOverrides, loadSuiteSource } from '../../src/runner/source.js';
 
 const base = {
-  name: 'mini', description: 'test', dataset: { name: 'digits', size: 32 }, model: { preset: 'tiny' }, seeds: [0],
+  name: 'mini',
+  description: 'test',
+  dataset: { name: 'digits', size: 32 },
+  model: { preset: 'tiny' },
+  seeds: [0],
   degradations: [{ name: 'blur', params: { steps: 5 } }],
 };
 
@@ -19,7 +23,13 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('applyOverrides', () => {
   it('sets dotted paths Hydra-style, parsing values as JSON where they parse', () => {
-    const out = applyOverrides(base, ['train.steps=100', 'seeds=[0,1]', 'train.loss=l2', 'degradations.0.params.sigma=2', 'grid.train.lr=[0.001,0.0002]']) as Record<string, unknown>;
+    const out = applyOverrides(base, [
+      'train.steps=100',
+      'seeds=[0,1]',
+      'train.loss=l2',
+      'degradations.0.params.sigma=2',
+      'grid.train.lr=[0.001,0.0002]',
+    ]) as Record<string, unknown>;
     expect(out.train).toEqual({ steps: 100, loss: 'l2' });
     expect(out.seeds).toEqual([0, 1]);
     expect(out.degradations).toEqual([{ name: 'blur', params: { steps: 5, sigma: 2 } }]);
@@ -29,7 +39,9 @@ describe('applyOverrides', () => {
   });
 
   it('refuses text that is not key=value and paths through values, in one line', () => {
-    expect(() => applyOverrides(base, ['train.steps'])).toThrow("Override 'train.steps' is not key=value; write e.g. train.steps=100 or seeds=[0,1].");
+    expect(() => applyOverrides(base, ['train.steps'])).toThrow(
+      "Override 'train.steps' is not key=value; write e.g. train.steps=100 or seeds=[0,1].",
+    );
     expect(() => applyOverrides(base, ['name.x=1'])).toThrow("Override 'name.x=1': name is not an object in the suite; check the path.");
   });
 });
@@ -39,7 +51,9 @@ describe('loadSuiteSource', () => {
     await writeFile(join(dir, 'mini.json'), JSON.stringify(base));
     const { suite } = await loadSuiteSource(join(dir, 'mini.json'), PLUGINS, ['train.steps=40']);
     expect(suite.train.steps).toBe(40);
-    await expect(loadSuiteSource(join(dir, 'mini.json'), PLUGINS, ['train.stepz=40'])).rejects.toThrow(`${join(dir, 'mini.json')}: train.stepz: unknown key`);
+    await expect(loadSuiteSource(join(dir, 'mini.json'), PLUGINS, ['train.stepz=40'])).rejects.toThrow(
+      `${join(dir, 'mini.json')}: train.stepz: unknown key`,
+    );
   });
 
   it("reruns a saved suite.json into its own folder, and a run's config.json as that run alone", async () => {
@@ -52,7 +66,10 @@ describe('loadSuiteSource', () => {
     expect(expandSuite(saved.suite, PLUGINS)).toHaveLength(2);
     const [, second] = expandSuite(saved.suite, PLUGINS);
     await mkdir(join(results, second.id));
-    await writeFile(join(results, second.id, 'config.json'), JSON.stringify({ format: RESULTS_FORMAT, suite: 'mini', id: second.id, key: second.key, spec: second.spec }));
+    await writeFile(
+      join(results, second.id, 'config.json'),
+      JSON.stringify({ format: RESULTS_FORMAT, suite: 'mini', id: second.id, key: second.key, spec: second.spec }),
+    );
     const one = await loadSuiteSource(join(results, second.id, 'config.json'), PLUGINS);
     expect(one).toMatchObject({ results, runId: second.id });
     expect(expandSuite(one.suite, PLUGINS).map((r) => r.id)).toContain(second.id);
@@ -60,6 +77,8 @@ describe('loadSuiteSource', () => {
 
   it('refuses results files of another format version in one line', async () => {
     await writeFile(join(dir, 'old.json'), JSON.stringify({ format: 'coldbench-results/1', suite: 'mini', definition: base }));
-    await expect(loadSuiteSource(join(dir, 'old.json'), PLUGINS)).rejects.toThrow(`has format 'coldbench-results/1', not '${RESULTS_FORMAT}'`);
+    await expect(loadSuiteSource(join(dir, 'old.json'), PLUGINS)).rejects.toThrow(
+      `has format 'coldbench-results/1', not '${RESULTS_FORMAT}'`,
+    );
   });
 });

@@ -9,7 +9,11 @@ import { builtInSuites, loadSuite, validateSuite } from '../../src/runner/valida
 import { seedFrom } from '../../src/util/rng.js';
 
 const base = {
-  name: 'mini', description: 'test', dataset: { name: 'digits', size: 32 }, model: { preset: 'tiny' }, seeds: [0, 1],
+  name: 'mini',
+  description: 'test',
+  dataset: { name: 'digits', size: 32 },
+  model: { preset: 'tiny' },
+  seeds: [0, 1],
   degradations: [{ name: 'blur', params: { steps: 5 }, grid: { sigma: [1, 2] } }, { name: 'pixelate' }],
 };
 const check = (suite: object) => () => validateSuite(suite, 'mini.json', PLUGINS);
@@ -24,21 +28,45 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('expandSuite', () => {
   it('takes the product of grids and seeds, with canonical keys, sorted', () => {
-    const runs = expandSuite(validateSuite({
-      ...base, grid: { 'train.loss': ['l1', 'l2'] },
-      degradations: [...base.degradations, { name: 'desaturate', dataset: { name: 'faces', size: 32 }, params: { steps: 5 } }],
-    }, 'mini.json', PLUGINS), PLUGINS);
+    const runs = expandSuite(
+      validateSuite(
+        {
+          ...base,
+          grid: { 'train.loss': ['l1', 'l2'] },
+          degradations: [...base.degradations, { name: 'desaturate', dataset: { name: 'faces', size: 32 }, params: { steps: 5 } }],
+        },
+        'mini.json',
+        PLUGINS,
+      ),
+      PLUGINS,
+    );
     expect(runs.map((r) => r.key)).toEqual([
-      'blur[seed=0,sigma=1,steps=5,train.loss=l1]', 'blur[seed=0,sigma=1,steps=5,train.loss=l2]',
-      'blur[seed=0,sigma=2,steps=5,train.loss=l1]', 'blur[seed=0,sigma=2,steps=5,train.loss=l2]',
-      'blur[seed=1,sigma=1,steps=5,train.loss=l1]', 'blur[seed=1,sigma=1,steps=5,train.loss=l2]',
-      'blur[seed=1,sigma=2,steps=5,train.loss=l1]', 'blur[seed=1,sigma=2,steps=5,train.loss=l2]',
-      'desaturate[dataset=faces,seed=0,steps=5,train.loss=l1]', 'desaturate[dataset=faces,seed=0,steps=5,train.loss=l2]',
-      'desaturate[dataset=faces,seed=1,steps=5,train.loss=l1]', 'desaturate[dataset=faces,seed=1,steps=5,train.loss=l2]',
-      'pixelate[seed=0,train.loss=l1]', 'pixelate[seed=0,train.loss=l2]', 'pixelate[seed=1,train.loss=l1]', 'pixelate[seed=1,train.loss=l2]',
+      'blur[seed=0,sigma=1,steps=5,train.loss=l1]',
+      'blur[seed=0,sigma=1,steps=5,train.loss=l2]',
+      'blur[seed=0,sigma=2,steps=5,train.loss=l1]',
+      'blur[seed=0,sigma=2,steps=5,train.loss=l2]',
+      'blur[seed=1,sigma=1,steps=5,train.loss=l1]',
+      'blur[seed=1,sigma=1,steps=5,train.loss=l2]',
+      'blur[seed=1,sigma=2,steps=5,train.loss=l1]',
+      'blur[seed=1,sigma=2,steps=5,train.loss=l2]',
+      'desaturate[dataset=faces,seed=0,steps=5,train.loss=l1]',
+      'desaturate[dataset=faces,seed=0,steps=5,train.loss=l2]',
+      'desaturate[dataset=faces,seed=1,steps=5,train.loss=l1]',
+      'desaturate[dataset=faces,seed=1,steps=5,train.loss=l2]',
+      'pixelate[seed=0,train.loss=l1]',
+      'pixelate[seed=0,train.loss=l2]',
+      'pixelate[seed=1,train.loss=l1]',
+      'pixelate[seed=1,train.loss=l2]',
     ]);
     const blur = runs[3];
-    expect(blur.spec).toMatchObject({ key: blur.key, degradation: 'blur', params: { steps: 5, sigma: 2 }, dataset: 'digits', size: 32, model: { preset: 'tiny' } });
+    expect(blur.spec).toMatchObject({
+      key: blur.key,
+      degradation: 'blur',
+      params: { steps: 5, sigma: 2 },
+      dataset: 'digits',
+      size: 32,
+      model: { preset: 'tiny' },
+    });
     expect(blur.spec.train.loss).toBe('l2');
     expect(runs[8].spec).toMatchObject({ dataset: 'faces', degradation: 'desaturate' });
     expect(runs.every((r) => /^[0-9a-f]{12}$/.test(r.id))).toBe(true);
@@ -46,7 +74,8 @@ describe('expandSuite', () => {
 
   it('gives every configuration of a repetition one evaluation seed, so they are scored on the same images', () => {
     const runs = expandSuite(validateSuite(base, 'mini.json', PLUGINS), PLUGINS);
-    const bySeed = (seed: number) => new Set(runs.filter((r) => r.key.includes(`seed=${seed},`) || r.key.includes(`seed=${seed}]`)).map((r) => r.spec.evaluationSeed));
+    const bySeed = (seed: number) =>
+      new Set(runs.filter((r) => r.key.includes(`seed=${seed},`) || r.key.includes(`seed=${seed}]`)).map((r) => r.spec.evaluationSeed));
     expect(bySeed(0).size).toBe(1);
     expect(bySeed(1).size).toBe(1);
     expect([...bySeed(0)][0]).not.toBe([...bySeed(1)][0]);
@@ -55,7 +84,10 @@ describe('expandSuite', () => {
 
   it('derives seeds and ids from names, not from order', () => {
     const a = expandSuite(validateSuite(base, 'mini.json', PLUGINS), PLUGINS);
-    const b = expandSuite(validateSuite({ ...base, seeds: [1, 0], degradations: [...base.degradations].reverse() }, 'mini.json', PLUGINS), PLUGINS);
+    const b = expandSuite(
+      validateSuite({ ...base, seeds: [1, 0], degradations: [...base.degradations].reverse() }, 'mini.json', PLUGINS),
+      PLUGINS,
+    );
     expect(b.map((r) => [r.key, r.id, r.spec.seed])).toEqual(a.map((r) => [r.key, r.id, r.spec.seed]));
     expect(a.map((r) => r.spec.seed)).toEqual(a.map((r) => seedFrom('mini', r.key)));
     expect(new Set(a.map((r) => r.spec.seed)).size).toBe(a.length);
@@ -70,13 +102,19 @@ describe('expandSuite', () => {
     const [run] = expandSuite(validateSuite(one, 'mini.json', PLUGINS), PLUGINS);
     expect(runId(run.spec, PLUGINS)).toBe(run.id);
     // A new operator version (the degradation's `version`, bumped when its output changes) is a new run.
-    const bumped = { ...PLUGINS, degradations: { ...PLUGINS.degradations, blur: { ...PLUGINS.degradations.blur, version: PLUGINS.degradations.blur.version + 1 } } };
+    const bumped = {
+      ...PLUGINS,
+      degradations: { ...PLUGINS.degradations, blur: { ...PLUGINS.degradations.blur, version: PLUGINS.degradations.blur.version + 1 } },
+    };
     expect(runId(run.spec, bumped)).not.toBe(run.id);
     expect(run.id).toMatch(/^[0-9a-f]{12}$/);
     const [longer] = expandSuite(validateSuite({ ...one, train: { steps: 21 } }, 'mini.json', PLUGINS), PLUGINS);
     expect(longer.key).toBe(run.key);
     expect(longer.id).not.toBe(run.id);
-    const grown = expandSuite(validateSuite({ ...one, seeds: [0, 1], degradations: [{ name: 'blur' }, { name: 'gaussian' }] }, 'mini.json', PLUGINS), PLUGINS);
+    const grown = expandSuite(
+      validateSuite({ ...one, seeds: [0, 1], degradations: [{ name: 'blur' }, { name: 'gaussian' }] }, 'mini.json', PLUGINS),
+      PLUGINS,
+    );
     expect(grown.map((r) => r.id)).toContain(run.id);
   });
 });
@@ -84,46 +122,131 @@ describe('expandSuite', () => {
 describe('validateSuite', () => {
   it('rejects each kind of bad input with one located line and exit code 2', () => {
     const cases: [() => unknown, string][] = [
-      [bad({ extra: 1 }), 'mini.json: extra: unknown key (known: name, description, dataset, model, train, sampling, features, seeds, grid, degradations, comparisons)'],
+      [
+        bad({ extra: 1 }),
+        'mini.json: extra: unknown key (known: name, description, dataset, model, train, sampling, features, seeds, grid, degradations, comparisons)',
+      ],
       // Pre-registered comparisons must judge what the suite runs (default samplers direct, alg1, alg2; δ 0, 0.002).
-      [bad({ comparisons: { q1: { cold: { sampler: 'ddpm', delta: 0 } } } }), 'mini.json: comparisons.q1.cold.sampler: sampler "ddpm" is not among sampling.samplers ("direct", "alg1", "alg2"), so this comparison would have nothing to judge; add it there or declare one that runs'],
-      [bad({ comparisons: { q4: { delta: 0.05 } } }), 'mini.json: comparisons.q4.delta: δ 0.05 is not among sampling.deltas (0, 0.002), so this comparison would have nothing to judge; add it there or declare one that runs'],
+      [
+        bad({ comparisons: { q1: { cold: { sampler: 'ddpm', delta: 0 } } } }),
+        'mini.json: comparisons.q1.cold.sampler: sampler "ddpm" is not among sampling.samplers ("direct", "alg1", "alg2"), so this comparison would have nothing to judge; add it there or declare one that runs',
+      ],
+      [
+        bad({ comparisons: { q4: { delta: 0.05 } } }),
+        'mini.json: comparisons.q4.delta: δ 0.05 is not among sampling.deltas (0, 0.002), so this comparison would have nothing to judge; add it there or declare one that runs',
+      ],
       [bad({ comparisons: { q3: {} } }), 'mini.json: comparisons.q3: unknown key (known: q1, q2, q4, q5, gate)'],
-      [bad({ train: { lrr: 1 } }), 'mini.json: train.lrr: unknown key (known: steps, batch, lr, loss, emaHorizon, emaStart, emaEvery, clipNorm, checkpointEvery, precision)'],
-      [blurWith({ grid: { sigmaa: [1] } }), 'mini.json: degradations[0].grid.sigmaa: unknown key (known: steps, radius, sigma, growth, circular)'],
-      [bad({ degradations: [{ name: 'blur', param: {} }] }), 'mini.json: degradations[0].param: unknown key (known: name, dataset, params, grid)'],
-      [bad({ degradations: [{ name: 'blurr' }] }), "mini.json: degradations[0].name: Unknown degradation 'blurr'. Did you mean 'blur'? Known: gaussian, snow, blur, blur-generation, pixelate, desaturate, animorph, inpaint."],
-      [bad({ model: { preset: 'smal' } }), "mini.json: model.preset: Unknown model preset 'smal'. Did you mean 'small'? Known: tiny, small, reference."],
-      [bad({ sampling: { samplers: ['direct', 'alg3'] } }), "mini.json: sampling.samplers[1]: Unknown sampler 'alg3'. Did you mean 'alg1'? Known: direct, alg1, alg2, ddim, ddpm."],
-      [bad({ dataset: { name: 'mnist', size: 32 } }), "mini.json: dataset.name: Unknown dataset 'mnist'. Did you mean 'digits'? Known: digits, faces, animal-faces."],
-      [bad({ sampling: { restoration: false, generation: false } }), 'mini.json: sampling: restoration and generation are both off, so the runs would measure nothing; turn one on'],
+      [
+        bad({ train: { lrr: 1 } }),
+        'mini.json: train.lrr: unknown key (known: steps, batch, lr, loss, emaHorizon, emaStart, emaEvery, clipNorm, checkpointEvery, precision)',
+      ],
+      [
+        blurWith({ grid: { sigmaa: [1] } }),
+        'mini.json: degradations[0].grid.sigmaa: unknown key (known: steps, radius, sigma, growth, circular)',
+      ],
+      [
+        bad({ degradations: [{ name: 'blur', param: {} }] }),
+        'mini.json: degradations[0].param: unknown key (known: name, dataset, params, grid)',
+      ],
+      [
+        bad({ degradations: [{ name: 'blurr' }] }),
+        "mini.json: degradations[0].name: Unknown degradation 'blurr'. Did you mean 'blur'? Known: gaussian, snow, blur, blur-generation, pixelate, desaturate, animorph, inpaint.",
+      ],
+      [
+        bad({ model: { preset: 'smal' } }),
+        "mini.json: model.preset: Unknown model preset 'smal'. Did you mean 'small'? Known: tiny, small, reference.",
+      ],
+      [
+        bad({ sampling: { samplers: ['direct', 'alg3'] } }),
+        "mini.json: sampling.samplers[1]: Unknown sampler 'alg3'. Did you mean 'alg1'? Known: direct, alg1, alg2, ddim, ddpm.",
+      ],
+      [
+        bad({ dataset: { name: 'mnist', size: 32 } }),
+        "mini.json: dataset.name: Unknown dataset 'mnist'. Did you mean 'digits'? Known: digits, faces, animal-faces.",
+      ],
+      [
+        bad({ sampling: { restoration: false, generation: false } }),
+        'mini.json: sampling: restoration and generation are both off, so the runs would measure nothing; turn one on',
+      ],
       // Runaway input fails at once (LIMITS), instead of allocating gigabytes or queueing years.
-      [bad({ train: { steps: 1e15 } }), 'mini.json: train.steps: 1,000,000,000,000,000 is above the limit of 10,000,000; fix a typo, or pass --allow-large to run it anyway'],
-      [bad({ train: { batch: 1e9 } }), 'mini.json: train.batch: 1,000,000,000 is above the limit of 4,096; fix a typo, or pass --allow-large to run it anyway'],
-      [bad({ sampling: { count: 1e6 } }), 'mini.json: sampling.count: 1,000,000 is above the limit of 100,000; fix a typo, or pass --allow-large to run it anyway'],
-      [bad({ seeds: Array.from({ length: 1001 }, (_, i) => i) }), 'mini.json: seeds: 1,001 is above the limit of 1,000; fix a typo, or pass --allow-large to run it anyway'],
+      [
+        bad({ train: { steps: 1e15 } }),
+        'mini.json: train.steps: 1,000,000,000,000,000 is above the limit of 10,000,000; fix a typo, or pass --allow-large to run it anyway',
+      ],
+      [
+        bad({ train: { batch: 1e9 } }),
+        'mini.json: train.batch: 1,000,000,000 is above the limit of 4,096; fix a typo, or pass --allow-large to run it anyway',
+      ],
+      [
+        bad({ sampling: { count: 1e6 } }),
+        'mini.json: sampling.count: 1,000,000 is above the limit of 100,000; fix a typo, or pass --allow-large to run it anyway',
+      ],
+      [
+        bad({ seeds: Array.from({ length: 1001 }, (_, i) => i) }),
+        'mini.json: seeds: 1,001 is above the limit of 1,000; fix a typo, or pass --allow-large to run it anyway',
+      ],
       [bad({ name: 'a'.repeat(1000) }), 'mini.json: name: Too big: expected string to have <=64 characters'],
-      [bad({ seeds: Array.from({ length: 1000 }, (_, i) => i), degradations: [{ name: 'blur', grid: { sigma: Array.from({ length: 11 }, (_, i) => 1 + i) } }] }),
-        'mini.json: degradations: expands to 11,000 runs, more than the 10,000 one suite may hold; split it, shrink its grids and seeds, or pass --allow-large'],
-      [blurWith({ grid: { sigma: [1, 0] } }), "mini.json: degradations[0].grid.sigma[1]: Bad parameter 'sigma' for degradation 'blur': 0 is below the minimum 0.05."],
-      [blurWith({ params: { circular: 1 } }), "mini.json: degradations[0].params.circular: Bad parameter 'circular' for degradation 'blur': expected true or false, got 1."],
-      [blurWith({ params: { sigma: 2 }, grid: { sigma: [1] } }), 'mini.json: degradations[0].grid.sigma: also set in degradations[0].params.sigma; set it in one place'],
+      [
+        bad({
+          seeds: Array.from({ length: 1000 }, (_, i) => i),
+          degradations: [{ name: 'blur', grid: { sigma: Array.from({ length: 11 }, (_, i) => 1 + i) } }],
+        }),
+        'mini.json: degradations: expands to 11,000 runs, more than the 10,000 one suite may hold; split it, shrink its grids and seeds, or pass --allow-large',
+      ],
+      [
+        blurWith({ grid: { sigma: [1, 0] } }),
+        "mini.json: degradations[0].grid.sigma[1]: Bad parameter 'sigma' for degradation 'blur': 0 is below the minimum 0.05.",
+      ],
+      [
+        blurWith({ params: { circular: 1 } }),
+        "mini.json: degradations[0].params.circular: Bad parameter 'circular' for degradation 'blur': expected true or false, got 1.",
+      ],
+      [
+        blurWith({ params: { sigma: 2 }, grid: { sigma: [1] } }),
+        'mini.json: degradations[0].grid.sigma: also set in degradations[0].params.sigma; set it in one place',
+      ],
       [bad({ dataset: { name: 'digits', size: 48 } }), "mini.json: dataset.size: size 48 is not offered by 'digits' (sizes: 32, 64)"],
-      [bad({ model: { preset: 'tiny', channelMults: [1, 1, 1, 1, 1, 1, 1] } }), 'mini.json: dataset.size: size 32 does not divide by 64, as a 7-level U-Net needs; use fewer channelMults or another size'],
-      [bad({ degradations: [{ name: 'desaturate' }] }), "mini.json: degradations[0]: 'desaturate' needs 3-channel images and 'digits' has 1; give this entry a \"dataset\" such as { \"name\": \"faces\", \"size\": 32 }"],
-      [bad({ degradations: [{ name: 'pixelate', grid: { steps: [3, 6] } }] }), "mini.json: degradations[0]: Bad parameter 'steps' for degradation 'pixelate': 2^6 = 64 must divide the image size 32×32."],
+      [
+        bad({ model: { preset: 'tiny', channelMults: [1, 1, 1, 1, 1, 1, 1] } }),
+        'mini.json: dataset.size: size 32 does not divide by 64, as a 7-level U-Net needs; use fewer channelMults or another size',
+      ],
+      [
+        bad({ degradations: [{ name: 'desaturate' }] }),
+        'mini.json: degradations[0]: \'desaturate\' needs 3-channel images and \'digits\' has 1; give this entry a "dataset" such as { "name": "faces", "size": 32 }',
+      ],
+      [
+        bad({ degradations: [{ name: 'pixelate', grid: { steps: [3, 6] } }] }),
+        "mini.json: degradations[0]: Bad parameter 'steps' for degradation 'pixelate': 2^6 = 64 must divide the image size 32×32.",
+      ],
       [bad({ seeds: [0, 1, 0] }), 'mini.json: seeds[2]: 0 is listed twice'],
       [bad({ seeds: [] }), 'mini.json: seeds: Too small: expected array to have >=1 items'],
       [bad({ seeds: [-1] }), 'mini.json: seeds[0]: Too small: expected number to be >=0'],
       [blurWith({ grid: { sigma: [1, 2, 1] } }), 'mini.json: degradations[0].grid.sigma[2]: 1 is listed twice'],
-      [bad({ degradations: [{ name: 'pixelate' }, { name: 'blur' }, { name: 'pixelate', params: {} }] }), 'mini.json: degradations[2]: repeats run pixelate[seed=0] of degradations[0]; make the entries differ'],
-      [bad({ name: '../up' }), 'mini.json: name: "../up" is not a suite name; use lower-case letters, digits and dashes (it names the results folder)'],
-      [bad({ name: 'Smoke' }), 'mini.json: name: "Smoke" is not a suite name; use lower-case letters, digits and dashes (it names the results folder)'],
+      [
+        bad({ degradations: [{ name: 'pixelate' }, { name: 'blur' }, { name: 'pixelate', params: {} }] }),
+        'mini.json: degradations[2]: repeats run pixelate[seed=0] of degradations[0]; make the entries differ',
+      ],
+      [
+        bad({ name: '../up' }),
+        'mini.json: name: "../up" is not a suite name; use lower-case letters, digits and dashes (it names the results folder)',
+      ],
+      [
+        bad({ name: 'Smoke' }),
+        'mini.json: name: "Smoke" is not a suite name; use lower-case letters, digits and dashes (it names the results folder)',
+      ],
       [bad({ description: undefined }), 'mini.json: description: missing; expected string'],
       [bad({ sampling: { count: 1 } }), 'mini.json: sampling.count: Too small: expected number to be >=2'],
       [bad({ grid: { 'train.loss': ['l1', 'l3'] } }), 'mini.json: grid["train.loss"][1]: Invalid option: expected one of "l1"|"l2"'],
-      [bad({ grid: { 'train.lr': [0.001] }, train: { lr: 0.01 } }), 'mini.json: grid["train.lr"]: also set in train.lr; set it in one place'],
-      [bad({ grid: { 'train.epochs': [1] } }), expect.stringMatching(/^mini\.json: grid\["train\.epochs"\]: unknown key \(known: train\.steps, train\.batch, .*, sampling\.count, .*, features\.seed\)$/)],
+      [
+        bad({ grid: { 'train.lr': [0.001] }, train: { lr: 0.01 } }),
+        'mini.json: grid["train.lr"]: also set in train.lr; set it in one place',
+      ],
+      [
+        bad({ grid: { 'train.epochs': [1] } }),
+        expect.stringMatching(
+          /^mini\.json: grid\["train\.epochs"\]: unknown key \(known: train\.steps, train\.batch, .*, sampling\.count, .*, features\.seed\)$/,
+        ),
+      ],
     ];
     for (const [run, message] of cases) {
       let thrown: unknown;
@@ -138,7 +261,14 @@ describe('validateSuite', () => {
   });
 
   it('accepts a suite-level grid over any scalar setting', () => {
-    const runs = expandSuite(validateSuite({ ...base, seeds: [0], degradations: [{ name: 'pixelate' }], grid: { 'train.lr': [0.001, 0.0002], 'sampling.count': [16] } }, 'mini.json', PLUGINS), PLUGINS);
+    const runs = expandSuite(
+      validateSuite(
+        { ...base, seeds: [0], degradations: [{ name: 'pixelate' }], grid: { 'train.lr': [0.001, 0.0002], 'sampling.count': [16] } },
+        'mini.json',
+        PLUGINS,
+      ),
+      PLUGINS,
+    );
     expect(runs.map((r) => [r.key, r.spec.train.lr, r.spec.sampling.count])).toEqual([
       ['pixelate[sampling.count=16,seed=0,train.lr=0.0002]', 0.0002, 16],
       ['pixelate[sampling.count=16,seed=0,train.lr=0.001]', 0.001, 16],
@@ -195,7 +325,11 @@ describe('shards', () => {
     const shards = [1, 2, 3].map((index) => shardRuns(runs, { index, count: 3 }).map((r) => r.key));
     expect(shards.flat().sort()).toEqual(runs.map((r) => r.key).sort());
     expect(shards.every((s) => s.length > 0)).toBe(true);
-    const reversed = [1, 2, 3].map((index) => shardRuns([...runs].reverse(), { index, count: 3 }).map((r) => r.key).sort());
+    const reversed = [1, 2, 3].map((index) =>
+      shardRuns([...runs].reverse(), { index, count: 3 })
+        .map((r) => r.key)
+        .sort(),
+    );
     expect(reversed).toEqual(shards.map((s) => [...s].sort()));
     expect(shardRuns(runs, { index: 1, count: 1 })).toEqual(runs);
   });

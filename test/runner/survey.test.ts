@@ -6,10 +6,19 @@ import { expandSuite } from '../../src/runner/expand.js';
 import { estimateSeconds, measuredRuns, survey } from '../../src/runner/survey.js';
 import { validateSuite } from '../../src/runner/validate.js';
 
-const suite = validateSuite({
-  name: 'mini', description: 'test', dataset: { name: 'digits', size: 32 }, model: { preset: 'tiny' }, train: { steps: 100 }, seeds: [0, 1, 2, 3, 4],
-  degradations: [{ name: 'blur', params: { steps: 5 } }],
-}, 'mini.json', PLUGINS);
+const suite = validateSuite(
+  {
+    name: 'mini',
+    description: 'test',
+    dataset: { name: 'digits', size: 32 },
+    model: { preset: 'tiny' },
+    train: { steps: 100 },
+    seeds: [0, 1, 2, 3, 4],
+    degradations: [{ name: 'blur', params: { steps: 5 } }],
+  },
+  'mini.json',
+  PLUGINS,
+);
 const runs = expandSuite(suite, PLUGINS);
 
 let root: string;
@@ -20,10 +29,12 @@ beforeAll(async () => {
     await mkdir(join(dir, runs[i].id), { recursive: true });
     for (const [name, text] of Object.entries(files)) await writeFile(join(dir, runs[i].id, name), text);
   };
-  const lossCsv = (steps: number) => `step,loss\n${Array.from({ length: steps }, (_, i) => `${i + 1},${(1 / (i + 1)).toFixed(4)}`).join('\n')}\n`;
+  const lossCsv = (steps: number) =>
+    `step,loss\n${Array.from({ length: steps }, (_, i) => `${i + 1},${(1 / (i + 1)).toFixed(4)}`).join('\n')}\n`;
   // Run 0 completed: 100 steps trained in 20 s, 30 s in all (so 0.2 s per step, 10 s the rest).
   await write(0, {
-    'config.json': JSON.stringify({ spec: runs[0].spec }), 'loss.csv': lossCsv(100),
+    'config.json': JSON.stringify({ spec: runs[0].spec }),
+    'loss.csv': lossCsv(100),
     'result.json': JSON.stringify({ state: 'completed', durationMs: 30_000, timings: [{ phase: 'train', ms: 20_000 }] }),
   });
   await write(1, { 'loss.csv': lossCsv(40) }); // resumable at step 40

@@ -4,8 +4,16 @@ import { Rng } from '../../src/util/rng.js';
 /** A known 2-D mixture: weights, means and lower Cholesky factors [l11, l21, l22] of its covariances. */
 const TRUE = {
   weights: [0.5, 0.3, 0.2],
-  means: [[0, 0], [6, 1], [-2, 7]],
-  factors: [[1, 0.5, 0.8], [0.6, -0.3, 1.2], [1.1, 0, 0.4]],
+  means: [
+    [0, 0],
+    [6, 1],
+    [-2, 7],
+  ],
+  factors: [
+    [1, 0.5, 0.8],
+    [0.6, -0.3, 1.2],
+    [1.1, 0, 0.4],
+  ],
 };
 const covOf = ([a, b, c]: number[]) => [a * a, a * b, a * b, b * b + c * c];
 const N = 6000;
@@ -31,11 +39,12 @@ describe('cholesky', () => {
   it('factors a positive-definite matrix and refuses an indefinite one', () => {
     const a = [4, 2, 0.4, 2, 5, 1, 0.4, 1, 3];
     const l = cholesky(a, 3)!;
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
-      let s = 0;
-      for (let m = 0; m < 3; m++) s += l[i * 3 + m] * l[j * 3 + m];
-      expect(s).toBeCloseTo(a[i * 3 + j], 12);
-    }
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++) {
+        let s = 0;
+        for (let m = 0; m < 3; m++) s += l[i * 3 + m] * l[j * 3 + m];
+        expect(s).toBeCloseTo(a[i * 3 + j], 12);
+      }
     expect(l[1]).toBe(0); // lower triangular
     expect(cholesky([1, 2, 2, 1], 2)).toBeNull(); // eigenvalues 3 and −1
   });
@@ -59,7 +68,11 @@ describe('fitGmm', () => {
       // covariance entry √((Σ_ii·Σ_jj + Σ_ij²)/n_j) (Wishart variance of a sample covariance).
       expect(Math.abs(model.weights[f] - w)).toBeLessThan(4 * Math.sqrt((w * (1 - w)) / N));
       for (let i = 0; i < 2; i++) expect(Math.abs(model.means[f][i] - TRUE.means[j][i])).toBeLessThan(4 * Math.sqrt(cov[i * 3] / nj));
-      for (const [r, c] of [[0, 0], [0, 1], [1, 1]]) {
+      for (const [r, c] of [
+        [0, 0],
+        [0, 1],
+        [1, 1],
+      ]) {
         const se = Math.sqrt((cov[r * 3] * cov[c * 3] + cov[r * 2 + c] ** 2) / nj);
         expect(Math.abs(model.covariances[f][r * 2 + c] - cov[r * 2 + c])).toBeLessThan(4 * se);
       }
@@ -92,7 +105,12 @@ describe('fitGmm', () => {
     // ends in a poorer optimum (a mean log-likelihood 0.05 below the best found; sklearn with one
     // init fails likewise), while the best of 4 starts never does on these seeds.
     const rng = new Rng(21);
-    const centres = [[0, 0, 0], [4, 0, 0], [0, 4, 0], [4, 4, 0]];
+    const centres = [
+      [0, 0, 0],
+      [4, 0, 0],
+      [0, 4, 0],
+      [4, 4, 0],
+    ];
     const data = Array.from({ length: 300 }, (_, p) => centres[p % 4].map((c) => c + rng.normal())).flat();
     const final = (seed: number, inits: number) => fitGmm(data, 3, new Rng(seed), { components: 4, inits }).logLikelihoods.at(-1)!;
     const single = Array.from({ length: 100 }, (_, seed) => final(seed, 1));

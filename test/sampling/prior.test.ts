@@ -23,7 +23,7 @@ describe('blur-generation prior (GMM of channel means)', () => {
   const TRAIN = 400;
   const DRAWS = 2000;
 
-  it('draws constant colours distributed like the training images\' means', () => {
+  it("draws constant colours distributed like the training images' means", () => {
     const train = smoothImages(new Rng(1), TRAIN, SIZE, 3);
     const trainMeans = tf.tidy(() => tf.mean(train, [1, 2]).dataSync());
     // As batches: fitPrior reads every one of them.
@@ -106,7 +106,11 @@ describe('gaussian prior', () => {
   it('gives the same bytes for the same seed and new ones for the next draw', () => {
     const sampler = fitPrior(deg, params, shapeOnly, new Rng(7));
     const rng = new Rng(10);
-    const [a, b, c] = [sampler.draw(4, new Rng(10), { delta: 0.01 }), sampler.draw(4, rng, { delta: 0.01 }), sampler.draw(4, rng, { delta: 0.01 })];
+    const [a, b, c] = [
+      sampler.draw(4, new Rng(10), { delta: 0.01 }),
+      sampler.draw(4, rng, { delta: 0.01 }),
+      sampler.draw(4, rng, { delta: 0.01 }),
+    ];
     expect(Buffer.from(a.xT.dataSync().buffer).equals(Buffer.from(b.xT.dataSync().buffer))).toBe(true);
     expect(Buffer.from(b.xT.dataSync().buffer).equals(Buffer.from(c.xT.dataSync().buffer))).toBe(false);
     [a, b, c].forEach(disposeDraw);
@@ -135,7 +139,11 @@ describe('animorph prior', () => {
     for (let i = 0; i < 6; i++) {
       const image = values.subarray(i * per, (i + 1) * per);
       // Reference: x_T = √(1−ᾱ_T)·z with ᾱ_T ≈ 6e-8 at T = 200, so x_T = z to float32 precision.
-      const nearest = Math.min(...Array.from({ length: bank.shape[0] }, (_, k) => image.reduce((m, v, j) => Math.max(m, Math.abs(v - bankValues[k * per + j])), 0)));
+      const nearest = Math.min(
+        ...Array.from({ length: bank.shape[0] }, (_, k) =>
+          image.reduce((m, v, j) => Math.max(m, Math.abs(v - bankValues[k * per + j])), 0),
+        ),
+      );
       expect(nearest).toBeLessThanOrEqual(1e-6);
       image.forEach((v, j) => expect(Math.abs(v - z[i * per + j])).toBeLessThanOrEqual(1e-6));
     }
@@ -144,7 +152,9 @@ describe('animorph prior', () => {
 
   it('needs its asset to draw', () => {
     const images = tf.zeros([1, SIZE, SIZE, 3]) as tf.Tensor4D;
-    expect(() => fitPrior(deg, params, images, new Rng(1)).draw(1, new Rng(1))).toThrow("Degradation 'animorph' needs the asset 'animal-faces'");
+    expect(() => fitPrior(deg, params, images, new Rng(1)).draw(1, new Rng(1))).toThrow(
+      "Degradation 'animorph' needs the asset 'animal-faces'",
+    );
     images.dispose();
   });
 });

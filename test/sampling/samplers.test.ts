@@ -1,7 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { degrade, drawNoise } from '../../src/degradations/degrade.js';
 import { getDegradation, resolveParams, type Degradation } from '../../src/degradations/index.js';
-import { applicableSampler, appliesTo, evenSteps, getSampler, restorationStart, SAMPLERS, type Restorer, type SamplerName, type SamplingProblem } from '../../src/sampling/samplers.js';
+import {
+  applicableSampler,
+  appliesTo,
+  evenSteps,
+  getSampler,
+  restorationStart,
+  SAMPLERS,
+  type Restorer,
+  type SamplerName,
+  type SamplingProblem,
+} from '../../src/sampling/samplers.js';
 import { cosineAlphaBar } from '../../src/degradations/schedules.js';
 import { Rng } from '../../src/util/rng.js';
 import { useWasmEngine } from '../helpers/engine.js';
@@ -16,7 +26,10 @@ const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) => {
 };
 
 /** The restorer that knows the answer: R(x_t, t) = x0 (a fresh tensor, which the sampler disposes). */
-const oracle = (x0: tf.Tensor4D): Restorer => () => x0.clone();
+const oracle =
+  (x0: tf.Tensor4D): Restorer =>
+  () =>
+    x0.clone();
 
 describe.each(['blur', 'pixelate', 'gaussian', 'snow'])('with the true x0 as restorer, on %s', (name) => {
   const deg = getDegradation(name);
@@ -85,7 +98,11 @@ describe('on a linear degradation D(x, s) = x + s·e', () => {
     const n = tf.mul(b, 0.02 / 0.1) as tf.Tensor4D; // δ·n with δ = 0.02
     const noisy = tf.add(xT, n) as tf.Tensor4D;
     const fixed: Restorer = (xs) => tf.zerosLike(xs);
-    for (const [name, kept] of [['alg2', n], ['alg1', null], ['direct', null]] as const) {
+    for (const [name, kept] of [
+      ['alg2', n],
+      ['alg1', null],
+      ['direct', null],
+    ] as const) {
       const [a, c] = [getSampler(name).sample(fixed, problem, xT).x0, getSampler(name).sample(fixed, problem, noisy).x0];
       const diff = tf.sub(c, a);
       if (kept) expect(maxAbsDiff(diff, kept)).toBeLessThan(1e-6);
@@ -150,7 +167,9 @@ describe('sampling', () => {
 
   it.each((Object.keys(SAMPLERS) as SamplerName[]).filter((s) => appliesTo(s, deg)))('%s leaks no tensors and leaves x_T alone', (name) => {
     const run = () => {
-      const { x0: out, trajectory } = getSampler(name).sample((xs) => tf.mul(xs, 0.9), { degradation: deg, params, noise: {} }, xT, { record: [6, 2, 0] });
+      const { x0: out, trajectory } = getSampler(name).sample((xs) => tf.mul(xs, 0.9), { degradation: deg, params, noise: {} }, xT, {
+        record: [6, 2, 0],
+      });
       tf.dispose([out, ...trajectory.map((f) => f.xt)]);
     };
     run(); // warm-up
@@ -173,8 +192,13 @@ describe('ddim (η = 0), the hot baseline', () => {
   it('applies to the mix degradations only', () => {
     expect(['gaussian', 'animorph', 'blur', 'snow'].map((n) => appliesTo('ddim', getDegradation(n)))).toEqual([true, true, false, false]);
     const blur = getDegradation('blur');
-    expect(() => SAMPLERS.ddim.sample(() => tf.zeros([1, 4, 4, 1]), { degradation: blur, params: resolveParams(blur), noise: {} }, tf.zeros([1, 4, 4, 1])))
-      .toThrow("Sampler 'ddim' does not apply to degradation 'blur': it is not a mix √ᾱ·x0 + √(1−ᾱ)·ε.");
+    expect(() =>
+      SAMPLERS.ddim.sample(
+        () => tf.zeros([1, 4, 4, 1]),
+        { degradation: blur, params: resolveParams(blur), noise: {} },
+        tf.zeros([1, 4, 4, 1]),
+      ),
+    ).toThrow("Sampler 'ddim' does not apply to degradation 'blur': it is not a mix √ᾱ·x0 + √(1−ᾱ)·ε.");
   });
 
   it('with the true x0, re-estimates ε exactly and retraces the forward process', () => {
@@ -241,7 +265,9 @@ describe('ddpm (DDIM with η = 1), ancestral sampling', () => {
     const x0 = tf.zeros([1, 64, 64, 1]) as tf.Tensor4D;
     const noise = drawNoise(deg, x0.shape, params, new Rng(10));
     const xT = restorationStart(deg, params, x0, noise);
-    const { x0: out, trajectory } = SAMPLERS.ddpm.sample(oracle(x0), { degradation: deg, params, noise, rng: new Rng(11) }, xT, { record: [6, 3, 1] });
+    const { x0: out, trajectory } = SAMPLERS.ddpm.sample(oracle(x0), { degradation: deg, params, noise, rng: new Rng(11) }, xT, {
+      record: [6, 3, 1],
+    });
     for (const { t, xt } of trajectory) {
       const v = xt.dataSync() as Float32Array;
       const std = Math.sqrt(v.reduce((s, x) => s + x * x, 0) / v.length);
@@ -257,7 +283,13 @@ describe('the sampler registry (one file per sampler)', () => {
     const [blur, gaussian] = [getDegradation('blur'), getDegradation('gaussian')];
     expect(Object.keys(SAMPLERS).filter((name) => appliesTo(name, blur))).toEqual(['direct', 'alg1', 'alg2']);
     expect(Object.keys(SAMPLERS).filter((name) => appliesTo(name, gaussian))).toEqual(['direct', 'alg1', 'alg2', 'ddim', 'ddpm']);
-    expect(() => applicableSampler('ddpm', blur)).toThrow("Sampler 'ddpm' does not apply to degradation 'blur': it needs a mix √ᾱ·x0 + √(1−ᾱ)·ε such as gaussian; pick one of direct, alg1, alg2.");
-    expect(Object.values(SAMPLERS).filter((s) => s.stochastic).map((s) => s.name)).toEqual(['ddpm']);
+    expect(() => applicableSampler('ddpm', blur)).toThrow(
+      "Sampler 'ddpm' does not apply to degradation 'blur': it needs a mix √ᾱ·x0 + √(1−ᾱ)·ε such as gaussian; pick one of direct, alg1, alg2.",
+    );
+    expect(
+      Object.values(SAMPLERS)
+        .filter((s) => s.stochastic)
+        .map((s) => s.name),
+    ).toEqual(['ddpm']);
   });
 });

@@ -30,7 +30,7 @@ function brightDark(rng: Rng, n: number): ImageSplit {
 /** Unlabelled toy set with an up-direction (bright top rows), so rotations are recognisable. */
 function litFromAbove(rng: Rng, n: number): ImageSplit {
   const base = smoothSplit(rng, n, 16, 3);
-  const pixels = base.pixels.map((v, j) => Math.floor(j / (16 * 3)) % 16 < 4 ? 255 : v >> 1);
+  const pixels = base.pixels.map((v, j) => (Math.floor(j / (16 * 3)) % 16 < 4 ? 255 : v >> 1));
   return { ...base, pixels };
 }
 
@@ -85,7 +85,11 @@ describe('feature networks', () => {
     await writeFile(bin, bytes);
     const said = jest.spyOn(console, 'error').mockImplementation(() => {});
     const again = await featureNet(data, spec, cache);
-    expect(said).toHaveBeenCalledWith(expect.stringMatching(/^coldbench: the cached feature network .*toy-damaged-\w+ does not match its recorded weights hash; retraining it$/));
+    expect(said).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^coldbench: the cached feature network .*toy-damaged-\w+ does not match its recorded weights hash; retraining it$/,
+      ),
+    );
     said.mockRestore();
     expect(again.weights).toBe(first.weights); // retrained to the same bits
     [first, again].forEach((net) => net.dispose());

@@ -56,13 +56,25 @@ describe('train', () => {
   });
 
   it.each([
-    ['one flipped bit in the weights', 'model/weights.bin', async (path: string) => {
-      const bytes = await readFile(path);
-      bytes[17] ^= 0x04;
-      await writeFile(path, bytes);
-    }],
+    [
+      'one flipped bit in the weights',
+      'model/weights.bin',
+      async (path: string) => {
+        const bytes = await readFile(path);
+        bytes[17] ^= 0x04;
+        await writeFile(path, bytes);
+      },
+    ],
     ['a truncated optimizer state', 'optimizer.bin', (path: string) => truncate(path, 1001)],
-    ['random bytes for the state', 'state.json', (path: string) => writeFile(path, Uint8Array.from({ length: 64 }, (_, i) => (i * 37) % 256))],
+    [
+      'random bytes for the state',
+      'state.json',
+      (path: string) =>
+        writeFile(
+          path,
+          Uint8Array.from({ length: 64 }, (_, i) => (i * 37) % 256),
+        ),
+    ],
   ] as const)('never resumes from a damaged checkpoint (%s): names the file and retrains to the same result', async (_, file, damage) => {
     const whole = await train(await job());
     const stop = new AbortController();
@@ -72,7 +84,9 @@ describe('train', () => {
     const said = jest.spyOn(console, 'error').mockImplementation(() => {});
     const again = await train({ ...split, signal: undefined, onStep: undefined });
     expect(said).toHaveBeenCalledTimes(1);
-    expect(said.mock.calls[0][0]).toBe(`coldbench: checkpoint ${join(split.dir, 'checkpoint')} is damaged (${file} does not match its SHA-256); training this run from scratch`);
+    expect(said.mock.calls[0][0]).toBe(
+      `coldbench: checkpoint ${join(split.dir, 'checkpoint')} is damaged (${file} does not match its SHA-256); training this run from scratch`,
+    );
     said.mockRestore();
     expect(again.state).toBe('completed');
     expect(again.losses).toEqual(whole.losses);

@@ -18,7 +18,12 @@ let dir: string;
 let result: RunResult;
 let generated: RunResult;
 const spec: RunSpec = {
-  key: 'blur[test]', seed: 11, evaluationSeed: 5, dataset: 'digits', size: 32, degradation: 'blur',
+  key: 'blur[test]',
+  seed: 11,
+  evaluationSeed: 5,
+  dataset: 'digits',
+  size: 32,
+  degradation: 'blur',
   params: { steps: 5, sigma: 1, radius: 2 },
   model: { preset: 'tiny' },
   train: trainSection.parse({ steps: 300, batch: 16, lr: 2e-3, emaStart: 200, emaEvery: 5, checkpointEvery: 100 }),
@@ -31,7 +36,12 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'coldbench-run-'));
   result = await runOne(spec, { dir, featureCache: join(dir, 'features') });
   const generation: RunSpec = {
-    ...spec, key: 'pixelate[test]', seed: 12, degradation: 'pixelate', params: {}, train: { ...spec.train, steps: 50 },
+    ...spec,
+    key: 'pixelate[test]',
+    seed: 12,
+    degradation: 'pixelate',
+    params: {},
+    train: { ...spec.train, steps: 50 },
     sampling: { ...spec.sampling, restoration: false },
   };
   generated = await runOne(generation, { dir: join(dir, 'generation'), featureCache: join(dir, 'features') });
@@ -51,7 +61,17 @@ describe('one run: train, sample, measure', () => {
     expect(result.gaussianity.map((g) => g.t)).toEqual([1, 2, 3, 4, 5]);
     expect(result.featureNet.objective).toBe('labels');
     // The raw (non-EMA) weights' one-shot restoration, beside the EMA's.
-    expect(result.rawRestoration.map((r) => r.metric).sort()).toEqual(['diversity', 'fid', 'kid', 'l1', 'psnr', 'recognisable', 'rmse', 'sharpness', 'ssim']);
+    expect(result.rawRestoration.map((r) => r.metric).sort()).toEqual([
+      'diversity',
+      'fid',
+      'kid',
+      'l1',
+      'psnr',
+      'recognisable',
+      'rmse',
+      'sharpness',
+      'ssim',
+    ]);
     for (const row of result.metrics.filter((r) => r.metric === 'recognisable')) {
       expect(row.value).toBeGreaterThanOrEqual(0);
       expect(row.value).toBeLessThanOrEqual(1);
@@ -69,7 +89,9 @@ describe('one run: train, sample, measure', () => {
     // Reference: Bansal et al. 2022, Table 1 (deblurring MNIST): Algorithm 2 improves on the
     // degraded input; with an undertrained network it is the robust sampler (docs/reference.md §1).
     const value = (sampler: string, metric: string) =>
-      result.state === 'completed' ? result.metrics.find((r) => r.mode === 'restoration' && r.sampler === sampler && r.metric === metric)!.value : NaN;
+      result.state === 'completed'
+        ? result.metrics.find((r) => r.mode === 'restoration' && r.sampler === sampler && r.metric === metric)!.value
+        : NaN;
     expect(value('alg2', 'psnr')).toBeGreaterThan(value('degraded', 'psnr'));
     expect(value('alg2', 'ssim')).toBeGreaterThan(value('degraded', 'ssim'));
     expect(value('alg2', 'fid')).toBeLessThan(value('degraded', 'fid'));
@@ -88,11 +110,18 @@ describe('one run: train, sample, measure', () => {
   it('scores every configuration of a repetition on the same images, beside the real-vs-real floor', () => {
     if (result.state !== 'completed' || generated.state !== 'completed') throw new Error('runs did not complete');
     // Reference statistics from the whole MNIST test split; 80 images per sample set.
-    expect(result.evaluation).toMatchObject({ images: 80, referenceImages: 10_000, floor: { n: 80, fid: { draws: 5 }, kid: { draws: 5 } } });
+    expect(result.evaluation).toMatchObject({
+      images: 80,
+      referenceImages: 10_000,
+      floor: { n: 80, fid: { draws: 5 }, kid: { draws: 5 } },
+    });
     // Another degradation and run seed, the same evaluation seed: the very same floor draws.
     expect(generated.evaluation.floor).toEqual(result.evaluation.floor);
     // GMM starts are continuous draws: every start distinct, at δ = 0 too.
-    expect(generated.evaluation.starts).toEqual([{ delta: 0, distinct: 80, of: 80, alg2KeepsNoise: 0 }, { delta: 0.05, distinct: 80, of: 80, alg2KeepsNoise: 0.05 }]);
+    expect(generated.evaluation.starts).toEqual([
+      { delta: 0, distinct: 80, of: 80, alg2KeepsNoise: 0 },
+      { delta: 0.05, distinct: 80, of: 80, alg2KeepsNoise: 0.05 },
+    ]);
     expect(result.evaluation.starts).toEqual([]);
     // Pixelate's start is a draw of a 16-d mixture (its 4×4 grid), a random image; the blur run generates nothing.
     expect(generated.evaluation.prior).toEqual({ kind: 'gmm', dims: 16, flat: false });
@@ -117,13 +146,19 @@ describe('one run: train, sample, measure', () => {
       const se = Math.sqrt(row.boot!.reduce((s, x) => s + (x - mean) ** 2, 0) / 99);
       // Per-image means: the mean of 100 replicates is within 4 of its standard errors (se/10) of the
       // value. (FID-like and diversity replicates are biased by the repeated images a resample holds.)
-      if (['l1', 'rmse', 'psnr', 'ssim', 'sharpness'].includes(row.metric)) expect(Math.abs(mean - row.value)).toBeLessThan(0.4 * se + 1e-9);
+      if (['l1', 'rmse', 'psnr', 'ssim', 'sharpness'].includes(row.metric))
+        expect(Math.abs(mean - row.value)).toBeLessThan(0.4 * se + 1e-9);
       expect(se).toBeGreaterThan(0);
     }
   });
 
   it('gives no Fréchet number where the sample set is not larger than the feature dimension', async () => {
-    const small: RunSpec = { ...spec, key: 'blur[small]', train: { ...spec.train, steps: 20 }, sampling: { ...spec.sampling, count: 40, samplers: ['direct'] } };
+    const small: RunSpec = {
+      ...spec,
+      key: 'blur[small]',
+      train: { ...spec.train, steps: 20 },
+      sampling: { ...spec.sampling, count: 40, samplers: ['direct'] },
+    };
     const out = await runOne(small, { dir: join(dir, 'small'), featureCache: join(dir, 'features') });
     if (out.state !== 'completed') throw new Error(`run ${out.state}`);
     // 40 images ≤ 64 feature dimensions: the sample covariance is singular, so no FID-like row.
@@ -135,7 +170,11 @@ describe('one run: train, sample, measure', () => {
   it('evaluates animorphosis with held-out animals and counts its distinct starts', async () => {
     const animals = await loadDataset('animal-faces', { size: 32, channels: 1 });
     const morph: RunSpec = {
-      ...spec, key: 'animorph[test]', degradation: 'animorph', params: { steps: 10 }, train: { ...spec.train, steps: 20 },
+      ...spec,
+      key: 'animorph[test]',
+      degradation: 'animorph',
+      params: { steps: 10 },
+      train: { ...spec.train, steps: 20 },
       sampling: { ...spec.sampling, restoration: false, deltas: [0], samplers: ['direct'] },
     };
     const out = await runOne(morph, { dir: join(dir, 'animorph'), featureCache: join(dir, 'features') });
@@ -164,7 +203,10 @@ describe('one run: train, sample, measure', () => {
     const gaussian = getDegradation('gaussian');
     const params = resolveParams(gaussian, { steps: 50 });
     const data = await loadDataset('digits', { size: 32 });
-    const x0 = batchTensor(data.test, Int32Array.from({ length: 64 }, (_, i) => i));
+    const x0 = batchTensor(
+      data.test,
+      Int32Array.from({ length: 64 }, (_, i) => i),
+    );
     const noise = drawNoise(gaussian, x0.shape, params, new Rng(1));
     const [row] = gaussianity(gaussian, params, x0, noise, 1, new Rng(2));
     expect(row.t).toBe(50);

@@ -5,11 +5,27 @@ import { fileURLToPath } from 'node:url';
 /** The Node-API addon built from `native/src/addon.cc` (oneDNN behind TF.js's heavy kernels). */
 export interface NativeAddon {
   /** y = act(conv(x, filter) + bias), NHWC/HWIO; false when oneDNN has no implementation for it. */
-  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: number[], activation: string, alpha: number): boolean;
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    y: Float32Array,
+    geometry: number[],
+    activation: string,
+    alpha: number,
+  ): boolean;
   conv2dBackwardData(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: number[]): boolean;
   conv2dBackwardFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: number[]): boolean;
   /** out = act(op(a)·op(b) + bias) over [batch, m, n]; geometry [batchA, batchB, m, k, n, transposeA, transposeB]. */
-  matMul(a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array, geometry: number[], activation: string, alpha: number): boolean;
+  matMul(
+    a: Float32Array,
+    b: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    geometry: number[],
+    activation: string,
+    alpha: number,
+  ): boolean;
   /** Parts [outer, sizes[i], inner] joined along the middle axis, and the inverse. */
   concat(parts: Float32Array[], out: Float32Array, outerInner: [number, number], sizes: number[]): boolean;
   split(x: Float32Array, parts: Float32Array[], outerInner: [number, number], sizes: number[]): boolean;
@@ -23,7 +39,17 @@ export interface NativeAddon {
   /** Gradient of a nearest upsample by whole factors; geometry [n, h, w, c, oh, ow]. */
   resizeNearestBackward(dy: Float32Array, dx: Float32Array, geometry: number[]): boolean;
   /** One Adam step of one variable into the outputs (engine/fused-adam.ts); scalars [β1, 1 − β1, β2, 1 − β2, lr·c1, c2, ε]. */
-  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, wOut: Float32Array, mOut: Float32Array, vOut: Float32Array, n: number, scalars: number[]): boolean;
+  adam(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    wOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array,
+    n: number,
+    scalars: number[],
+  ): boolean;
   /** The convolutions' input precision on the calling thread ('bf16': bf16 copies, f32 accumulation); throws on a CPU without bf16. */
   setPrecision(precision: 'fp32' | 'bf16'): void;
   getPrecision(): 'fp32' | 'bf16';
@@ -34,7 +60,8 @@ export interface NativeAddon {
 }
 
 /** Where `npm ci` (scripts/build-native.mjs) puts the addon; COLDBENCH_NATIVE_ADDON points elsewhere (a custom build, or none). */
-export const NATIVE_ADDON_PATH = process.env.COLDBENCH_NATIVE_ADDON ?? fileURLToPath(new URL('../../../native/build/Release/coldbench_native.node', import.meta.url));
+export const NATIVE_ADDON_PATH =
+  process.env.COLDBENCH_NATIVE_ADDON ?? fileURLToPath(new URL('../../../native/build/Release/coldbench_native.node', import.meta.url));
 
 /** What `auto` says when it cannot use the native engine. */
 export const NATIVE_MISSING_FIX = "install Debian's libdnnl-dev (apt-get install libdnnl-dev), then run npm ci again";

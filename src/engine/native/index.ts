@@ -9,7 +9,11 @@ import { NATIVE_KERNELS } from './kernels.js';
  * Wraps a native kernel (the self-test's probe watches and checks each one): `native` is the
  * oneDNN kernel (undefined where it does not apply), `stock` the wasm kernel it replaces.
  */
-export type NativeKernelWrap = (name: string, native: (args: Parameters<tf.KernelFunc>[0]) => ReturnType<HeapKernel<NativeAddon>>, stock: tf.KernelConfig) => tf.KernelFunc;
+export type NativeKernelWrap = (
+  name: string,
+  native: (args: Parameters<tf.KernelFunc>[0]) => ReturnType<HeapKernel<NativeAddon>>,
+  stock: tf.KernelConfig,
+) => tf.KernelFunc;
 
 /** The TF.js backend name of the native engine. */
 export const NATIVE_BACKEND = 'native';
@@ -34,6 +38,10 @@ export async function registerNativeBackend(addon: NativeAddon, wrap?: NativeKer
     const native = Object.hasOwn(NATIVE_KERNELS, kernel.kernelName) ? NATIVE_KERNELS[kernel.kernelName] : undefined;
     if (!native) tf.registerKernel({ ...kernel, backendName: NATIVE_BACKEND });
     else if (!wrap) tf.registerKernel(heapKernelConfig(native, NATIVE_BACKEND, addon, kernel));
-    else tf.registerKernel({ ...heapKernelConfig(native, NATIVE_BACKEND, addon, kernel), kernelFunc: wrap(kernel.kernelName, (args) => native(args, addon), kernel) });
+    else
+      tf.registerKernel({
+        ...heapKernelConfig(native, NATIVE_BACKEND, addon, kernel),
+        kernelFunc: wrap(kernel.kernelName, (args) => native(args, addon), kernel),
+      });
   }
 }

@@ -18,16 +18,35 @@ const FUSABLE = new Set(['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu
 function convGeometry(c: Conv2DInfo): number[] {
   const p = c.padInfo;
   return [
-    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.filterHeight, c.filterWidth, c.outChannels, c.outHeight, c.outWidth,
-    c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, p.top, p.bottom, p.left, p.right,
+    c.batchSize,
+    c.inHeight,
+    c.inWidth,
+    c.inChannels,
+    c.filterHeight,
+    c.filterWidth,
+    c.outChannels,
+    c.outHeight,
+    c.outWidth,
+    c.strideHeight,
+    c.strideWidth,
+    c.dilationHeight,
+    c.dilationWidth,
+    p.top,
+    p.bottom,
+    p.left,
+    p.right,
   ];
 }
 
 function convInfo(xShape: number[], filterShape: number[], attrs: Conv2DAttrs): Conv2DInfo | undefined {
   if (attrs.dataFormat === 'NCHW') return undefined;
   const c = tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number], filterShape as [number, number, number, number],
-    attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode,
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
   );
   // Empty tensors and negative (cropping) pads are left to the stock kernels.
   const empty = [c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels].includes(0);
@@ -51,14 +70,17 @@ const sum: NativeKernel = ({ inputs, backend, attrs }, addon) => {
   const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
   const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
   const rank = x.shape.length;
-  const leading = axes.every((a, i) => a === i), trailing = axes.every((a, i) => a === rank - axes.length + i);
+  const leading = axes.every((a, i) => a === i),
+    trailing = axes.every((a, i) => a === rank - axes.length + i);
   if (axes.length === 0 || !(leading || trailing) || tf.util.sizeFromShape(x.shape) === 0) return undefined;
   const shape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
   const reduced = tf.util.sizeFromShape(axes.map((a) => x.shape[a]));
   const kept = tf.util.sizeFromShape(x.shape) / reduced;
-  return computeInto(backend as BackendWasm, [x], shape, ([xv], out) => (leading
-    ? addon.matMul(onesOf(reduced), xv!, null, out, [1, 1, 1, reduced, kept, 0, 0], 'linear', 0)
-    : addon.matMul(xv!, onesOf(reduced), null, out, [1, 1, kept, reduced, 1, 0, 0], 'linear', 0)));
+  return computeInto(backend as BackendWasm, [x], shape, ([xv], out) =>
+    leading
+      ? addon.matMul(onesOf(reduced), xv!, null, out, [1, 1, 1, reduced, kept, 0, 0], 'linear', 0)
+      : addon.matMul(xv!, onesOf(reduced), null, out, [1, 1, kept, reduced, 1, 0, 0], 'linear', 0),
+  );
 };
 
 /** Below this many elements an elementwise op is all call overhead, and wasm's is as good. */
@@ -88,7 +110,11 @@ function binary(op: 0 | 1 | 2): NativeKernel {
 
 const resizeNearest: NativeKernel = ({ inputs, backend, attrs }, addon) => {
   const { images } = inputs as Record<string, Info>;
-  const { alignCorners, halfPixelCenters, size: [oh, ow] } = attrs as unknown as tf.ResizeNearestNeighborAttrs;
+  const {
+    alignCorners,
+    halfPixelCenters,
+    size: [oh, ow],
+  } = attrs as unknown as tf.ResizeNearestNeighborAttrs;
   const [n, h, w, c] = images.shape;
   if (alignCorners || halfPixelCenters || oh % h || ow % w || n * h * w * c === 0) return undefined;
   return computeInto(backend as BackendWasm, [images], [n, oh, ow, c], ([xv], y) => addon.resizeNearest(xv!, y, [n, h, w, c, oh, ow]));
@@ -103,7 +129,9 @@ const conv2D: NativeKernel = ({ inputs, backend, attrs }, addon) => {
   const { x, filter } = inputs as Record<string, Info>;
   const c = convInfo(x.shape, filter.shape, attrs as unknown as Conv2DAttrs);
   if (!c) return undefined;
-  return computeInto(backend as BackendWasm, [x, filter], c.outShape, ([xv, fv], y) => addon.conv2d(xv!, fv!, null, y, convGeometry(c), 'linear', 0));
+  return computeInto(backend as BackendWasm, [x, filter], c.outShape, ([xv, fv], y) =>
+    addon.conv2d(xv!, fv!, null, y, convGeometry(c), 'linear', 0),
+  );
 };
 
 const fusedConv2D: NativeKernel = ({ inputs, backend, attrs }, addon) => {
@@ -113,7 +141,8 @@ const fusedConv2D: NativeKernel = ({ inputs, backend, attrs }, addon) => {
   const b = c && biasFor(bias, c.outChannels);
   if (!c || b === undefined || !FUSABLE.has(activation)) return undefined;
   return computeInto(backend as BackendWasm, [x!, filter!, b], c.outShape, ([xv, fv, bv], y) =>
-    addon.conv2d(xv!, fv!, bv, y, convGeometry(c), activation, leakyreluAlpha));
+    addon.conv2d(xv!, fv!, bv, y, convGeometry(c), activation, leakyreluAlpha),
+  );
 };
 
 const conv2DBackpropInput: NativeKernel = ({ inputs, backend, attrs }, addon) => {
@@ -121,7 +150,9 @@ const conv2DBackpropInput: NativeKernel = ({ inputs, backend, attrs }, addon) =>
   const a = attrs as unknown as tf.Conv2DBackpropInputAttrs & Conv2DAttrs;
   const c = convInfo(a.inputShape, filter.shape, a);
   if (!c) return undefined;
-  return computeInto(backend as BackendWasm, [dy, filter], c.inShape, ([dyv, fv], dx) => addon.conv2dBackwardData(dyv!, fv!, dx, convGeometry(c)));
+  return computeInto(backend as BackendWasm, [dy, filter], c.inShape, ([dyv, fv], dx) =>
+    addon.conv2dBackwardData(dyv!, fv!, dx, convGeometry(c)),
+  );
 };
 
 const conv2DBackpropFilter: NativeKernel = ({ inputs, backend, attrs }, addon) => {
@@ -129,7 +160,9 @@ const conv2DBackpropFilter: NativeKernel = ({ inputs, backend, attrs }, addon) =
   const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs & Conv2DAttrs;
   const c = convInfo(x.shape, a.filterShape, a);
   if (!c) return undefined;
-  return computeInto(backend as BackendWasm, [x, dy], a.filterShape, ([xv, dyv], dw) => addon.conv2dBackwardFilter(xv!, dyv!, dw, convGeometry(c)));
+  return computeInto(backend as BackendWasm, [x, dy], a.filterShape, ([xv, dyv], dw) =>
+    addon.conv2dBackwardFilter(xv!, dyv!, dw, convGeometry(c)),
+  );
 };
 
 /**
@@ -152,7 +185,8 @@ function matMul({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon, fuse
   const biasInfo = fused ? biasFor(bias, n) : null;
   if (biasInfo === undefined) return undefined;
   return computeInto(backend as BackendWasm, [a!, b!, biasInfo], [...batchShape, m, n], ([av, bv, biasv], out) =>
-    addon.matMul(av!, bv!, biasv, out, [batchA, batchB, m, k, n, Number(transposeA), Number(transposeB)], activation, leakyreluAlpha));
+    addon.matMul(av!, bv!, biasv, out, [batchA, batchB, m, k, n, Number(transposeA), Number(transposeB)], activation, leakyreluAlpha),
+  );
 }
 
 /**

@@ -53,8 +53,18 @@ function cpuIdentity(): { model: string; flags: string } {
 export function selfTestKey(addonPath: string, addon: NativeAddon): string {
   const { onednn, isa } = addon.version();
   const { model, flags } = cpuIdentity();
-  const env = ['ONEDNN_MAX_CPU_ISA', 'DNNL_MAX_CPU_ISA', 'ONEDNN_CPU_ISA_HINTS', 'COLDBENCH_NATIVE_FAULT'].map((k) => `${k}=${process.env[k] ?? ''}`);
-  const parts = [`probe ${PROBE_VERSION}`, createHash('sha256').update(readFileSync(addonPath)).digest('hex'), onednn, isa, model, flags, ...env];
+  const env = ['ONEDNN_MAX_CPU_ISA', 'DNNL_MAX_CPU_ISA', 'ONEDNN_CPU_ISA_HINTS', 'COLDBENCH_NATIVE_FAULT'].map(
+    (k) => `${k}=${process.env[k] ?? ''}`,
+  );
+  const parts = [
+    `probe ${PROBE_VERSION}`,
+    createHash('sha256').update(readFileSync(addonPath)).digest('hex'),
+    onednn,
+    isa,
+    model,
+    flags,
+    ...env,
+  ];
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 24);
 }
 
@@ -76,24 +86,37 @@ function probe(addonPath: string, key: string): Promise<SelfTestResult> {
   const start = performance.now();
   return new Promise((resolve) => {
     // The environment the key was made from (oneDNN's ISA limits), passed on explicitly.
-    const child = spawn(process.execPath, [PROBE, addonPath], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: PROBE_TIMEOUT_MS });
-    let out = '', err = '';
+    const child = spawn(process.execPath, [PROBE, addonPath], {
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: PROBE_TIMEOUT_MS,
+    });
+    let out = '',
+      err = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
     const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
       const lines = out.split('\n');
-      const last = (word: string) => lines.filter((l) => l.startsWith(`${word} `)).at(-1)?.slice(word.length + 1);
+      const last = (word: string) =>
+        lines
+          .filter((l) => l.startsWith(`${word} `))
+          .at(-1)
+          ?.slice(word.length + 1);
       const kernels = lines.filter((l) => l.startsWith('kernel ')).length;
       const workloads = lines.filter((l) => l.startsWith('workload ')).length;
       const seconds = Number(((performance.now() - start) / 1000).toFixed(1));
       const base = { kernels, workloads, seconds, cpu, key };
       if (code === 0 && last('ok') !== undefined) return resolve({ ok: true, ...base });
-      const mismatch = last('mismatch'), error = last('error');
+      const mismatch = last('mismatch'),
+        error = last('error');
       const where = `${last('kernel') ?? 'before any kernel'} (workload: ${last('workload') ?? 'start-up'})`;
-      const failure = spawnError ? `the self-test could not start (${spawnError.message})`
-        : mismatch ? `kernel ${mismatch.replace(/ (\S+)$/, '')} disagrees with wasm (relative error ${mismatch.split(' ').at(-1)})`
-        : signal ? `${signal === 'SIGTERM' ? `the self-test did not finish in ${PROBE_TIMEOUT_MS / 60_000} min` : `the self-test crashed (${signal})`} in ${where}`
-        : `the self-test failed (${error ?? err.trim().split('\n').at(-1) ?? `exit code ${code}`}) in ${where}`;
+      const failure = spawnError
+        ? `the self-test could not start (${spawnError.message})`
+        : mismatch
+          ? `kernel ${mismatch.replace(/ (\S+)$/, '')} disagrees with wasm (relative error ${mismatch.split(' ').at(-1)})`
+          : signal
+            ? `${signal === 'SIGTERM' ? `the self-test did not finish in ${PROBE_TIMEOUT_MS / 60_000} min` : `the self-test crashed (${signal})`} in ${where}`
+            : `the self-test failed (${error ?? err.trim().split('\n').at(-1) ?? `exit code ${code}`}) in ${where}`;
       resolve({ ok: false, failure, ...base });
     };
     child.on('error', (e) => finish(null, null, e));
@@ -140,15 +163,26 @@ const seen = new Map<string, SelfTestResult>();
 /** The verdict for this addon on this CPU: the kept one, or a new probe's (then kept). */
 export async function nativeSelfTest(addonPath: string, addon: NativeAddon, options: SelfTestOptions = {}): Promise<SelfTestResult> {
   const key = selfTestKey(addonPath, addon);
-  const recordPath = selfTestRecordPath(addonPath), lock = `${recordPath}.lock`;
+  const recordPath = selfTestRecordPath(addonPath),
+    lock = `${recordPath}.lock`;
   const kept = () => seen.get(key) ?? readRecord(recordPath, key);
   if (!options.force && kept()) return kept()!;
   if (!existsSync(PROBE)) {
-    return { ok: false, failure: `its self-test is not built (${PROBE} is missing: run npm run build)`, kernels: 0, workloads: 0, seconds: 0, cpu: cpuIdentity().model, key };
+    return {
+      ok: false,
+      failure: `its self-test is not built (${PROBE} is missing: run npm run build)`,
+      kernels: 0,
+      workloads: 0,
+      seconds: 0,
+      cpu: cpuIdentity().model,
+      key,
+    };
   }
   if (!(await lockOrWait(lock, options.force ? () => undefined : kept))) return kept()!;
   try {
-    options.log?.(`coldbench: checking the native engine on this CPU (${cpuIdentity().model}), once per build: every kernel on coldbench's shapes, in a child process`);
+    options.log?.(
+      `coldbench: checking the native engine on this CPU (${cpuIdentity().model}), once per build: every kernel on coldbench's shapes, in a child process`,
+    );
     const result = await probe(addonPath, key);
     seen.set(key, result);
     try {

@@ -37,18 +37,22 @@ export interface TapPlan {
 /** The plan for a conv, or undefined where it does not apply (strides > 1, padding wider than the taps reach). */
 export function tapPlan(info: ConvInfo): TapPlan | undefined {
   const { strideHeight, strideWidth, padInfo: pad, filterHeight: kh, filterWidth: kw } = info;
-  const reachH = (kh - 1) * info.dilationHeight, reachW = (kw - 1) * info.dilationWidth;
+  const reachH = (kh - 1) * info.dilationHeight,
+    reachW = (kw - 1) * info.dilationWidth;
   if (strideHeight !== 1 || strideWidth !== 1) return undefined;
   // dy's rows must fit an image's grid rows: no more padding on both sides than the taps reach.
   if (Math.min(pad.top, pad.bottom) > reachH || Math.min(pad.left, pad.right) > reachW) return undefined;
-  const top = Math.max(pad.top, pad.bottom), left = Math.max(pad.left, pad.right);
-  const rows = info.inHeight + top, cols = info.inWidth + left;
+  const top = Math.max(pad.top, pad.bottom),
+    left = Math.max(pad.left, pad.right);
+  const rows = info.inHeight + top,
+    cols = info.inWidth + left;
   const offsets: number[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) offsets.push((top - pad.top + i * info.dilationHeight) * cols + left - pad.left + j * info.dilationWidth);
   }
   const fit = Math.max(1, Math.floor(CHUNK_FLOATS / (info.outChannels * rows * cols)));
-  const chunks = Math.ceil(info.batchSize / fit), images = Math.ceil(info.batchSize / chunks);
+  const chunks = Math.ceil(info.batchSize / fit),
+    images = Math.ceil(info.batchSize / chunks);
   return { rows, cols, top, left, offsets, images, chunks, k: images * rows * cols + offsets.at(-1)! };
 }
 
@@ -62,7 +66,10 @@ export function tapPlan(info: ConvInfo): TapPlan | undefined {
 function rowToChannels(xv: Float32Array, from: number, w: number, ci: number, out: Float32Array, to: number, size: number): void {
   let c = 0;
   for (; c + 4 <= ci; c += 4) {
-    const a0 = to + c * size, a1 = a0 + size, a2 = a1 + size, a3 = a2 + size;
+    const a0 = to + c * size,
+      a1 = a0 + size,
+      a2 = a1 + size,
+      a3 = a2 + size;
     for (let q = 0, f = from + c; q < w; q++, f += ci) {
       out[a0 + q] = xv[f];
       out[a1 + q] = xv[f + 1];
@@ -129,10 +136,16 @@ function filterByConv(k: WasmKernels, x: Info, dy: Info, info: ConvInfo): Info {
   // Bottom/right padding just large enough for kh×kw outputs; the conv may give more (sliced off).
   const after = (kernel: number, d: number, o: number, s: number, size: number, before: number) =>
     Math.max(0, (kernel - 1) * d + (o - 1) * s + 1 - size - before);
-  const g = k.conv2d(k.transpose(x, [3, 1, 2, 0]), k.transpose(dy, [1, 2, 0, 3]), [dh, dw], [sh, sw], [
-    [padInfo.top, after(info.filterHeight, dh, info.outHeight, sh, info.inHeight, padInfo.top)],
-    [padInfo.left, after(info.filterWidth, dw, info.outWidth, sw, info.inWidth, padInfo.left)],
-  ]);
+  const g = k.conv2d(
+    k.transpose(x, [3, 1, 2, 0]),
+    k.transpose(dy, [1, 2, 0, 3]),
+    [dh, dw],
+    [sh, sw],
+    [
+      [padInfo.top, after(info.filterHeight, dh, info.outHeight, sh, info.inHeight, padInfo.top)],
+      [padInfo.left, after(info.filterWidth, dw, info.outWidth, sw, info.inWidth, padInfo.left)],
+    ],
+  );
   const [ci, kh, kw, co] = [info.inChannels, info.filterHeight, info.filterWidth, info.outChannels];
   return k.transpose(k.slice(g, [0, 0, 0, 0], [ci, kh, kw, co]), [1, 2, 0, 3]);
 }
@@ -143,7 +156,12 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): Info {
   const { strides, pad, dataFormat, dimRoundingMode, filterShape, dilations = 1 } = attrs as unknown as Attrs;
   if (dataFormat === 'NCHW') throw new Error("Conv2DBackpropFilter on wasm supports dataFormat 'NHWC' only.");
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode,
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
   );
   const plan = tapPlan(info);
   return withWasmKernels(backend as tf.KernelBackend, (k) => (plan ? filterByTaps(k, x, dy, info, plan) : filterByConv(k, x, dy, info)));

@@ -26,23 +26,50 @@ function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorI
   const { dy, filter } = inputs as Record<'dy' | 'filter', tf.TensorInfo>;
   const { strides, pad, dimRoundingMode, inputShape, dilations = 1 } = attrs as unknown as Attrs;
   const info = tf.backend_util.computeConv2DInfo(
-    inputShape, filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode,
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
   );
   const { batchSize: b, inChannels: ci, outChannels: co, strideHeight: sh, strideWidth: sw, padInfo } = info;
-  const th = info.filterHeight * info.dilationHeight, tw = info.filterWidth * info.dilationWidth;
+  const th = info.filterHeight * info.dilationHeight,
+    tw = info.filterWidth * info.dilationWidth;
   const rows = axisPlan(th, sh, padInfo.top, info.inHeight, info.outHeight);
   const cols = axisPlan(tw, sw, padInfo.left, info.inWidth, info.outWidth);
   return withWasmKernels(backend as tf.KernelBackend, (k) => {
     // Dilated taps as a dense filter (zeros between taps), padded to M·s taps per axis.
-    const dense = k.reshape(k.pad(k.reshape(filter, [info.filterHeight, 1, info.filterWidth, 1, ci * co]), [
-      [0, 0], [0, info.dilationHeight - 1], [0, 0], [0, info.dilationWidth - 1], [0, 0],
-    ]), [th, tw, ci, co]);
-    const taps = k.pad(dense, [[0, rows.m * sh - th], [0, cols.m * sw - tw], [0, 0], [0, 0]]);
+    const dense = k.reshape(
+      k.pad(k.reshape(filter, [info.filterHeight, 1, info.filterWidth, 1, ci * co]), [
+        [0, 0],
+        [0, info.dilationHeight - 1],
+        [0, 0],
+        [0, info.dilationWidth - 1],
+        [0, 0],
+      ]),
+      [th, tw, ci, co],
+    );
+    const taps = k.pad(dense, [
+      [0, rows.m * sh - th],
+      [0, cols.m * sw - tw],
+      [0, 0],
+      [0, 0],
+    ]);
     // f[m', n', co, (ch, cw, ci)] = w[s_h·(M_h − 1 − m') + ch, s_w·(M_w − 1 − n') + cw, ci, co]
     const phased = k.transpose(k.reshape(taps, [rows.m, sh, cols.m, sw, ci, co]), [0, 2, 1, 3, 4, 5]);
     const swapped = k.transpose(k.reshape(phased, [rows.m * cols.m, sh * sw * ci, co]), [0, 2, 1]);
     const f = k.reshape(k.flipLeading(swapped), [rows.m, cols.m, co, sh * sw * ci]);
-    const z = k.conv2d(dy, f, [1, 1], [1, 1], [[rows.top, rows.bottom], [cols.top, cols.bottom]]);
+    const z = k.conv2d(
+      dy,
+      f,
+      [1, 1],
+      [1, 1],
+      [
+        [rows.top, rows.bottom],
+        [cols.top, cols.bottom],
+      ],
+    );
     const [, zh, zw] = z.shape;
     const phases = k.transpose(k.reshape(z, [b * zh, zw, sh, sw * ci]), [0, 2, 1, 3]);
     const full = k.reshape(phases, [b, zh * sh, zw * sw, ci]);
@@ -59,6 +86,6 @@ export function conv2DBackpropInputConfig(stock: tf.KernelConfig): tf.KernelConf
     kernelName: tf.Conv2DBackpropInput,
     backendName: 'wasm',
     setupFunc: stock.setupFunc,
-    kernelFunc: (args) => ((args.attrs?.dataFormat === 'NCHW' ? stock.kernelFunc : conv2DBackpropInput)(args)),
+    kernelFunc: (args) => (args.attrs?.dataFormat === 'NCHW' ? stock.kernelFunc : conv2DBackpropInput)(args),
   };
 }

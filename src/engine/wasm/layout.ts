@@ -66,7 +66,9 @@ export const JS_LAYOUT_OPS: LayoutOps = {
  * half the time of one row per pass (0.9 vs 1.8 ms for 1M floats).
  */
 function columnSums(xv: Float32Array, kept: number, out: Float32Array): void {
-  const acc = new Float64Array(kept), size = xv.length, step = 4 * kept;
+  const acc = new Float64Array(kept),
+    size = xv.length,
+    step = 4 * kept;
   let row = 0;
   for (; row + step <= size; row += step) {
     for (let k = 0, r = row; k < kept; k++, r++) acc[k] += xv[r] + xv[r + kept] + (xv[r + 2 * kept] + xv[r + 3 * kept]);

@@ -19,7 +19,10 @@ export function sharingKernelConfigs(stockCast: tf.KernelConfig): tf.KernelConfi
     { kernelName: tf.Identity, backendName: 'wasm', kernelFunc: shareInput as tf.KernelFunc },
     {
       ...stockCast,
-      kernelFunc: (args) => ((args.inputs.x as tf.TensorInfo).dtype === (args.attrs as unknown as tf.CastAttrs).dtype ? shareInput(args) : stockCast.kernelFunc(args)),
+      kernelFunc: (args) =>
+        (args.inputs.x as tf.TensorInfo).dtype === (args.attrs as unknown as tf.CastAttrs).dtype
+          ? shareInput(args)
+          : stockCast.kernelFunc(args),
     },
   ];
 }

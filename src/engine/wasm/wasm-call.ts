@@ -91,7 +91,11 @@ export class WasmKernels {
     if (n === 1) return x;
     // Reflecting n − 1 rows in front puts the rows of x, reversed, first.
     const paddings = x.shape.map((_, axis) => [axis === 0 ? n - 1 : 0, 0]);
-    return this.slice(this.call('MirrorPad', { x }, { paddings, mode: 'reflect' }), x.shape.map(() => 0), x.shape);
+    return this.slice(
+      this.call('MirrorPad', { x }, { paddings, mode: 'reflect' }),
+      x.shape.map(() => 0),
+      x.shape,
+    );
   }
 
   /**
@@ -99,7 +103,9 @@ export class WasmKernels {
    * first, so the copy runs over long contiguous rows (wasm's Slice is a JS loop over rows).
    */
   slice(x: Info, begin: number[], size: number[]): Info {
-    const dims = [x.shape.at(-1)!], b = [begin.at(-1)!], s = [size.at(-1)!];
+    const dims = [x.shape.at(-1)!],
+      b = [begin.at(-1)!],
+      s = [size.at(-1)!];
     for (let axis = x.shape.length - 2; axis >= 0; axis--) {
       if (s[0] === dims[0]) {
         b[0] += begin[axis] * dims[0];

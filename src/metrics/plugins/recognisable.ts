@@ -10,7 +10,10 @@ export function recognised(confidences: ArrayLike<number>): Float64Array {
 }
 
 export const recognisable = defineMetric({
-  name: 'recognisable', label: 'Recognisable', higherIsBetter: true, needs: 'set',
+  name: 'recognisable',
+  label: 'Recognisable',
+  higherIsBetter: true,
+  needs: 'set',
   doc: "Share of images the dataset's classifier (the digits feature net) labels with confidence > 0.9: are they digits at all? Label-trained feature nets only.",
   compute({ confidences, resamples }) {
     const top = confidences();

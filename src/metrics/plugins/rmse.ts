@@ -2,7 +2,10 @@ import { resampledMeans } from '../bootstrap.js';
 import { defineMetric, mean, stored } from '../define.js';
 
 export const rmse = defineMetric({
-  name: 'rmse', label: 'RMSE', higherIsBetter: false, needs: 'truth',
+  name: 'rmse',
+  label: 'RMSE',
+  higherIsBetter: false,
+  needs: 'truth',
   doc: 'Root mean squared error on images in [0, 1], per image then averaged (pixel.ts).',
   compute({ pixels, resamples }) {
     const values = pixels().rmse;

@@ -3,7 +3,11 @@ import { defineMetric, mean, stored } from '../define.js';
 import { laplacianEnergyPerImage } from '../sharpness.js';
 
 export const sharpness = defineMetric({
-  name: 'sharpness', label: 'Sharpness', higherIsBetter: null, target: 1, needs: 'set',
+  name: 'sharpness',
+  label: 'Sharpness',
+  higherIsBetter: null,
+  target: 1,
+  needs: 'set',
   doc: 'Mean squared Laplacian of generated over real images; 1 = as sharp as real, < 1 blurrier (sharpness.ts).',
   compute({ samples, reference, resamples }) {
     const energy = laplacianEnergyPerImage(samples);

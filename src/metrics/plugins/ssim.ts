@@ -3,7 +3,10 @@ import { defineMetric, mean, stored } from '../define.js';
 import { ssimPerImage } from '../ssim.js';
 
 export const ssim = defineMetric({
-  name: 'ssim', label: 'SSIM', higherIsBetter: true, needs: 'truth',
+  name: 'ssim',
+  label: 'SSIM',
+  higherIsBetter: true,
+  needs: 'truth',
   doc: 'SSIM, 11×11 Gaussian window σ 1.5, valid windows, mean over channels and images (ssim.ts).',
   compute({ samples, truth, resamples }) {
     const values = ssimPerImage(samples, truth!);

@@ -29,7 +29,9 @@ export function ddimWith(eta: number, name: string): SampleFn {
 
 /** DDIM with η = 0: the hot baseline. */
 export const ddim = defineSampler({
-  name: 'ddim', requires: 'mix', stochastic: false,
-  doc: 'DDIM with η = 0 (Song et al. 2021 eq. 12): the sampler of the paper\'s hot Gaussian numbers.',
+  name: 'ddim',
+  requires: 'mix',
+  stochastic: false,
+  doc: "DDIM with η = 0 (Song et al. 2021 eq. 12): the sampler of the paper's hot Gaussian numbers.",
   sample: ddimWith(0, 'ddim'),
 });

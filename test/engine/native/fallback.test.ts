@@ -27,13 +27,17 @@ describe('without the native engine', () => {
     const broken = join(tmpdir(), 'coldbench-broken-addon.node');
     writeFileSync(broken, 'not a shared object');
     const loaded = loadNativeAddon(broken);
-    expect('reason' in loaded && loaded.reason).toMatch(new RegExp(`^the native engine does not load \\(.+; ${fix.replace(/[()]/g, '\\$&')}\\)$`));
+    expect('reason' in loaded && loaded.reason).toMatch(
+      new RegExp(`^the native engine does not load \\(.+; ${fix.replace(/[()]/g, '\\$&')}\\)$`),
+    );
   });
 
   it('npm ci still succeeds: the build script names the package and exits 0', async () => {
     const { code, stdout } = await node(['scripts/build-native.mjs'], { COLDBENCH_DNNL_HEADER: '/nonexistent/dnnl.hpp' });
     expect(code).toBe(0);
-    expect(stdout.trim()).toBe('coldbench: native engine not built (/nonexistent/dnnl.hpp is missing); install libdnnl-dev (apt-get install libdnnl-dev) and run npm ci again for it. wasm works without it.');
+    expect(stdout.trim()).toBe(
+      'coldbench: native engine not built (/nonexistent/dnnl.hpp is missing); install libdnnl-dev (apt-get install libdnnl-dev) and run npm ci again for it. wasm works without it.',
+    );
   });
 
   it('auto falls back to wasm with a one-line notice; asking for native fails with exit code 2', async () => {
@@ -44,16 +48,33 @@ describe('without the native engine', () => {
     expect(JSON.parse(auto.stdout)).toMatchObject({ backend: 'wasm', threads: 1 });
     const asked = await node(['bin/coldbench.js', '--backend', 'native', ...bench.slice(1)], hidden);
     expect(asked.code).toBe(2);
-    expect(asked.stderr.trim()).toBe(`coldbench: Backend 'native' is not available here. The native engine is not built (${fix}), or use --backend wasm.`);
+    expect(asked.stderr.trim()).toBe(
+      `coldbench: Backend 'native' is not available here. The native engine is not built (${fix}), or use --backend wasm.`,
+    );
   });
 });
 
 const built = 'addon' in loadNativeAddon() ? describe : describe.skip;
 built('with the native engine built', () => {
   it('auto picks it, says so, and runs the threads asked for', async () => {
-    const { code, stdout, stderr } = await node(['bin/coldbench.js', '--threads', '2', 'bench', 'train', '--preset', 'small', '--steps', '1', '--warmup', '1', '--json']);
+    const { code, stdout, stderr } = await node([
+      'bin/coldbench.js',
+      '--threads',
+      '2',
+      'bench',
+      'train',
+      '--preset',
+      'small',
+      '--steps',
+      '1',
+      '--warmup',
+      '1',
+      '--json',
+    ]);
     expect(code).toBe(0);
-    expect(stderr).toMatch(/coldbench: backend native \(oneDNN \d+\.\d+\.\d+ \(\w+\) \+ @tensorflow\/tfjs-backend-wasm@[\d.]+, 2 threads\)/);
+    expect(stderr).toMatch(
+      /coldbench: backend native \(oneDNN \d+\.\d+\.\d+ \(\w+\) \+ @tensorflow\/tfjs-backend-wasm@[\d.]+, 2 threads\)/,
+    );
     expect(JSON.parse(stdout)).toMatchObject({ backend: 'native', threads: 2 });
   });
 });

@@ -66,7 +66,8 @@ native('native engine (oneDNN) kernels', () => {
   // The conv table of the wasm kernel tests; cpu's conv gradients are the reference.
   it.each(CASES.map((c, i) => [name(c), c, i] as const))('conv2d gradients match the cpu backend: %s', async (_, c, seed) => {
     const [dxCpu, dwCpu] = await gradsOn('cpu', c, seed);
-    let dx: Float32Array = new Float32Array(), dw: Float32Array = new Float32Array();
+    let dx: Float32Array = new Float32Array(),
+      dw: Float32Array = new Float32Array();
     const filterCalls = await ran('conv2dBackwardFilter', async () => {
       [dx, dw] = await gradsOn(NATIVE_BACKEND, c, seed);
     });
@@ -84,13 +85,29 @@ native('native engine (oneDNN) kernels', () => {
     ['3×3 dilation 2, elu', [1, 9, 9, 2], [3, 3, 2, 3], 1, 'same', 'elu'],
   ] as const)('fused conv2d (bias + activation) matches cpu: %s', async (_, xShape, wShape, stride, pad, activation) => {
     const rng = new Rng(xShape[1] * 31 + wShape[0]);
-    const [x, w, b] = [rng.normals(tf.util.sizeFromShape([...xShape])), rng.normals(tf.util.sizeFromShape([...wShape])), rng.normals(wShape[3])];
+    const [x, w, b] = [
+      rng.normals(tf.util.sizeFromShape([...xShape])),
+      rng.normals(tf.util.sizeFromShape([...wShape])),
+      rng.normals(wShape[3]),
+    ];
     const dilations = activation === 'elu' ? 2 : 1;
     const run = async (backend: string) => {
       await tf.setBackend(backend);
-      return tf.tidy(() => tf.fused.conv2d({
-        x: tf.tensor4d(x, [...xShape]), filter: tf.tensor4d(w, [...wShape]), bias: tf.tensor1d(b), strides: stride, pad, dilations, activation, leakyreluAlpha: 0.1,
-      }).dataSync() as Float32Array);
+      return tf.tidy(
+        () =>
+          tf.fused
+            .conv2d({
+              x: tf.tensor4d(x, [...xShape]),
+              filter: tf.tensor4d(w, [...wShape]),
+              bias: tf.tensor1d(b),
+              strides: stride,
+              pad,
+              dilations,
+              activation,
+              leakyreluAlpha: 0.1,
+            })
+            .dataSync() as Float32Array,
+      );
     };
     const reference = await run('cpu');
     let ours: Float32Array = new Float32Array();
@@ -129,7 +146,12 @@ native('native engine (oneDNN) kernels', () => {
     const [a, b, bias] = [rng.normals(6 * 4), rng.normals(4 * 5), rng.normals(5)];
     const run = async (backend: string) => {
       await tf.setBackend(backend);
-      return tf.tidy(() => tf.fused.matMul({ a: tf.tensor2d(a, [6, 4]), b: tf.tensor2d(b, [4, 5]), bias: tf.tensor1d(bias), activation: 'relu' }).dataSync() as Float32Array);
+      return tf.tidy(
+        () =>
+          tf.fused
+            .matMul({ a: tf.tensor2d(a, [6, 4]), b: tf.tensor2d(b, [4, 5]), bias: tf.tensor1d(bias), activation: 'relu' })
+            .dataSync() as Float32Array,
+      );
     };
     const reference = await run('cpu');
     let ours: Float32Array = new Float32Array();
@@ -149,7 +171,13 @@ native('native engine (oneDNN) kernels', () => {
     ['concat on channels', (x: tf.Tensor, y: tf.Tensor) => tf.concat([x, y], 3), [4, 16, 16, 64], [4, 16, 16, 32], 'concat'],
     ['split on channels', (x: tf.Tensor) => tf.concat(tf.split(x, [40, 24], 3).reverse(), 3), [4, 16, 16, 64], [1], 'split'],
     ['average pooling', (x: tf.Tensor) => tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid'), [4, 16, 16, 64], [1], 'avgPoolBackward'],
-    ['nearest upsample', (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [32, 32]), [1, 16, 16, 64], [1], 'resizeNearestBackward'],
+    [
+      'nearest upsample',
+      (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [32, 32]),
+      [1, 16, 16, 64],
+      [1],
+      'resizeNearestBackward',
+    ],
   ] as const)('%s and its gradients match cpu', async (_, f, aShape, bShape, key) => {
     const rng = new Rng(aShape[3] + bShape.length);
     const [a, b] = [rng.normals(tf.util.sizeFromShape([...aShape])), rng.normals(tf.util.sizeFromShape([...bShape]))];
@@ -173,7 +201,11 @@ native('native engine (oneDNN) kernels', () => {
     // pixels each (the forward divides by 4). d(sum of outputs)/dx is 1/4 per window a pixel is
     // in: corners 1, edges 2, centre 4 windows. TF.js's cpu and wasm kernels divide by 9 instead.
     await tf.setBackend(NATIVE_BACKEND);
-    const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.avgPool(x as tf.Tensor4D, 3, 2, 'same')))(tf.ones([1, 3, 3, 1])).dataSync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => tf.sum(tf.avgPool(x as tf.Tensor4D, 3, 2, 'same')))(tf.ones([1, 3, 3, 1]))
+        .dataSync(),
+    );
     expect(Array.from(g)).toEqual([0.25, 0.5, 0.25, 0.5, 1, 0.5, 0.25, 0.5, 0.25]);
   });
 
@@ -193,16 +225,35 @@ native('native engine (oneDNN) kernels', () => {
     // cpu's nearest-resize gradient is wrong for batch > 1 (docs/reference.md §6), so cpu is the
     // reference at batch 1 only; wasm's is exact and serves batch 3 (checked below against the
     // analytic gradient).
-    for (const [reference, batch] of [['cpu', 1], ['wasm', 3]] as const) {
+    for (const [reference, batch] of [
+      ['cpu', 1],
+      ['wasm', 3],
+    ] as const) {
       const rng = new Rng(40 + batch);
-      const x = rng.normals(batch * 8 * 8 * 2), y = rng.normals(batch * 8 * 8);
+      const x = rng.normals(batch * 8 * 8 * 2),
+        y = rng.normals(batch * 8 * 8);
       const grads = async (backend: string) => {
         await tf.setBackend(backend);
         const model = buildReferenceUNet({ size: 8, channels: 1, base: 4 });
-        model.setWeights(model.getWeights().map((w, i) => tf.tensor(new Rng(i).normals(w.size).map((v) => v * 0.3), w.shape)));
+        model.setWeights(
+          model.getWeights().map((w, i) =>
+            tf.tensor(
+              new Rng(i).normals(w.size).map((v) => v * 0.3),
+              w.shape,
+            ),
+          ),
+        );
         const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-        const { value, grads: g } = tf.variableGrads(() => tf.tidy(() =>
-          tf.mean(tf.abs(tf.sub(model.apply(tf.tensor4d(x, [batch, 8, 8, 2])) as tf.Tensor, tf.tensor4d(y, [batch, 8, 8, 1])))) as tf.Scalar), vars);
+        const { value, grads: g } = tf.variableGrads(
+          () =>
+            tf.tidy(
+              () =>
+                tf.mean(
+                  tf.abs(tf.sub(model.apply(tf.tensor4d(x, [batch, 8, 8, 2])) as tf.Tensor, tf.tensor4d(y, [batch, 8, 8, 1]))),
+                ) as tf.Scalar,
+            ),
+          vars,
+        );
         const out = vars.map((v) => g[v.name].dataSync() as Float32Array);
         value.dispose();
         tf.dispose(Object.values(g));
@@ -240,16 +291,27 @@ native('native engine (oneDNN) kernels', () => {
 
   it('trains the reference U-Net with the loss curve of the wasm engine', async () => {
     const rng = new Rng(11);
-    const x = rng.normals(8 * 16 * 16 * 2), y = rng.normals(8 * 16 * 16);
+    const x = rng.normals(8 * 16 * 16 * 2),
+      y = rng.normals(8 * 16 * 16);
     const curve = async (backend: string) => {
       await tf.setBackend(backend);
       const model = buildReferenceUNet({ size: 16, channels: 1, base: 8 });
-      model.setWeights(model.getWeights().map((w, i) => tf.tensor(new Rng(100 + i).normals(w.size).map((v) => v * 0.2), w.shape)));
+      model.setWeights(
+        model.getWeights().map((w, i) =>
+          tf.tensor(
+            new Rng(100 + i).normals(w.size).map((v) => v * 0.2),
+            w.shape,
+          ),
+        ),
+      );
       const optimizer = tf.train.adam(2e-3);
       const [xs, ys] = [tf.tensor4d(x, [8, 16, 16, 2]), tf.tensor4d(y, [8, 16, 16, 1])];
       const losses: number[] = [];
       for (let step = 0; step < 12; step++) {
-        const loss = optimizer.minimize(() => tf.mean(tf.abs(tf.sub(model.apply(xs, { training: true }) as tf.Tensor, ys))) as tf.Scalar, true)!;
+        const loss = optimizer.minimize(
+          () => tf.mean(tf.abs(tf.sub(model.apply(xs, { training: true }) as tf.Tensor, ys))) as tf.Scalar,
+          true,
+        )!;
         losses.push(loss.dataSync()[0]);
         loss.dispose();
       }
@@ -269,7 +331,8 @@ native('native engine (oneDNN) kernels', () => {
     await tf.setBackend(NATIVE_BACKEND);
     for (const c of [CASES[2], CASES[6], CASES[13]]) {
       await gradsOn(NATIVE_BACKEND, c, 1); // warm-up
-      const tensors = tf.memory().numTensors, buffers = tf.backend().numDataIds();
+      const tensors = tf.memory().numTensors,
+        buffers = tf.backend().numDataIds();
       await gradsOn(NATIVE_BACKEND, c, 1);
       expect(tf.memory().numTensors).toBe(tensors);
       expect(tf.backend().numDataIds()).toBe(buffers);

@@ -51,7 +51,8 @@ built('the native engine self-test', () => {
   it('a kernel that crashes disables the engine: auto uses wasm with one line naming it, native exits 2', async () => {
     const env = { COLDBENCH_NATIVE_ADDON: await addonCopy('crashing'), COLDBENCH_NATIVE_FAULT: 'Conv2DBackpropFilter' };
     const bench = ['bench', 'train', '--preset', 'small', '--steps', '1', '--warmup', '1', '--json'];
-    const line = /^coldbench: the native engine failed its self-test on .+: the self-test crashed \(SIGSEGV\) in Conv2DBackpropFilter x\[1,32,32,32\] dy\[1,32,32,1\] .*\(workload: train reference batch 1\); re-run it with `coldbench self-test`; using wasm$/m;
+    const line =
+      /^coldbench: the native engine failed its self-test on .+: the self-test crashed \(SIGSEGV\) in Conv2DBackpropFilter x\[1,32,32,32\] dy\[1,32,32,1\] .*\(workload: train reference batch 1\); re-run it with `coldbench self-test`; using wasm$/m;
     const auto = await coldbench(bench, env);
     expect(auto.code).toBe(0);
     expect(auto.stderr).toMatch(line);
@@ -59,7 +60,9 @@ built('the native engine self-test', () => {
     const asked = await coldbench(['--backend', 'native', ...bench], env);
     expect(asked.code).toBe(2);
     expect(asked.stderr.trim().split('\n')).toHaveLength(1); // the kept verdict: no probe this time
-    expect(asked.stderr.trim()).toMatch(/^coldbench: Backend 'native' is not available here\. The native engine failed its self-test on .+: the self-test crashed \(SIGSEGV\) in Conv2DBackpropFilter .+, or use --backend wasm\.$/);
+    expect(asked.stderr.trim()).toMatch(
+      /^coldbench: Backend 'native' is not available here\. The native engine failed its self-test on .+: the self-test crashed \(SIGSEGV\) in Conv2DBackpropFilter .+, or use --backend wasm\.$/,
+    );
     const retest = await coldbench(['self-test', '--json'], env);
     expect(retest.code).toBe(1);
     expect(JSON.parse(retest.stdout)).toMatchObject({ ok: false, workloads: 1 });

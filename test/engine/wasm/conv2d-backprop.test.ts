@@ -65,7 +65,10 @@ describe('wasm training kernels', () => {
       }
       return to;
     };
-    for (const strides of [[1, 1], [2, 2]] as [number, number][]) {
+    for (const strides of [
+      [1, 1],
+      [2, 2],
+    ] as [number, number][]) {
       const d = data({ ...c, strides }, 7);
       const yShape = tf.backend_util.computeConv2DInfo(c.x, dense, strides, 1, 'same').outShape;
       const r = new Rng(8).normals(yShape.reduce((a, b) => a * b, 1));
@@ -74,7 +77,9 @@ describe('wasm training kernels', () => {
         const f = (x: tf.Tensor, w: tf.Tensor) =>
           tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, 'same'), tf.tensor(r, yShape)));
         const wDense = moveTaps(d.w, new Float32Array(5 * 5 * block), true);
-        return tf.grads(f)([tf.tensor4d(d.x, c.x), tf.tensor4d(wDense, dense)]).map((g) => g.dataSync() as Float32Array);
+        return tf
+          .grads(f)([tf.tensor4d(d.x, c.x), tf.tensor4d(wDense, dense)])
+          .map((g) => g.dataSync() as Float32Array);
       });
       await tf.setBackend('wasm');
       const attrs = { strides, pad: 'same', dataFormat: 'NHWC', dilations: 2 };
@@ -100,21 +105,47 @@ describe('wasm training kernels', () => {
     for (let run = 0; run < 150; run++) {
       const [b, h, w, ci, co, kh, kw] = [pick(1, 5), pick(1, 12), pick(1, 12), pick(1, 6), pick(1, 7), pick(1, 5), pick(1, 5)];
       const [d, kind] = [pick(1, 2), pick(0, 2)];
-      const pad: Case['pad'] = kind === 0 ? 'same' : kind === 1 ? 'valid' : [[0, 0], [pick(0, 5), pick(0, 5)], [pick(0, 5), pick(0, 5)], [0, 0]];
+      const pad: Case['pad'] =
+        kind === 0
+          ? 'same'
+          : kind === 1
+            ? 'valid'
+            : [
+                [0, 0],
+                [pick(0, 5), pick(0, 5)],
+                [pick(0, 5), pick(0, 5)],
+                [0, 0],
+              ];
       const info = tf.backend_util.computeConv2DInfo([b, h, w, ci], [kh, kw, ci, co], 1, d, pad);
       const [oh, ow] = [info.outHeight, info.outWidth];
       if (oh <= 0 || ow <= 0) continue;
-      const x = rng.normals(b * h * w * ci), dy = rng.normals(b * oh * ow * co);
+      const x = rng.normals(b * h * w * ci),
+        dy = rng.normals(b * oh * ow * co);
       const expected = new Float32Array(kh * kw * ci * co);
-      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let n = 0; n < b; n++) for (let p = 0; p < oh; p++) for (let q = 0; q < ow; q++) {
-        const [r, c] = [p + i * d - info.padInfo.top, q + j * d - info.padInfo.left];
-        if (r < 0 || r >= h || c < 0 || c >= w) continue;
-        for (let k = 0; k < ci; k++) {
-          for (let o = 0; o < co; o++) expected[((i * kw + j) * ci + k) * co + o] += x[((n * h + r) * w + c) * ci + k] * dy[((n * oh + p) * ow + q) * co + o];
-        }
-      }
-      const dw = tf.tidy(() => (tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: tf.tensor4d(x, [b, h, w, ci]), dy: tf.tensor4d(dy, info.outShape) },
-        { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: d, filterShape: [kh, kw, ci, co] }) as tf.Tensor).dataSync() as Float32Array);
+      for (let i = 0; i < kh; i++)
+        for (let j = 0; j < kw; j++)
+          for (let n = 0; n < b; n++)
+            for (let p = 0; p < oh; p++)
+              for (let q = 0; q < ow; q++) {
+                const [r, c] = [p + i * d - info.padInfo.top, q + j * d - info.padInfo.left];
+                if (r < 0 || r >= h || c < 0 || c >= w) continue;
+                for (let k = 0; k < ci; k++) {
+                  for (let o = 0; o < co; o++)
+                    expected[((i * kw + j) * ci + k) * co + o] += x[((n * h + r) * w + c) * ci + k] * dy[((n * oh + p) * ow + q) * co + o];
+                }
+              }
+      const dw = tf.tidy(
+        () =>
+          (
+            tf
+              .engine()
+              .runKernel(
+                tf.Conv2DBackpropFilter,
+                { x: tf.tensor4d(x, [b, h, w, ci]), dy: tf.tensor4d(dy, info.outShape) },
+                { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: d, filterShape: [kh, kw, ci, co] },
+              ) as tf.Tensor
+          ).dataSync() as Float32Array,
+      );
       expectClose(dw, expected);
       checked++;
     }
@@ -125,7 +156,16 @@ describe('wasm training kernels', () => {
     const plan = (c: Case) => tapPlan(tf.backend_util.computeConv2DInfo(c.x, [c.w[0], c.w[1], c.x[3], c.w[2]], c.strides, 1, c.pad));
     // 'same' 3×3 on 32×32: one shared zero row and column, so 33×33 per image; tap (i, j) at 33·i + j.
     // 128 outputs × 1089 positions × 2 images fit 320 Ki floats, 3 do not: 5 images in 3 chunks of 2.
-    expect(plan(CASES[16])).toEqual({ rows: 33, cols: 33, top: 1, left: 1, offsets: [0, 1, 2, 33, 34, 35, 66, 67, 68], images: 2, chunks: 3, k: 2 * 33 * 33 + 68 });
+    expect(plan(CASES[16])).toEqual({
+      rows: 33,
+      cols: 33,
+      top: 1,
+      left: 1,
+      offsets: [0, 1, 2, 33, 34, 35, 66, 67, 68],
+      images: 2,
+      chunks: 3,
+      k: 2 * 33 * 33 + 68,
+    });
     // Uneven padding: rows = 7 + max(2, 0), cols = 8 + max(0, 1); tap (0, 0) starts at row 2 − 2, column 1 − 0.
     expect(plan(CASES[14])?.offsets.slice(0, 2)).toEqual([1, 2]);
     expect(plan(CASES[15])).toBeUndefined(); // 3 rows of padding each side, taps reach 2
@@ -135,7 +175,8 @@ describe('wasm training kernels', () => {
   it('serves NCHW input gradients with the stock kernel', async () => {
     const rng = new Rng(5);
     const attrs = { strides: 1, pad: 'same', dataFormat: 'NCHW', inputShape: [2, 3, 6, 5] };
-    const dy = rng.normals(2 * 4 * 6 * 5), w = rng.normals(3 * 3 * 3 * 4);
+    const dy = rng.normals(2 * 4 * 6 * 5),
+      w = rng.normals(3 * 3 * 3 * 4);
     const run = async (backend: string) => {
       await tf.setBackend(backend);
       return tf.tidy(() => {
@@ -150,7 +191,8 @@ describe('wasm training kernels', () => {
     await tf.setBackend('wasm');
     for (const c of [CASES[2], CASES[6], CASES[13], CASES[16]]) {
       await gradsOn('wasm', c, 1); // warm-up
-      const tensors = tf.memory().numTensors, buffers = tf.backend().numDataIds();
+      const tensors = tf.memory().numTensors,
+        buffers = tf.backend().numDataIds();
       await gradsOn('wasm', c, 1);
       expect(tf.memory().numTensors).toBe(tensors);
       expect(tf.backend().numDataIds()).toBe(buffers);

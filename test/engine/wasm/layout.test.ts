@@ -24,17 +24,58 @@ async function outputsOn(backend: string, f: (...xs: tf.Tensor[]) => tf.Tensor, 
 describe('wasm layout kernels in JS', () => {
   // cpu's nearest-resize gradient is wrong for batch > 1 (docs/reference.md §6): batch 1 here, batch 3 below.
   it.each([
-    ['concat on channels', (x: tf.Tensor, y: tf.Tensor) => tf.concat([x, y], 3), [[2, 5, 6, 7], [2, 5, 6, 3]], 'concat'],
-    ['concat on rows', (x: tf.Tensor, y: tf.Tensor) => tf.concat([x, y], 1), [[2, 5, 6, 7], [2, 3, 6, 7]], 'concat'],
+    [
+      'concat on channels',
+      (x: tf.Tensor, y: tf.Tensor) => tf.concat([x, y], 3),
+      [
+        [2, 5, 6, 7],
+        [2, 5, 6, 3],
+      ],
+      'concat',
+    ],
+    [
+      'concat on rows',
+      (x: tf.Tensor, y: tf.Tensor) => tf.concat([x, y], 1),
+      [
+        [2, 5, 6, 7],
+        [2, 3, 6, 7],
+      ],
+      'concat',
+    ],
     ['split on channels', (x: tf.Tensor) => tf.concat(tf.split(x, [4, 1, 2], 3).reverse(), 3), [[2, 5, 6, 7]], 'split'],
     ['2×2 average pooling', (x: tf.Tensor) => tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid'), [[2, 6, 8, 3]], 'avgPoolBackward'],
-    ['3×3 overlapping average pooling', (x: tf.Tensor) => tf.avgPool(x as tf.Tensor4D, 3, [1, 2], 'valid'), [[2, 7, 9, 3]], 'avgPoolBackward'],
-    ['nearest upsample 2×', (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [10, 12]), [[1, 5, 6, 3]], 'resizeNearestBackward'],
-    ['nearest upsample 3× by 2×', (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [15, 12]), [[1, 5, 6, 3]], 'resizeNearestBackward'],
+    [
+      '3×3 overlapping average pooling',
+      (x: tf.Tensor) => tf.avgPool(x as tf.Tensor4D, 3, [1, 2], 'valid'),
+      [[2, 7, 9, 3]],
+      'avgPoolBackward',
+    ],
+    [
+      'nearest upsample 2×',
+      (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [10, 12]),
+      [[1, 5, 6, 3]],
+      'resizeNearestBackward',
+    ],
+    [
+      'nearest upsample 3× by 2×',
+      (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [15, 12]),
+      [[1, 5, 6, 3]],
+      'resizeNearestBackward',
+    ],
   ] as const)('%s and its gradient match cpu', async (_, f, shapes, op) => {
-    const reference = await outputsOn('cpu', f, shapes.map((s) => [...s]), 7);
+    const reference = await outputsOn(
+      'cpu',
+      f,
+      shapes.map((s) => [...s]),
+      7,
+    );
     const spy = jest.spyOn(JS_LAYOUT_OPS, op);
-    const ours = await outputsOn('wasm', f, shapes.map((s) => [...s]), 7);
+    const ours = await outputsOn(
+      'wasm',
+      f,
+      shapes.map((s) => [...s]),
+      7,
+    );
     expect(spy).toHaveBeenCalled();
     ours.forEach((v, i) => expectClose(v, reference[i]));
   });
@@ -71,7 +112,9 @@ describe('wasm layout kernels in JS', () => {
     const before = [tf.memory().numTensors, tf.engine().backend.numDataIds()];
     tf.tidy(() => {
       const x = tf.ones([2, 4, 4, 6]);
-      tf.grads((a: tf.Tensor) => tf.sum(tf.concat(tf.split(tf.image.resizeNearestNeighbor(tf.avgPool(a as tf.Tensor4D, 2, 2, 'valid'), [4, 4]), [2, 4], 3), 3)))([x]);
+      tf.grads((a: tf.Tensor) =>
+        tf.sum(tf.concat(tf.split(tf.image.resizeNearestNeighbor(tf.avgPool(a as tf.Tensor4D, 2, 2, 'valid'), [4, 4]), [2, 4], 3), 3)),
+      )([x]);
       tf.sum(x, [0, 1, 2]);
     });
     expect([tf.memory().numTensors, tf.engine().backend.numDataIds()]).toEqual(before);

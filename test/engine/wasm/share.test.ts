@@ -31,7 +31,11 @@ describe('wasm Identity and Cast', () => {
 
   it('keeps gradients through a clone (Identity) right', () => {
     // d/dv Σ clone(v)·v = 2v
-    const g = tf.tidy(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.clone(v), v)))(tf.tensor([1, -3])).arraySync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((v: tf.Tensor) => tf.sum(tf.mul(tf.clone(v), v)))(tf.tensor([1, -3]))
+        .arraySync(),
+    );
     expect(g).toEqual([2, -6]);
   });
 });
