@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { computeMany, type HeapKernel } from './heap-kernels.js';
+import type { NativeAddon } from './native/addon.js';
 
 type Info = tf.TensorInfo;
 
@@ -13,19 +14,7 @@ export interface FusedAdamAttrs {
 }
 
 /** The loop of a fused Adam step over float32 views: the native addon's, or the JS one below. */
-export interface AdamOps {
-  adam(
-    w: Float32Array,
-    g: Float32Array,
-    m: Float32Array,
-    v: Float32Array,
-    wOut: Float32Array,
-    mOut: Float32Array,
-    vOut: Float32Array,
-    n: number,
-    scalars: number[],
-  ): boolean;
-}
+export type AdamOps = Pick<NativeAddon, 'adam'>;
 
 /**
  * The JS loop of the wasm engine, rounding every operation to float32 (Math.fround) in the order

@@ -14,7 +14,7 @@ import { compileSpec } from '../../src/reports/render.js';
 import { toReportData, type ReportData } from '../../src/reports/rows.js';
 import { buildRestorationTable, cellText, tableMarkdown } from '../../src/reports/table.js';
 import { comparisonsOf } from '../../src/results/comparisons.js';
-import { COMPARISONS, syntheticResults } from './fixture.js';
+import { COMPARISONS, emptyReportData, syntheticResults } from './fixture.js';
 
 let dir: string;
 let data: ReportData;
@@ -29,16 +29,7 @@ afterAll(() => rm(dirname(dir), { recursive: true, force: true }));
 const values = (spec: object) => (spec as { data: { values: Record<string, unknown>[] } }).data.values;
 
 describe('every chart', () => {
-  const empty: ReportData = {
-    metrics: PLUGINS.metrics,
-    rows: [],
-    gaussianity: [],
-    notRestoration: [],
-    floors: [],
-    flatStarts: [],
-    comparisons: comparisonsOf({}),
-    losses: [],
-  };
+  const empty = emptyReportData();
   it.each(CHARTS.map((build) => [build.name, build]))(
     '%s compiles with vega-lite without warnings, on data and on no data',
     (_name, build) => {

@@ -2,6 +2,9 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { PLUGINS } from '../../src/plugins.js';
+import type { ReportData } from '../../src/reports/rows.js';
+import { comparisonsOf } from '../../src/results/comparisons.js';
 import { RESULTS_FORMAT } from '../../src/results/types.js';
 
 /**
@@ -272,4 +275,19 @@ export function parseCsv(text: string): string[][] {
   }
   if (field || row.length) rows.push([...row, field]);
   return rows;
+}
+
+/** Report data with no runs: what a chart gets from an empty results folder. */
+export function emptyReportData(overrides: Partial<ReportData> = {}): ReportData {
+  return {
+    metrics: PLUGINS.metrics,
+    rows: [],
+    gaussianity: [],
+    notRestoration: [],
+    floors: [],
+    flatStarts: [],
+    comparisons: comparisonsOf({}),
+    losses: [],
+    ...overrides,
+  };
 }

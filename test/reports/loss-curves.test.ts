@@ -1,7 +1,6 @@
-import { PLUGINS } from '../../src/plugins.js';
 import { buildLossCurves } from '../../src/reports/loss-curves.js';
 import { LOSS_POINTS, lossWindows } from '../../src/reports/losses.js';
-import { comparisonsOf } from '../../src/results/comparisons.js';
+import { emptyReportData } from './fixture.js';
 
 describe('loss curves', () => {
   it('keeps every step of a short run and window means of a long one', () => {
@@ -27,16 +26,7 @@ describe('loss curves', () => {
       { variant: 'blur[]', name: 'blur', seed: 0, step: 1, loss: 0.5 },
       { variant: 'blur[]', name: 'blur', seed: 1, step: 1, loss: 0.4 },
     ];
-    const chart = buildLossCurves({
-      metrics: PLUGINS.metrics,
-      rows: [],
-      gaussianity: [],
-      notRestoration: [],
-      floors: [],
-      flatStarts: [],
-      comparisons: comparisonsOf({}),
-      losses,
-    });
+    const chart = buildLossCurves(emptyReportData({ losses }));
     const spec = chart.spec as unknown as {
       data: { values: unknown[] };
       encoding: { y: { scale: { type: string } }; detail: { field: string } };
