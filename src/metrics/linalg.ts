@@ -9,8 +9,9 @@ export interface SymmetricEigen {
 /**
  * Eigenvalues (and vectors) of a symmetric d×d row-major matrix by cyclic Jacobi rotations
  * (Golub & Van Loan §8.5; rotation as in Numerical Recipes §11.1), in float64, symmetrised first.
- * Hand-written because mathjs 15's eigs took 3 s on one 64×64 near-identity covariance (measured);
- * cyclic Jacobi takes milliseconds and is accurate to rounding (Demmel & Veselić 1992).
+ * Hand-written because mathjs 15's eigs takes seconds on one 64×64 near-identity covariance
+ * (docs/method.md, FID-like); cyclic Jacobi takes milliseconds and is accurate to rounding
+ * (Demmel & Veselić 1992).
  */
 export function symmetricEigen(m: ArrayLike<number>, d: number, wantVectors = true): SymmetricEigen {
   const a = Float64Array.from({ length: d * d }, (_, k) => (m[k] + m[(k % d) * d + Math.floor(k / d)]) / 2);

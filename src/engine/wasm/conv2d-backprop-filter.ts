@@ -8,8 +8,8 @@ type ConvInfo = tf.backend_util.Conv2DInfo;
 
 /**
  * Floats of dy one chunk packs as XNNPACK weights: the matmuls stream them once per four rows of
- * x, so they should stay in this machine's 2 MB L2. Chunks of 0.6–1.3 MB measured fastest on the
- * reference U-Net's layers (the whole batch at once: 5–11% slower on its 32×32 layers).
+ * x, so they should stay in a 2 MB L2; this size measured fastest on the reference U-Net's layers
+ * (docs/engine.md, measurements behind the code).
  */
 const CHUNK_FLOATS = 320 * 1024;
 
@@ -125,8 +125,8 @@ function filterByTaps(k: WasmKernels, x: Info, dy: Info, info: ConvInfo, plan: T
  * Any stride: dL/dw as one XNNPACK conv over the input with batch and channel axes swapped
  * (docs/reference.md §6): dw[i,j,ci,co] = Σ_{b,p,q} xPad[b, p·s + i·d, q·s + j·d, ci] · dy[b,p,q,co], so
  * with x as [Ci,H,W,B] and dy as a filter [oh,ow,B,Co] it is a conv of stride d and dilation s.
- * Slower than the taps where both apply (a reference step's filter gradients: 357 ms this way,
- * 277 ms as taps), likely because each image's 3×3 outputs fill only 9 of the 12 rows of XNNPACK's 4-row tiles.
+ * Slower than the taps where both apply (docs/engine.md, measurements behind the code), likely because each image's 3×3
+ * outputs fill only 9 of the 12 rows of XNNPACK's 4-row tiles.
  */
 function filterByConv(k: WasmKernels, x: Info, dy: Info, info: ConvInfo): Info {
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, padInfo } = info;

@@ -63,7 +63,7 @@ export const JS_LAYOUT_OPS: LayoutOps = {
 
 /**
  * Column sums of x as [rows, kept] into `out`, in float64 (JS arithmetic), four rows per pass:
- * half the time of one row per pass (0.9 vs 1.8 ms for 1M floats).
+ * about half the time of one row per pass (docs/engine.md, measurements behind the code).
  */
 function columnSums(xv: Float32Array, kept: number, out: Float32Array): void {
   const acc = new Float64Array(kept),
@@ -78,8 +78,8 @@ function columnSums(xv: Float32Array, kept: number, out: Float32Array): void {
 }
 
 /**
- * Sum over leading axes (a bias gradient): wasm transposes the reduced axes innermost first,
- * 27 ms a reference step; column sums stream the input once.
+ * Sum over leading axes (a bias gradient): wasm transposes the reduced axes innermost first;
+ * column sums stream the input once.
  */
 export const sumLeading: HeapKernel<null> = ({ inputs, backend, attrs }) => {
   const { x } = inputs as Record<string, tf.TensorInfo>;
