@@ -6,6 +6,7 @@ import { benchBudget, benchParams } from './degradation.js';
 import type { BackendName } from '../engine/backend.js';
 import { UserError } from '../errors.js';
 import { readSuiteResults } from '../results/read.js';
+import type { Isolation } from '../runner/pool.js';
 import { runSuite } from '../runner/run-suite.js';
 import { expandSuite } from '../runner/expand.js';
 import type { Suite } from '../runner/suite-schema.js';
@@ -19,10 +20,14 @@ export interface ScalingBenchOptions {
   readonly steps: number;
   /** Worker count compared with one worker. */
   readonly workers: number;
+  /** U-Net preset of the runs (default tiny). */
+  readonly preset?: string;
   readonly backend: BackendName;
   /** Engine threads per worker. */
   readonly threads: number;
   readonly featureCache: string;
+  /** Worker threads in one process, or one process per worker (runner/pool.ts). Default: threads. */
+  readonly isolation?: Isolation;
 }
 
 export interface ScalingTiming {
@@ -34,8 +39,10 @@ export interface ScalingTiming {
 export interface ScalingBenchResult {
   readonly bench: 'scaling';
   readonly backend: BackendName;
+  readonly isolation: Isolation;
   readonly threads: number;
   readonly degradation: string;
+  readonly preset: string;
   readonly runs: number;
   readonly steps: number;
   readonly timings: readonly [ScalingTiming, ScalingTiming];
@@ -49,19 +56,23 @@ export interface ScalingBenchResult {
  * The suite `coldbench bench scaling` times: one degradation on digits with the tiny U-Net,
  * repeated over seeds so the runs cost the same. Plain suite JSON, validated like any other.
  */
-export function scalingBenchSuite(options: Pick<ScalingBenchOptions, 'degradation' | 'runs' | 'steps'>): Record<string, unknown> {
+export function scalingBenchSuite(
+  options: Pick<ScalingBenchOptions, 'degradation' | 'runs' | 'steps' | 'preset'>,
+): Record<string, unknown> {
+  const budget = benchBudget(options.steps, 64);
   return {
     name: `bench-scaling-${options.degradation}`,
     description: `${options.runs} identical ${options.degradation} runs (coldbench bench scaling).`,
     dataset: { name: 'digits', size: 32 },
-    ...benchBudget(options.steps, 64),
+    ...budget,
+    model: { preset: options.preset ?? 'tiny' },
     seeds: Array.from({ length: options.runs }, (_, i) => i),
     degradations: [{ name: options.degradation, params: benchParams(options.degradation) }],
   };
 }
 
 /** The validated suite, or a one-line error for a comparison that cannot scale. */
-export function scalingSuite(options: Pick<ScalingBenchOptions, 'degradation' | 'runs' | 'steps' | 'workers'>): Suite {
+export function scalingSuite(options: Pick<ScalingBenchOptions, 'degradation' | 'runs' | 'steps' | 'workers' | 'preset'>): Suite {
   if (options.workers < 2)
     throw new UserError(`bench scaling compares 1 worker with more: pass --workers 2 or more (got ${options.workers}).`);
   if (options.runs < options.workers)
@@ -103,6 +114,7 @@ export async function benchScaling(options: ScalingBenchOptions): Promise<Scalin
         workers,
         backend: options.backend,
         threads: options.threads,
+        isolation: options.isolation,
         featureCache: options.featureCache,
         progress: false,
         log: () => {},
@@ -122,7 +134,9 @@ export async function benchScaling(options: ScalingBenchOptions): Promise<Scalin
       bench: 'scaling',
       backend: options.backend,
       threads: options.threads,
+      isolation: options.isolation ?? 'thread',
       degradation: options.degradation,
+      preset: options.preset ?? 'tiny',
       runs: runs.length,
       steps: options.steps,
       ...scalingSummary(runs.length, one, many),

@@ -35,7 +35,7 @@ import { loadSuiteSource } from '../runner/source.js';
 import { estimateSeconds, measuredRuns, survey } from '../runner/survey.js';
 import picomatch from 'picomatch';
 import { standingsSummary, standingsTable, table, timeLeft } from './views.js';
-import { ISOLATION_CHOICES, resolveIsolation } from '../runner/pool.js';
+import { ISOLATION_CHOICES, resolveIsolation, type Isolation } from '../runner/pool.js';
 import { degradationBenchSuite } from '../bench/degradation.js';
 import { benchScaling, scalingSuite } from '../bench/scaling.js';
 import { runSuite } from '../runner/run-suite.js';
@@ -625,15 +625,26 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
     .option('--degradation <name>', 'degradation every run inverts', 'blur')
     .option('--runs <n>', 'identical runs (seeds 0…n−1); a multiple of --workers scales best', positiveInt, 4)
     .option('--steps <n>', 'training steps per run', positiveInt, 200)
+    .addOption(new Option('--preset <name>', 'U-Net preset of the runs').choices(Object.keys(UNET_PRESETS)).default('tiny'))
     .option('--workers <n>', 'workers compared with 1 (default: CPU cores)', positiveInt, availableParallelism())
+    .addOption(
+      new Option('--isolation <kind>', 'worker threads in one process, or a process per worker')
+        .choices(['thread', 'process'])
+        .default('thread'),
+    )
     .option('--json', 'print one JSON line (the default output is the same JSON, indented)')
-    .action(async (opts: { degradation: string; runs: number; steps: number; workers: number; json?: boolean }, cmd: Command) => {
-      scalingSuite(opts); // bad options fail in one line before any engine or worker starts
-      const { backend: choice, threads } = globals(cmd);
-      const backend = choice === 'auto' ? await resolveAuto(out) : choice;
-      const result = await benchScaling({ ...opts, backend, threads, featureCache: join('.cache', 'features') });
-      console.log(opts.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
-    });
+    .action(
+      async (
+        opts: { degradation: string; runs: number; steps: number; preset: string; workers: number; isolation: Isolation; json?: boolean },
+        cmd: Command,
+      ) => {
+        scalingSuite(opts); // bad options fail in one line before any engine or worker starts
+        const { backend: choice, threads } = globals(cmd);
+        const backend = choice === 'auto' ? await resolveAuto(out) : choice;
+        const result = await benchScaling({ ...opts, backend, threads, featureCache: join('.cache', 'features') });
+        console.log(opts.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+      },
+    );
   bench
     .command('sample')
     .description('time each sampler generating images with a suite U-Net (images per second as JSON)')

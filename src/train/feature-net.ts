@@ -109,7 +109,7 @@ function trainNet(net: tfl.LayersModel, split: ImageSplit, objective: FeatureObj
 }
 
 /** SHA-256 of a split's pixels and labels. */
-function splitDigest(split: ImageSplit): string {
+export function splitDigest(split: ImageSplit): string {
   const hash = createHash('sha256').update(split.pixels);
   if (split.labels) hash.update(new Uint8Array(split.labels.buffer, split.labels.byteOffset, split.labels.byteLength));
   return hash.digest('hex');

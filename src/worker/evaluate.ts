@@ -5,7 +5,9 @@ import { toEightBit } from '../metrics/images.js';
 import { recognised } from '../metrics/plugins/recognisable.js';
 import { METRICS } from '../metrics/registry.js';
 import type { Floor, MetricRow, Spread } from '../results/types.js';
-import type { FeatureNet } from '../train/feature-net.js';
+import { batchTensor } from '../data/batch.js';
+import type { ImageSplit } from '../data/types.js';
+import { splitDigest, type FeatureNet } from '../train/feature-net.js';
 import { Rng, seedFrom } from '../util/rng.js';
 
 /** Features of `images` as saved 8-bit images would give them (clamped and quantised). */
@@ -28,9 +30,35 @@ export interface Reference extends MetricReference {
   readonly resamples: readonly Int32Array[];
 }
 
-/** The reference of a repetition; `rng` (from its evaluation seed) draws the bootstrap resamples. */
-export function makeReference(images: tf.Tensor4D, all: tf.Tensor4D, net: FeatureNet, rng: Rng): Reference {
-  const features = embedEightBit(net, all);
+/** Features of held-out splits by network weights, split content and engine (referenceFeatures). */
+const splitFeatures = new Map<string, { readonly data: Float32Array; readonly n: number; readonly dim: number }>();
+const KEPT_SPLITS = 4;
+
+/**
+ * Features of every image of `split` as saved (8-bit): what every sample set of a suite is
+ * compared with, the same for each of its runs on this network and engine. A worker computes them
+ * once and keeps them for its later runs (keyed by the network's weight hash, the split's SHA-256
+ * and the engine, so nothing else can match); the caller owns the returned tensor.
+ */
+export function referenceFeatures(net: FeatureNet, split: ImageSplit): tf.Tensor2D {
+  const key = `${net.weights}|${splitDigest(split)}|${tf.getBackend()}`;
+  let kept = splitFeatures.get(key);
+  if (!kept) {
+    const all = batchTensor(
+      split,
+      Int32Array.from({ length: split.n }, (_, i) => i),
+    );
+    const features = embedEightBit(net, all);
+    kept = { data: features.dataSync() as Float32Array, n: features.shape[0], dim: features.shape[1] };
+    tf.dispose([all, features]);
+    if (splitFeatures.size >= KEPT_SPLITS) splitFeatures.delete(splitFeatures.keys().next().value!);
+    splitFeatures.set(key, kept);
+  }
+  return tf.tensor2d(kept.data, [kept.n, kept.dim]);
+}
+
+/** The reference of a repetition from the held-out split's features; `rng` (from its evaluation seed) draws the bootstrap resamples. */
+export function makeReference(images: tf.Tensor4D, features: tf.Tensor2D, net: FeatureNet, rng: Rng): Reference {
   const stats = featureStats(features);
   return {
     images,

@@ -21,7 +21,7 @@ import { Rng } from '../util/rng.js';
 import type { RunSpec } from '../results/config.js';
 import { gridFile, runPaths } from '../results/layout.js';
 import type { Evaluation, GaussianityRow, GenerationStarts, MetricRow, SampleGridFile, StartPrior, Timing } from '../results/types.js';
-import { evaluate, makeReference, realFloor, restorationScores, type Reference } from './evaluate.js';
+import { evaluate, makeReference, realFloor, referenceFeatures, restorationScores, type Reference } from './evaluate.js';
 
 /** √ᾱ_T of a mix degradation (see Evaluation.x0ShareAtT), or null. */
 export function x0ShareAtT(deg: Degradation, params: ParamValues): number | null {
@@ -259,12 +259,9 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     // Images, ε and floor from the repetition's evaluation seed: every configuration sees the same.
     const evaluation = new Rng(spec.evaluationSeed);
     const x0 = batchTensor(data.test, evaluation.fork('eval-images').permutation(data.test.n).slice(0, count));
-    const allTest = batchTensor(
-      data.test,
-      Int32Array.from({ length: data.test.n }, (_, i) => i),
+    const reference: Reference = time('reference', () =>
+      makeReference(x0, referenceFeatures(net!, data.test), net!, evaluation.fork('bootstrap')),
     );
-    const reference: Reference = time('reference', () => makeReference(x0, allTest, net!, evaluation.fork('bootstrap')));
-    allTest.dispose();
     const noise = drawNoise(deg, x0.shape, params, evaluation.fork('eval-noise'), heldOutAssets);
     tensors.push(x0, reference.features, ...Object.values(noise));
     const floor = time('floor', () =>
