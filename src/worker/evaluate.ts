@@ -98,15 +98,14 @@ export function realFloor(
     shares: number[] = [];
   for (let d = 0; d < draws; d++) {
     const images = other(rng.fork(`floor-${d}`).permutation(otherCount).slice(0, n));
-    const features = embedEightBit(reference.net, images);
-    if (reference.net.objective === 'labels') shares.push(mean(recognised(confidences(reference.net, images))));
+    const { features, top } = analyseEightBit(reference.net, images);
+    if (top) shares.push(mean(recognised(top)));
     images.dispose();
     if (frechetDefined(n, reference)) {
       const stats = featureStats(features);
       fids.push(frechetFromStats(stats.mu, stats.sigma, reference.stats.mu, reference.stats.sigma));
     }
     kids.push(kid(features, reference.features, { rng: rng.fork(`floor-kid-${d}`) }).mean);
-    features.dispose();
   }
   return {
     n,
@@ -116,14 +115,19 @@ export function realFloor(
   };
 }
 
-/** The top-class probability the label classifier gives each image as saved (8-bit). */
-function confidences(net: FeatureNet, images: tf.Tensor4D): Float64Array {
+/**
+ * Features of `images` as saved (8-bit) and, where the net is a label classifier, each image's
+ * top-class probability: one pass of the feature net for both.
+ */
+function analyseEightBit(net: FeatureNet, images: tf.Tensor4D): { features: MetricInput['features']; top: Float64Array | null } {
   const saved = toEightBit(images);
-  const top = tf.tidy(() => tf.max(net.probabilities(saved), 1));
+  const analysed = net.analyse(saved);
   saved.dispose();
-  const out = Float64Array.from(top.dataSync());
-  top.dispose();
-  return out;
+  const features = { data: analysed.features.dataSync() as Float32Array, dim: analysed.features.shape[1] };
+  const best = net.objective === 'labels' ? tf.max(analysed.probabilities, 1) : null;
+  const top = best ? Float64Array.from(best.dataSync()) : null;
+  tf.dispose([analysed.features, analysed.probabilities, ...(best ? [best] : [])]);
+  return { features, top };
 }
 
 /** FID-like (null where undefined at this N) and mean L1 of restored images: what Q3 needs per severity, without the rest. */
@@ -149,14 +153,7 @@ export function evaluate(
   where: Pick<MetricRow, 'mode' | 'sampler' | 'delta'>,
   truth?: tf.Tensor4D,
 ): MetricRow[] {
-  // One pass of the feature net gives the features and the classifier's confidences.
-  const saved = toEightBit(samples);
-  const analysed = reference.net.analyse(saved);
-  saved.dispose();
-  const features = { data: analysed.features.dataSync() as Float32Array, dim: analysed.features.shape[1] };
-  const best = reference.net.objective === 'labels' ? tf.max(analysed.probabilities, 1) : null;
-  const top = best ? Float64Array.from(best.dataSync()) : null;
-  tf.dispose([analysed.features, analysed.probabilities, ...(best ? [best] : [])]);
+  const { features, top } = analyseEightBit(reference.net, samples);
   const once = <T>(f: () => T): (() => T) => {
     let value: { v: T } | undefined;
     return () => (value ??= { v: f() }).v;
