@@ -500,6 +500,24 @@ Napi::Value Adam(const Napi::CallbackInfo &info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
+// reluGrad(dy, y, out, n): ReLU's gradient from its output, out = dy · step(y) with TF.js's Step
+// (1 above 0, NaN for NaN, else 0), so the product has the bits of the Cast, Step and Multiply
+// kernels it replaces, signed zeros included (engine/conv-relu.ts). Elementwise: any thread count
+// gives the same.
+Napi::Value ReluGrad(const Napi::CallbackInfo &info) {
+  int64_t n = info[3].As<Napi::Number>().Int64Value();
+  if (n < 0) throw Napi::RangeError::New(info.Env(), "reluGrad needs n >= 0");
+  const float *dy = Data(info[0], n, "dy"), *y = Data(info[1], n, "y");
+  float *out = Data(info[2], n, "out");
+#pragma omp parallel for schedule(static) if (n > 65536)
+  for (int64_t i = 0; i < n; i++) {
+    const float yi = y[i];
+    const float step = yi > 0.0f ? 1.0f : (std::isnan(yi) ? NAN : 0.0f);
+    out[i] = dy[i] * step;
+  }
+  return Napi::Boolean::New(info.Env(), true);
+}
+
 // setPrecision('fp32' | 'bf16'): the convolutions' input precision on this thread. bf16 needs a CPU
 // with AVX512_BF16 or AMX (oneDNN's avx512_core_bf16 or avx512_core_amx); elsewhere it throws.
 Napi::Value SetPrecision(const Napi::CallbackInfo &info) {
@@ -568,6 +586,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("resizeNearest", Napi::Function::New(env, Guarded<ResizeNearest>));
   exports.Set("resizeNearestBackward", Napi::Function::New(env, Guarded<ResizeNearestBackward>));
   exports.Set("adam", Napi::Function::New(env, Guarded<Adam>));
+  exports.Set("reluGrad", Napi::Function::New(env, Guarded<ReluGrad>));
   exports.Set("setPrecision", Napi::Function::New(env, SetPrecision));
   exports.Set("getPrecision", Napi::Function::New(env, GetPrecision));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));

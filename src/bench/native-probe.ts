@@ -23,6 +23,7 @@ import { NATIVE_BACKEND, registerNativeBackend, type NativeKernelWrap } from '..
 import { buildFeatureNet } from '../model/feature-net.js';
 import { buildReferenceUNet } from '../model/reference-unet.js';
 import { timeEmbedding } from '../model/time-embedding.js';
+import { trainingForward } from '../model/training-forward.js';
 import { UNET_PRESETS, buildUNet, type UNetPreset } from '../model/unet.js';
 import { Rng } from '../util/rng.js';
 import { BENCH_PRESETS, type BenchPreset } from './train-speed.js';
@@ -122,12 +123,10 @@ const watch: NativeKernelWrap = (name, native, stock) => (args) => {
   return out;
 };
 
-/** One Adam step of L1 regression: the loop every training in coldbench runs. */
+/** One Adam step of L1 regression through the forward pass every training in coldbench runs. */
 function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, inputs: tf.Tensor[], target: tf.Tensor): number {
-  const loss = optimizer.minimize(
-    () => tf.mean(tf.abs(tf.sub(model.apply(inputs, { training: true }) as tf.Tensor, target))) as tf.Scalar,
-    true,
-  )!;
+  const forward = trainingForward(model);
+  const loss = optimizer.minimize(() => tf.mean(tf.abs(tf.sub(forward(inputs), target))) as tf.Scalar, true)!;
   const value = loss.dataSync()[0];
   loss.dispose();
   return value;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { engineInfo, withPrecision, type Precision } from '../engine/backend.js';
 import { Adam } from '../train/adam.js';
 import { buildReferenceUNet, type ReferenceUNetOptions } from '../model/reference-unet.js';
+import { trainingForward } from '../model/training-forward.js';
 import { Rng, seedFrom } from '../util/rng.js';
 
 /** Named shapes for the training-speed bench; `reference` matches scripts/torch_unet.py. */
@@ -82,14 +83,12 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   const x = tf.tensor4d(rng.normals(batch * shape.size ** 2 * (shape.channels + 1)), [batch, shape.size, shape.size, shape.channels + 1]);
   const y = tf.tensor4d(rng.normals(batch * shape.size ** 2 * shape.channels), [batch, shape.size, shape.size, shape.channels]);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const forward = trainingForward(model);
   const optimizer = new Adam(vars, 2e-4);
   const precision = options.precision ?? 'fp32';
   const step = (): number =>
     withPrecision(precision, () => {
-      const { value, grads } = tf.variableGrads(
-        () => tf.mean(tf.abs(tf.sub(model.apply(x, { training: true }) as tf.Tensor, y))) as tf.Scalar,
-        vars,
-      );
+      const { value, grads } = tf.variableGrads(() => tf.mean(tf.abs(tf.sub(forward([x]), y))) as tf.Scalar, vars);
       optimizer.update(vars.map((v) => grads[v.name]));
       const loss = value.dataSync()[0];
       tf.dispose([value, ...Object.values(grads)]);

@@ -7,6 +7,7 @@ import type { Assets, Degradation, ParamValues } from '../degradations/types.js'
 import { UserError } from '../errors.js';
 import { initWeights } from '../model/init.js';
 import { timeEmbedding } from '../model/time-embedding.js';
+import { trainingForward } from '../model/training-forward.js';
 import { buildUNet, type UNetConfig } from '../model/unet.js';
 import { hashOf } from '../util/canonical.js';
 import { Rng, seedFrom } from '../util/rng.js';
@@ -94,6 +95,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
   const model = buildUNet(job.model);
   initWeights(model, new Rng(seedFrom(job.seed, 'init')));
   const emaModel = buildUNet(job.model);
+  const forward = trainingForward(model);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const adam = new Adam(vars, cfg.lr);
   const ema = new Ema(vars);
@@ -146,7 +148,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
     const xt = degrade(degradation, x0, t, params, noise);
     const temb = timeEmbedding(t, job.model.timeDim);
     const { value, grads } = tf.variableGrads(() => {
-      const diff = tf.sub(model.apply([xt, temb], { training: true }) as tf.Tensor, x0);
+      const diff = tf.sub(forward([xt, temb]), x0);
       return tf.mean(cfg.loss === 'l1' ? tf.abs(diff) : tf.square(diff));
     }, vars);
     const loss = (await value.data())[0];

@@ -20,12 +20,14 @@ describe('bench train', () => {
   it('profiles one more step kernel by kernel', async () => {
     const { kernels } = await benchTrain({ preset: 'small', steps: 1, warmup: 0, profile: true });
     // Reference: torch_unet.py's 11 convs (ten 3×3 with ReLU, the 1×1 output). Each has a filter
-    // gradient; the first conv's input is data, so 10 input gradients. The ReLU convs run unfused
-    // while gradients are recorded (tfjs-core's fused.conv2d rule), the linear output conv fused.
+    // gradient; the first conv's input is data, so 10 input gradients. On wasm the ReLU convs run
+    // unfused (engine/conv-relu.ts: XNNPACK's fused sum rounds differently), the linear output conv
+    // fused, and ReLU's gradient is one kernel per ReLU conv.
     expect(kernels?.Conv2DBackpropFilter.calls).toBe(11);
     expect(kernels?.Conv2DBackpropInput.calls).toBe(10);
     expect(kernels?.Conv2D.calls).toBe(10);
     expect(kernels?.FusedConv2D.calls).toBe(1);
+    expect(kernels?.ColdbenchReluGrad.calls).toBe(10);
     const ms = Object.values(kernels!).map((k) => k.ms);
     expect(ms.every((t) => t >= 0)).toBe(true);
     expect(ms).toEqual([...ms].sort((a, b) => b - a));

@@ -50,6 +50,8 @@ export interface NativeAddon {
     n: number,
     scalars: number[],
   ): boolean;
+  /** ReLU's gradient from its output: out = dy · step(y) (engine/conv-relu.ts), threaded. */
+  reluGrad(dy: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean;
   /** The convolutions' input precision on the calling thread ('bf16': bf16 copies, f32 accumulation); throws on a CPU without bf16. */
   setPrecision(precision: 'fp32' | 'bf16'): void;
   getPrecision(): 'fp32' | 'bf16';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { FUSED_ADAM, fusedAdam } from '../fused-adam.js';
+import { RELU_GRAD, reluGrad } from '../conv-relu.js';
 import { computeInto, LAYOUT_KERNELS, type HeapKernel } from '../heap-kernels.js';
 import type { NativeAddon } from './addon.js';
 
@@ -209,4 +210,5 @@ export const NATIVE_KERNELS: Readonly<Record<string, NativeKernel>> = {
   [tf._FusedMatMul]: (args, addon) => matMul(args, addon, true),
   // An addon built before it had `adam` leaves the step to the JS loop (the wasm kernel).
   [FUSED_ADAM]: (args, addon) => (typeof addon.adam === 'function' ? fusedAdam(args, addon) : undefined),
+  [RELU_GRAD]: (args, addon) => (typeof addon.reluGrad === 'function' ? reluGrad(args, addon) : undefined),
 };

@@ -29,7 +29,7 @@ export interface SelfTestResult {
 }
 
 /** Bumped when the probe's workloads change, so old verdicts are not reused. */
-const PROBE_VERSION = 1;
+const PROBE_VERSION = 2;
 /** A probe that runs longer than this is stopped and counts as failed. */
 const PROBE_TIMEOUT_MS = 10 * 60_000;
 /**

@@ -6,11 +6,12 @@ import { heapKernelConfig, LAYOUT_KERNELS, type HeapKernel } from '../heap-kerne
 import { JS_LAYOUT_OPS, sumLeading } from './layout.js';
 import { sharingKernelConfigs } from './share.js';
 import { fusedAdamConfig, JS_ADAM } from '../fused-adam.js';
+import { JS_RELU_GRAD, reluGradConfig } from '../conv-relu.js';
 
 /**
  * Registers coldbench's kernels for the wasm backend: the missing `Conv2DBackpropFilter`, a
  * faster `Conv2DBackpropInput`, Identity / same-type Cast that share data, and JS loops for
- * the layout kernels and bias sums where wasm's are slow. Idempotent.
+ * the layout kernels and bias sums where wasm's are slow, and the fused Adam and ReLU-gradient loops. Idempotent.
  */
 export function registerWasmTrainingKernels(): void {
   // wasm ships no filter gradient, so its presence means this already ran.
@@ -32,4 +33,5 @@ export function registerWasmTrainingKernels(): void {
   replace(tf.Sum, sumLeading, null);
   tf.registerKernel(conv2DBackpropFilterConfig);
   tf.registerKernel(fusedAdamConfig('wasm', JS_ADAM));
+  tf.registerKernel(reluGradConfig('wasm', JS_RELU_GRAD));
 }

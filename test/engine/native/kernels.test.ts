@@ -8,6 +8,8 @@ import { buildReferenceUNet } from '../../../src/model/reference-unet.js';
 import { Rng } from '../../../src/util/rng.js';
 import { CASES, expectClose, nearestUpsample, gradsOn, name } from '../../helpers/conv-cases.js';
 import { adamBothWays } from '../../helpers/adam.js';
+import { EDGE_DY, EDGE_Y, forwardBothWays, kernelCalls, unetCase } from '../../helpers/forward.js';
+import { RELU_GRAD } from '../../../src/engine/conv-relu.js';
 
 const loaded = loadNativeAddon();
 // CI installs libdnnl-dev and sets COLDBENCH_REQUIRE_NATIVE=1, so there a missing addon fails
@@ -326,6 +328,42 @@ native('native engine (oneDNN) kernels', () => {
     // Float32 sums in another order drift slowly over Adam steps: 1e-4 relative per loss value.
     ours.forEach((loss, i) => expect(Math.abs(loss - wasm[i])).toBeLessThanOrEqual(1e-4 * wasm[i]));
   });
+
+  it("runs ReLU's gradient in the addon with the bits of dy · step(y), threaded lengths included", async () => {
+    const n = 100_000; // above the addon's OpenMP threshold of 65,536
+    const rng = new Rng(5);
+    const dy = [...EDGE_DY, ...rng.normals(n)],
+      y = [...EDGE_Y, ...rng.normals(n)];
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() =>
+        Array.from((tf.engine().runKernel(RELU_GRAD, { dy: tf.tensor1d(dy), y: tf.tensor1d(y) }) as tf.Tensor).dataSync()),
+      );
+    };
+    const wasm = await run('wasm');
+    let ours: number[] = [];
+    expect(await ran('reluGrad', async () => (ours = await run(NATIVE_BACKEND)))).toBe(1);
+    expect(ours).toEqual(wasm);
+    await tf.setBackend(NATIVE_BACKEND);
+    expect(ours).toEqual(Array.from(tf.tidy(() => tf.mul(tf.tensor1d(dy), tf.step(tf.tensor1d(y))).dataSync())));
+  });
+
+  it.each(['small', 'reference'] as const)(
+    'trains the %s U-Net through trainingForward with the bits of model.apply, the bias and ReLU fused into the convolution',
+    async (preset) => {
+      await tf.setBackend(NATIVE_BACKEND);
+      const c = unetCase(preset);
+      const { layers, functional } = forwardBothWays(c);
+      functional.forEach((g, i) => expect(g).toEqual(layers[i]));
+      const [before, after] = [await kernelCalls(c, false), await kernelCalls(c, true)];
+      // Both nets have 10 convolutions with ReLU (two per block, five blocks); the small one's time MLP keeps its 2 Dense ReLUs.
+      expect(after.get('ColdbenchReluGrad')).toBe(10);
+      expect(before.get('Relu')).toBe(preset === 'reference' ? 10 : 12);
+      expect(after.get('Relu') ?? 0).toBe(preset === 'reference' ? 0 : 2);
+      // The 10 bias additions run inside the convolution (oneDNN post-ops).
+      expect(after.get('Add')! + 10).toBe(before.get('Add'));
+    },
+  );
 
   it('leaks no tensors and no heap buffers', async () => {
     await tf.setBackend(NATIVE_BACKEND);

@@ -6,6 +6,7 @@ import { initWeights } from '../../../src/model/init.js';
 import { buildReferenceUNet } from '../../../src/model/reference-unet.js';
 import { Adam } from '../../../src/train/adam.js';
 import { Rng } from '../../../src/util/rng.js';
+import { forwardBothWays, unetCase } from '../../helpers/forward.js';
 
 const loaded = loadNativeAddon();
 const isa = 'addon' in loaded ? loaded.addon.version().isa : 'none';
@@ -56,6 +57,14 @@ describe('mixed precision', () => {
       expect(precisionProblem('bf16', 'native')).toMatch(
         /^train\.precision bf16 needs (a CPU with AVX512_BF16 or AMX; this .* runs oneDNN at \w+|a newer build of the native engine)/,
       );
+  });
+
+  (bf16 ? it : it.skip)(`trains through trainingForward with the bits of model.apply in bf16 too (${isa})`, async () => {
+    await initEngine('native');
+    for (const preset of ['small', 'reference'] as const) {
+      const { layers, functional } = forwardBothWays(unetCase(preset), 'bf16');
+      functional.forEach((g, i) => expect(g).toEqual(layers[i]));
+    }
   });
 
   (bf16 ? it : it.skip)(

@@ -70,12 +70,14 @@ built('the native engine self-test', () => {
 
   it('a kernel that computes a wrong value disables the engine too', async () => {
     const path = await addonCopy('wrong');
-    process.env.COLDBENCH_NATIVE_FAULT = 'Relu:wrong';
+    process.env.COLDBENCH_NATIVE_FAULT = 'ColdbenchReluGrad:wrong';
     try {
       const verdict = await nativeSelfTest(path, addon());
       expect(verdict.ok).toBe(false);
-      // The first Relu the reference U-Net meets at batch 1 (after its first conv and bias); one output is off by 1.
-      expect(verdict.failure).toMatch(/^kernel Relu x\[1,32,32,32\] disagrees with wasm \(relative error 0\.\d+\)$/);
+      // The first ReLU gradient of the reference U-Net's backward pass at batch 1 (its last 3×3 conv); one output is off by 1.
+      expect(verdict.failure).toMatch(
+        /^kernel ColdbenchReluGrad dy\[1,32,32,32\] y\[1,32,32,32\] disagrees with wasm \(relative error \S+\)$/,
+      );
     } finally {
       delete process.env.COLDBENCH_NATIVE_FAULT;
     }
