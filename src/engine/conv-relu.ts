@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { computeInto, type HeapKernel } from './heap-kernels.js';
+import { addedKernelConfig, computeInto, type HeapKernel } from './heap-kernels.js';
 import type { NativeAddon } from './native/addon.js';
 
 type Info = tf.TensorInfo;
@@ -29,17 +29,9 @@ export const reluGrad: HeapKernel<ReluGradOps> = ({ inputs, backend }, ops) => {
   return computeInto(backend as BackendWasm, [dy, y], y.shape, ([dyv, yv], out) => ops.reluGrad(dyv!, yv!, out, n));
 };
 
-/** The kernel config of `backendName` with `ops`; there is no stock kernel to fall back to. */
+/** The kernel config of `backendName` with `ops`. */
 export function reluGradConfig(backendName: string, ops: ReluGradOps): tf.KernelConfig {
-  return {
-    kernelName: RELU_GRAD,
-    backendName,
-    kernelFunc: (args) => {
-      const out = reluGrad(args, ops);
-      if (!out) throw new Error(`${RELU_GRAD}: the ${backendName} engine could not run it (non-float32 input)`);
-      return out as Info;
-    },
-  };
+  return addedKernelConfig(RELU_GRAD, backendName, reluGrad, ops);
 }
 
 /**

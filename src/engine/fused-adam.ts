@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { computeMany, type HeapKernel } from './heap-kernels.js';
+import { addedKernelConfig, computeMany, type HeapKernel } from './heap-kernels.js';
 import type { NativeAddon } from './native/addon.js';
 
 type Info = tf.TensorInfo;
@@ -50,15 +50,7 @@ export const fusedAdam: HeapKernel<AdamOps> = ({ inputs, backend, attrs }, ops) 
   );
 };
 
-/** The kernel config of `backendName` with `ops`; there is no stock kernel to fall back to. */
+/** The kernel config of `backendName` with `ops`. */
 export function fusedAdamConfig(backendName: string, ops: AdamOps): tf.KernelConfig {
-  return {
-    kernelName: FUSED_ADAM,
-    backendName,
-    kernelFunc: (args) => {
-      const out = fusedAdam(args, ops);
-      if (!out) throw new Error(`${FUSED_ADAM}: the ${backendName} engine could not run it (non-float32 input)`);
-      return out;
-    },
-  };
+  return addedKernelConfig(FUSED_ADAM, backendName, fusedAdam, ops);
 }

@@ -139,3 +139,19 @@ export function heapKernelConfig<Ops>(kernel: HeapKernel<Ops>, backendName: stri
     kernelFunc: (args) => kernel(args, ops) ?? stock.kernelFunc(args),
   };
 }
+
+/**
+ * The config of a kernel coldbench adds (fused Adam, ReLU's gradient): `kernel` with `ops` on
+ * `backendName`; there is no stock kernel to fall back to, so a case it cannot do throws.
+ */
+export function addedKernelConfig<Ops>(kernelName: string, backendName: string, kernel: HeapKernel<Ops>, ops: Ops): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName,
+    kernelFunc: (args) => {
+      const out = kernel(args, ops);
+      if (!out) throw new Error(`${kernelName}: the ${backendName} engine could not run it (non-float32 input)`);
+      return out;
+    },
+  };
+}
