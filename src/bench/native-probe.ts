@@ -27,6 +27,7 @@ import { trainingForward } from '../model/training-forward.js';
 import { UNET_PRESETS, buildUNet, type UNetPreset } from '../model/unet.js';
 import { Rng } from '../util/rng.js';
 import { BENCH_PRESETS, type BenchPreset } from './train-speed.js';
+import { INFERENCE_CHUNK } from '../worker/run.js';
 
 /** Largest |native − wasm| allowed, relative to 1 + the largest |wasm| value of that output. */
 const TOLERANCE = 1e-3;
@@ -38,9 +39,9 @@ const IMAGES = [
   [32, 3],
   [64, 3],
 ] as const;
-/** The suites' training batch, the samplers' chunk (src/worker/run.ts) and one odd remainder. */
+/** The suites' training batch, the samplers' chunk (one network batch) and one odd remainder. */
 const SUITE_TRAIN_BATCH = 32,
-  SAMPLE_BATCHES = [128, 5];
+  SAMPLE_BATCHES = [INFERENCE_CHUNK, 5];
 /** The feature net's training batch and its embedding batch (src/train/feature-net.ts). */
 const FEATURE_TRAIN_BATCH = 64,
   FEATURE_EMBED_BATCH = 256;
@@ -159,7 +160,7 @@ function suiteWorkloads(preset: UNetPreset, size: number, channels: 1 | 3): void
   tf.tidy(() => void trainStep(model, optimizer, inputs(SUITE_TRAIN_BATCH), random([SUITE_TRAIN_BATCH, size, size, channels])));
   for (const batch of SAMPLE_BATCHES) {
     workload(`suite ${preset} ${size}x${channels} sample batch ${batch}`);
-    tf.tidy(() => void (model.predict(inputs(batch)) as tf.Tensor).dataSync());
+    tf.tidy(() => void (model.predict(inputs(batch), { batchSize: batch }) as tf.Tensor).dataSync());
   }
   optimizer.dispose();
   model.dispose();

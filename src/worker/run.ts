@@ -98,9 +98,14 @@ export function* batches(split: ImageSplit, size = 512): Generator<tf.Tensor4D> 
   }
 }
 
-/** R(x_t, t) from the EMA network: what every sampler calls. */
+/**
+ * R(x_t, t) from the EMA network: what every sampler calls. The whole chunk is one network batch
+ * (predict would otherwise cut it into batches of 32); the outputs do not depend on the batch size,
+ * bit for bit, on either engine (test/worker/run.test.ts).
+ */
 export function restorer(model: tfl.LayersModel, timeDim: number): Restorer {
-  return (xt, t) => tf.tidy(() => model.predict([xt, timeEmbedding(new Array(xt.shape[0]).fill(t), timeDim)]) as tf.Tensor4D);
+  return (xt, t) =>
+    tf.tidy(() => model.predict([xt, timeEmbedding(new Array(xt.shape[0]).fill(t), timeDim)], { batchSize: xt.shape[0] }) as tf.Tensor4D);
 }
 
 /** Images per sampler call: bounds memory; larger chunks were not faster (docs/engine.md, `bench sample --chunk`). */

@@ -10,9 +10,12 @@ import { residualGaussianity } from '../../src/analysis/gaussianity.js';
 import { batchTensor } from '../../src/data/batch.js';
 import { degrade, drawNoise } from '../../src/degradations/degrade.js';
 import { Rng } from '../../src/util/rng.js';
-import { gaussianity, runOne, x0ShareAtT, type RunResult } from '../../src/worker/run.js';
+import { gaussianity, restorer, runOne, x0ShareAtT, type RunResult } from '../../src/worker/run.js';
 import { featuresSection, samplingSection, trainSection, type RunSpec } from '../../src/results/config.js';
 import { useWasmEngine } from '../helpers/engine.js';
+import { initWeights } from '../../src/model/init.js';
+import { timeEmbedding } from '../../src/model/time-embedding.js';
+import { UNET_PRESETS, buildUNet } from '../../src/model/unet.js';
 
 let dir: string;
 let result: RunResult;
@@ -224,5 +227,22 @@ describe('one run: train, sample, measure', () => {
     for (const file of ['samples/restoration.png', 'checkpoint/ema/model.json']) {
       expect(existsSync(join(dir, file))).toBe(true);
     }
+  });
+});
+
+describe('restorer', () => {
+  it('runs a chunk as one network batch with the bits of batches of 32 (what predict did by default)', async () => {
+    const model = buildUNet({ size: 32, channels: 1, ...UNET_PRESETS.small });
+    initWeights(model, new Rng(4));
+    const rng = new Rng(3);
+    const x = tf.tensor4d(rng.normals(80 * 32 * 32), [80, 32, 32, 1]);
+    const profile = await tf.profile(() => void restorer(model, UNET_PRESETS.small.timeDim)(x, 7).dispose());
+    // One batch: each of the small U-Net's 11 convolutions runs once (predict in 32s would run 3 batches).
+    expect(profile.kernels.filter((k) => k.name === 'FusedConv2D')).toHaveLength(11);
+    const whole = restorer(model, UNET_PRESETS.small.timeDim)(x, 7);
+    const inThirtyTwos = tf.tidy(() => model.predict([x, timeEmbedding(new Array(80).fill(7), UNET_PRESETS.small.timeDim)]) as tf.Tensor);
+    expect(whole.dataSync()).toEqual(inThirtyTwos.dataSync());
+    tf.dispose([x, whole, inThirtyTwos]);
+    model.dispose();
   });
 });
