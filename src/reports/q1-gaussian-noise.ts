@@ -1,8 +1,7 @@
 import type { Comparisons } from '../results/comparisons.js';
-import { canonicalJson } from '../util/canonical.js';
 import { armRows, atDeclaredArms, HOT_FAMILY, list, pick, samplerOrder, toCells, variants, where, type Cell } from './cells.js';
 import { fidFloor, floorNote } from './floor.js';
-import { gateNote, unjudged } from './gate.js';
+import { gateNote, gridPoint, unjudged } from './gate.js';
 import { comparisonText, difference, intervalText, methodText } from './intervals.js';
 import type { ReportData } from './rows.js';
 import { barLayers, clippedNote, colour, fenced, groupedBars, makeChart, metricTitle, SPREAD, type Chart } from './spec.js';
@@ -16,7 +15,6 @@ export function q1Arms(q1: Comparisons['q1']): string {
 }
 
 /** The suite-grid point of a cell (e.g. `train.steps` 3000): a cold variant is compared with the hot one trained the same way only. */
-const gridPoint = (c: Cell) => canonicalJson(c.settings);
 
 /**
  * The caption: each cold degradation against the hot baseline of its grid point, at the
@@ -30,8 +28,10 @@ function caption(data: ReportData, judged: readonly Cell[], missing: readonly st
   const rowsOf = (c: Cell) => armRows(data.rows, { ...c, metric: 'fid' });
   if (hot.length && cold.length) {
     for (const c of cold) {
-      for (const h of hot.filter((x) => gridPoint(x) === gridPoint(c))) {
-        parts.push(`${comparisonText(data.metrics.fid, c.name, h.name, difference(rowsOf(c), rowsOf(h)), unjudged(data, 'fid'))}.`);
+      for (const h of hot.filter((x) => gridPoint(x.settings) === gridPoint(c.settings))) {
+        parts.push(
+          `${comparisonText(data.metrics.fid, c.name, h.name, difference(rowsOf(c), rowsOf(h)), unjudged(data, 'fid', c.settings))}.`,
+        );
       }
     }
   } else if (cold.length) {

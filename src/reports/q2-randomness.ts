@@ -25,7 +25,9 @@ function caption(data: ReportData, cells: readonly Cell[]): string {
         const at = (delta: number) => armRows(data.rows, { variant: v.variant, mode: 'generation', sampler, delta, metric });
         const [a, b] = [at(broken), at(cold)];
         return a.length && b.length
-          ? [`${comparisonText(data.metrics[metric], `${v.name} δ=${broken}`, `δ=${cold}`, difference(a, b), unjudged(data, metric))}.`]
+          ? [
+              `${comparisonText(data.metrics[metric], `${v.name} δ=${broken}`, `δ=${cold}`, difference(a, b), unjudged(data, metric, v.settings))}.`,
+            ]
           : [];
       }),
     );

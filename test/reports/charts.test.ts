@@ -250,6 +250,24 @@ describe('the convergence gate', () => {
     expect(buildRestorationTable(withReal(0.95)).caption).toContain('SSIM: not judged at this budget');
   });
 
+  it('judges each budget of a suite that grids train.steps by its own hot baseline', () => {
+    // Fixture: gaussian alg2 δ=0 recognised at 0.5. At 3000 steps it is copied at 0.9 instead;
+    // real digits at 0.95 need 0.76, so 1500 fails and 3000 passes.
+    const at = (steps: number) => (r: ReportData['rows'][number]) => ({
+      ...r,
+      variant: `${r.variant}@${steps}`,
+      name: `${r.name}@${steps}`,
+      settings: { 'train.steps': steps },
+      value: steps === 3000 && r.metric === 'recognisable' && r.degradation === 'gaussian' ? 0.9 : r.value,
+      boot: steps === 3000 && r.metric === 'recognisable' && r.degradation === 'gaussian' ? null : r.boot,
+    });
+    const generation = withReal(0.95).rows.filter((r) => r.mode === 'generation' && ['gaussian', 'blur'].includes(r.degradation));
+    const { caption } = buildQ1({ ...withReal(0.95), rows: [...generation.map(at(1500)), ...generation.map(at(3000))] });
+    expect(caption).toContain('at a share of 0.500 (train.steps=1500), 0.900 (train.steps=3000, passes) against 0.950');
+    expect(caption).toContain('blur@1500 vs gaussian@1500 on FID-like: not judged at this budget');
+    expect(caption).toContain('gaussian@3000 beats blur@3000');
+  });
+
   it('lets the comparisons speak once it passes', () => {
     const q1 = buildQ1(withReal(0.6)); // 0.5 ≥ 0.8 × 0.6 = 0.48
     expect(q1.caption).toContain('Convergence gate passed');
