@@ -161,14 +161,17 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
   });
 });
 
+/** A row copied to the suite-grid point train.steps = `steps` (its variant and name tagged `@steps`). */
+const atSteps = (steps: number) => (r: ReportData['rows'][number]) => ({
+  ...r,
+  variant: `${r.variant}@${steps}`,
+  name: `${r.name}@${steps}`,
+  settings: { 'train.steps': steps },
+});
+
 describe('Q1 over a suite-level grid', () => {
   it('compares each cold variant with the hot one of its grid point only', () => {
-    const at = (steps: number) => (r: ReportData['rows'][number]) => ({
-      ...r,
-      variant: `${r.variant}@${steps}`,
-      name: `${r.name}@${steps}`,
-      settings: { 'train.steps': steps },
-    });
+    const at = atSteps;
     const generation = data.rows.filter((r) => r.mode === 'generation' && (r.degradation === 'gaussian' || r.degradation === 'blur'));
     const { caption } = buildQ1({ ...data, rows: [...generation.map(at(1500)), ...generation.map(at(3000))] });
     expect(caption).toContain('gaussian@1500 beats blur@1500');
@@ -253,14 +256,9 @@ describe('the convergence gate', () => {
   it('judges each budget of a suite that grids train.steps by its own hot baseline', () => {
     // Fixture: gaussian alg2 δ=0 recognised at 0.5. At 3000 steps it is copied at 0.9 instead;
     // real digits at 0.95 need 0.76, so 1500 fails and 3000 passes.
-    const at = (steps: number) => (r: ReportData['rows'][number]) => ({
-      ...r,
-      variant: `${r.variant}@${steps}`,
-      name: `${r.name}@${steps}`,
-      settings: { 'train.steps': steps },
-      value: steps === 3000 && r.metric === 'recognisable' && r.degradation === 'gaussian' ? 0.9 : r.value,
-      boot: steps === 3000 && r.metric === 'recognisable' && r.degradation === 'gaussian' ? null : r.boot,
-    });
+    const recognisedBetter = (r: ReportData['rows'][number]) => r.metric === 'recognisable' && r.degradation === 'gaussian';
+    const at = (steps: number) => (r: ReportData['rows'][number]) =>
+      steps === 3000 && recognisedBetter(r) ? { ...atSteps(steps)(r), value: 0.9, boot: null } : atSteps(steps)(r);
     const generation = withReal(0.95).rows.filter((r) => r.mode === 'generation' && ['gaussian', 'blur'].includes(r.degradation));
     const { caption } = buildQ1({ ...withReal(0.95), rows: [...generation.map(at(1500)), ...generation.map(at(3000))] });
     expect(caption).toContain('at a share of 0.500 (train.steps=1500), 0.900 (train.steps=3000, passes) against 0.950');
