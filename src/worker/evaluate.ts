@@ -26,6 +26,8 @@ function embedEightBit(net: FeatureNet, images: tf.Tensor4D): tf.Tensor2D {
 export interface Reference extends MetricReference {
   readonly images: tf.Tensor4D;
   readonly net: FeatureNet;
+  /** What the reference features are a function of: the network's weights, the split's content and the engine. */
+  readonly key: string;
   /** Bootstrap resamples of a sample set's positions (see bootstrapIndices), one list per repetition. */
   readonly resamples: readonly Int32Array[];
 }
@@ -34,6 +36,8 @@ export interface Reference extends MetricReference {
 const splitFeatures = new Map<string, { readonly data: Float32Array; readonly n: number; readonly dim: number }>();
 const KEPT_SPLITS = 4;
 
+const featuresKey = (net: FeatureNet, split: ImageSplit) => `${net.weights}|${splitDigest(split)}|${tf.getBackend()}`;
+
 /**
  * Features of every image of `split` as saved (8-bit): what every sample set of a suite is
  * compared with, the same for each of its runs on this network and engine. A worker computes them
@@ -41,7 +45,7 @@ const KEPT_SPLITS = 4;
  * and the engine, so nothing else can match); the caller owns the returned tensor.
  */
 export function referenceFeatures(net: FeatureNet, split: ImageSplit): tf.Tensor2D {
-  const key = `${net.weights}|${splitDigest(split)}|${tf.getBackend()}`;
+  const key = featuresKey(net, split);
   let kept = splitFeatures.get(key);
   if (!kept) {
     const all = batchTensor(
@@ -57,11 +61,17 @@ export function referenceFeatures(net: FeatureNet, split: ImageSplit): tf.Tensor
   return tf.tensor2d(kept.data, [kept.n, kept.dim]);
 }
 
-/** The reference of a repetition from the held-out split's features; `rng` (from its evaluation seed) draws the bootstrap resamples. */
-export function makeReference(images: tf.Tensor4D, features: tf.Tensor2D, net: FeatureNet, rng: Rng): Reference {
+/**
+ * The reference of a repetition: `images` from the held-out `split`, compared with the features
+ * of the whole split (referenceFeatures); `rng` (from its evaluation seed) draws the bootstrap
+ * resamples. The caller owns `features`.
+ */
+export function makeReference(images: tf.Tensor4D, split: ImageSplit, net: FeatureNet, rng: Rng): Reference {
+  const features = referenceFeatures(net, split);
   const stats = featureStats(features);
   return {
     images,
+    key: featuresKey(net, split),
     features,
     stats,
     frechet: frechetReference(stats),
@@ -80,24 +90,26 @@ function spread(values: number[]): Spread {
 /** Whether a Fréchet distance is defined: both sets larger than the feature dimension. */
 const frechetDefined = (n: number, reference: Reference) => n > reference.net.dim && reference.features.shape[0] > reference.net.dim;
 
+/** Floors by reference, real split, n, seed and draws (realFloor); one per repetition and sample size. */
+const floors = new Map<string, Floor>();
+const KEPT_FLOORS = 16;
+
 /**
- * The floor at sample size n: `draws` sets of n real images from `other` (the training split:
+ * The floor at sample size n: `draws` sets of n real images from `real` (the training split:
  * real, but not the reference), each scored as a sample set is. A sample set's FID-like is only
  * meaningful beside this (docs/reference.md §5: 31 ± 10 at N = 64, 4.3 ± 1.6 at N = 512 for digits).
+ * It depends only on the reference, `real`, n and `rng`'s seed (a fresh stream), so it is the
+ * same for every run of a repetition: a worker computes it once and keeps it for its later runs.
  */
-export function realFloor(
-  other: (indices: Int32Array) => tf.Tensor4D,
-  otherCount: number,
-  n: number,
-  reference: Reference,
-  rng: Rng,
-  draws = 5,
-): Floor {
+export function realFloor(real: ImageSplit, n: number, reference: Reference, rng: Rng, draws = 5): Floor {
+  const key = `${reference.key}|${splitDigest(real)}|${n}|${rng.seed}|${draws}`;
+  const kept = floors.get(key);
+  if (kept) return kept;
   const fids: number[] = [],
     kids: number[] = [],
     shares: number[] = [];
   for (let d = 0; d < draws; d++) {
-    const images = other(rng.fork(`floor-${d}`).permutation(otherCount).slice(0, n));
+    const images = batchTensor(real, rng.fork(`floor-${d}`).permutation(real.n).slice(0, n));
     const { features, top } = analyseEightBit(reference.net, images);
     if (top) shares.push(mean(recognised(top)));
     images.dispose();
@@ -107,12 +119,15 @@ export function realFloor(
     }
     kids.push(kid(features, reference.features, { rng: rng.fork(`floor-kid-${d}`) }).mean);
   }
-  return {
+  const floor: Floor = {
     n,
     ...(fids.length > 0 && { fid: spread(fids) }),
     kid: spread(kids),
     ...(shares.length > 0 && { recognisable: spread(shares) }),
   };
+  if (floors.size >= KEPT_FLOORS) floors.delete(floors.keys().next().value!);
+  floors.set(key, floor);
+  return floor;
 }
 
 /**

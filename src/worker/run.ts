@@ -21,7 +21,7 @@ import { Rng } from '../util/rng.js';
 import type { RunSpec } from '../results/config.js';
 import { gridFile, runPaths } from '../results/layout.js';
 import type { Evaluation, GaussianityRow, GenerationStarts, MetricRow, SampleGridFile, StartPrior, Timing } from '../results/types.js';
-import { evaluate, makeReference, realFloor, referenceFeatures, restorationScores, type Reference } from './evaluate.js';
+import { evaluate, makeReference, realFloor, restorationScores, type Reference } from './evaluate.js';
 
 /** √ᾱ_T of a mix degradation (see Evaluation.x0ShareAtT), or null. */
 export function x0ShareAtT(deg: Degradation, params: ParamValues): number | null {
@@ -264,14 +264,10 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     // Images, ε and floor from the repetition's evaluation seed: every configuration sees the same.
     const evaluation = new Rng(spec.evaluationSeed);
     const x0 = batchTensor(data.test, evaluation.fork('eval-images').permutation(data.test.n).slice(0, count));
-    const reference: Reference = time('reference', () =>
-      makeReference(x0, referenceFeatures(net!, data.test), net!, evaluation.fork('bootstrap')),
-    );
+    const reference: Reference = time('reference', () => makeReference(x0, data.test, net!, evaluation.fork('bootstrap')));
     const noise = drawNoise(deg, x0.shape, params, evaluation.fork('eval-noise'), heldOutAssets);
     tensors.push(x0, reference.features, ...Object.values(noise));
-    const floor = time('floor', () =>
-      realFloor((indices) => batchTensor(data.train, indices), data.train.n, count, reference, evaluation.fork('floor')),
-    );
+    const floor = time('floor', () => realFloor(data.train, count, reference, evaluation.fork('floor')));
     const metrics: MetricRow[] = [];
     const rawRestoration: MetricRow[] = [];
     const starts: GenerationStarts[] = [];

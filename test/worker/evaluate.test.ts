@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureNet } from '../../src/train/feature-net.js';
 import { Rng } from '../../src/util/rng.js';
-import { referenceFeatures } from '../../src/worker/evaluate.js';
+import { makeReference, realFloor, referenceFeatures } from '../../src/worker/evaluate.js';
+import { batchTensor } from '../../src/data/batch.js';
 import { useWasmEngine } from '../helpers/engine.js';
 import { smoothSplit } from '../helpers/images.js';
 
@@ -23,9 +24,7 @@ function countingNet(weights: string): FeatureNet & { passes: number } {
     probabilities: () => {
       throw new Error('not used');
     },
-    analyse: () => {
-      throw new Error('not used');
-    },
+    analyse: (images: tf.Tensor4D) => ({ features: net.embed(images), probabilities: tf.zeros([images.shape[0], 4]) as tf.Tensor2D }),
     dispose: () => {},
   };
   return net;
@@ -50,5 +49,35 @@ describe('referenceFeatures (the held-out split every sample set is compared wit
     tf.dispose(referenceFeatures(net, smoothSplit(new Rng(2), 12, 8, 1)));
     expect(net.passes).toBe(2);
     tf.dispose([first, again]);
+  });
+});
+
+describe('realFloor (real-vs-real sets at a sample set’s size)', () => {
+  it('is computed once per reference, real split, n and seed, and kept for the worker’s later runs', () => {
+    const heldOut = smoothSplit(new Rng(3), 40, 8, 1);
+    const real = smoothSplit(new Rng(4), 60, 8, 1);
+    const net = countingNet('weights-floor');
+    const x0 = batchTensor(
+      heldOut,
+      Int32Array.from({ length: 10 }, (_, i) => i),
+    );
+    const reference = makeReference(x0, heldOut, net, new Rng(5));
+    const before = net.passes; // 1: the held-out split's features
+    const floor = realFloor(real, 10, reference, new Rng(6).fork('floor'));
+    expect(net.passes - before).toBe(5); // one pass per draw
+    // n = 10 is above the feature dimension (2) and the reference's 40: the FID-like is defined.
+    expect(floor.n).toBe(10);
+    expect(floor.fid!.draws).toBe(5);
+    expect(floor.fid!.mean).toBeGreaterThan(0);
+    expect(floor.recognisable).toBeUndefined(); // not a label classifier
+
+    expect(realFloor(real, 10, reference, new Rng(6).fork('floor'))).toEqual(floor);
+    expect(net.passes - before).toBe(5);
+    const otherSeed = realFloor(real, 10, reference, new Rng(7).fork('floor'));
+    expect(net.passes - before).toBe(10);
+    expect(otherSeed.fid!.mean).not.toBe(floor.fid!.mean);
+    realFloor(real, 12, reference, new Rng(6).fork('floor'));
+    expect(net.passes - before).toBe(15);
+    tf.dispose([x0, reference.features]);
   });
 });
