@@ -12,6 +12,11 @@ export interface MetricDescriptor {
   readonly higherIsBetter: boolean | null;
   /** The ideal value when `higherIsBetter` is null. */
   readonly target?: number;
+  /**
+   * The values the quantity can take, where bounded (a share: [0, 1]): a report cuts a 95% interval
+   * to it, which keeps its coverage (the true value lies inside the range).
+   */
+  readonly range?: readonly [number, number];
   readonly unit?: string;
   /** One line on what is measured and how. */
   readonly doc: string;

@@ -55,7 +55,7 @@ export function toCells(rows: readonly ReportRow[]): Cell[] {
   const cells = [...groups.values()].map((g): Cell => {
     const values = g.map((r) => r.value);
     const s = sampleStd(values);
-    const { mean, lo, hi, method } = estimate(seedValues(g));
+    const { mean, lo, hi, method } = estimate(seedValues(g), g[0].descriptor.range);
     const { variant, name, degradation, family, dataset, params, settings, mode, sampler, samplerRank, delta, metric, descriptor } = g[0];
     return {
       variant,

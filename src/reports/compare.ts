@@ -51,8 +51,8 @@ export function compareResults(a: ReportData, b: ReportData, filter: CompareFilt
         sampler: c.sampler,
         delta: c.delta,
         metric: c.metric,
-        a: estimate(seedValues(ra)),
-        b: estimate(seedValues(rb)),
+        a: estimate(seedValues(ra), c.descriptor.range),
+        b: estimate(seedValues(rb), c.descriptor.range),
         difference,
         better: small ? `not judged: ${small}` : side === 'a' ? 'A' : side === 'b' ? 'B' : 'neither',
       };

@@ -37,9 +37,16 @@ interface SeedValue {
 /**
  * The 95% interval of the mean of per-seed values: t over seeds from MIN_SEEDS_FOR_T seeds on,
  * else the normal bootstrap interval from the replicates (replicate b of the mean is the mean of
- * the seeds' replicate b), else none.
+ * the seeds' replicate b), else none; cut to `range` (the values the quantity can take, e.g. a
+ * share's [0, 1]) where given.
  */
-export function estimate(values: readonly SeedValue[]): Estimate {
+export function estimate(values: readonly SeedValue[], range?: MetricDescriptor['range']): Estimate {
+  const e = unbounded(values);
+  if (!range || e.lo === null || e.hi === null) return e;
+  return { ...e, lo: Math.max(e.lo, range[0]), hi: Math.min(e.hi, range[1]) };
+}
+
+function unbounded(values: readonly SeedValue[]): Estimate {
   const xs = values.map((v) => v.value).filter(Number.isFinite);
   const m = mean(xs);
   const none: Estimate = { mean: m, lo: null, hi: null, seeds: xs.length, method: null };

@@ -28,6 +28,22 @@ describe('estimate', () => {
     expect(e.hi).toBeCloseTo(10 + 2.771808, 5);
   });
 
+  it('is cut to the values the quantity can take (a share near 0: the normal interval would reach below 0)', () => {
+    // Replicates 0, 0.008 (std 0.005657): 0.004 ± 0.011087, so [−0.007087, 0.015087] before the cut.
+    const values = [{ seed: 0, value: 0.004, boot: [0, 0.008] }];
+    expect(estimate(values).lo).toBeCloseTo(0.004 - 0.011087, 5);
+    const share = estimate(values, METRICS.recognisable.range);
+    expect(share.lo).toBe(0);
+    expect(share.hi).toBeCloseTo(0.004 + 0.011087, 5);
+    // t over 3 seeds near 1: 0.96, 0.98, 1 gives 0.98 ± 4.302653 · 0.02/√3 = 0.98 ± 0.049683, cut at 1.
+    const high = estimate(
+      [0.96, 0.98, 1].map((value, seed) => ({ seed, value, boot: null })),
+      METRICS.recognisable.range,
+    );
+    expect(high.lo).toBeCloseTo(0.98 - 0.049683, 5);
+    expect(high.hi).toBe(1);
+  });
+
   it('makes none from one seed without replicates', () => {
     expect(estimate([{ seed: 0, value: 10, boot: null }])).toMatchObject({ mean: 10, lo: null, hi: null, method: null });
   });

@@ -6,6 +6,7 @@ export const diversity = defineMetric({
   name: 'diversity',
   label: 'Diversity',
   higherIsBetter: true,
+  range: [0, Infinity],
   needs: 'set',
   doc: "Mean pairwise Euclidean distance between generated samples' features (diversity.ts).",
   compute({ features, resamples }) {

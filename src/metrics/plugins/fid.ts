@@ -5,6 +5,7 @@ export const fid = defineMetric({
   name: 'fid',
   label: 'FID-like',
   higherIsBetter: false,
+  range: [0, Infinity],
   needs: 'set',
   doc: "Fréchet distance between Gaussians fitted to coldbench feature-net features, not Inception's (frechet.ts).",
   compute({ features, reference, resamples, frechetDefined }) {

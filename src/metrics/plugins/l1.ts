@@ -5,6 +5,7 @@ export const l1 = defineMetric({
   name: 'l1',
   label: 'L1',
   higherIsBetter: false,
+  range: [0, 1],
   needs: 'truth',
   doc: 'Mean absolute error on images in [0, 1], averaged per image (pixel.ts).',
   compute({ pixels, resamples }) {

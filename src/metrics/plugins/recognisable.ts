@@ -13,6 +13,7 @@ export const recognisable = defineMetric({
   name: 'recognisable',
   label: 'Recognisable',
   higherIsBetter: true,
+  range: [0, 1],
   needs: 'set',
   doc: "Share of images the dataset's classifier (the digits feature net) labels with confidence > 0.9: are they digits at all? Label-trained feature nets only.",
   compute({ confidences, resamples }) {

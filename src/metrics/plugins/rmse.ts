@@ -5,6 +5,7 @@ export const rmse = defineMetric({
   name: 'rmse',
   label: 'RMSE',
   higherIsBetter: false,
+  range: [0, 1],
   needs: 'truth',
   doc: 'Root mean squared error on images in [0, 1], per image then averaged (pixel.ts).',
   compute({ pixels, resamples }) {

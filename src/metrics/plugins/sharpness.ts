@@ -6,6 +6,7 @@ export const sharpness = defineMetric({
   name: 'sharpness',
   label: 'Sharpness',
   higherIsBetter: null,
+  range: [0, Infinity],
   target: 1,
   needs: 'set',
   doc: 'Mean squared Laplacian of generated over real images; 1 = as sharp as real, < 1 blurrier (sharpness.ts).',

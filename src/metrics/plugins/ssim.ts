@@ -6,6 +6,7 @@ export const ssim = defineMetric({
   name: 'ssim',
   label: 'SSIM',
   higherIsBetter: true,
+  range: [-1, 1],
   needs: 'truth',
   doc: 'SSIM, 11×11 Gaussian window σ 1.5, valid windows, mean over channels and images (ssim.ts).',
   compute({ samples, truth, resamples }) {
