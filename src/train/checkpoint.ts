@@ -16,6 +16,11 @@ export interface TrainState {
   readonly losses: number[];
   /** Hash of everything that determines training; a checkpoint of another config is refused. */
   readonly configHash: string;
+  /**
+   * Wall-clock ms spent training to `step`, summed over the attempts that reached it (absent in
+   * checkpoints from before it was recorded): what a resumed run adds to its own attempt's time.
+   */
+  readonly trainMs?: number;
 }
 
 export interface Checkpoint {

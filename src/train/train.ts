@@ -42,6 +42,8 @@ export type TrainOutcome =
       /** The EMA weights, which sampling uses, and the raw last weights, measured beside them. */
       readonly ema: tfl.LayersModel;
       readonly raw: tfl.LayersModel;
+      /** Training time of earlier attempts, resumed from (ms; 0 for a run trained in one go). */
+      readonly earlierMs: number;
     }
   | { readonly state: 'diverged'; readonly step: number; readonly loss: number; readonly losses: number[] }
   | { readonly state: 'stopped'; readonly step: number; readonly losses: number[] };
@@ -100,6 +102,8 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
   const adam = new Adam(vars, cfg.lr);
   const ema = new Ema(vars);
   let losses: number[] = [];
+  let earlierMs = 0;
+  const started = performance.now();
 
   let saved: Awaited<ReturnType<typeof readCheckpoint>>;
   try {
@@ -119,12 +123,14 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
     ema.shadow.forEach((s, i) => s.assign(saved.ema.getWeights()[i]));
     adam.restore(saved.optimizer);
     losses = [...saved.state.losses];
+    earlierMs = saved.state.trainMs ?? 0;
     disposeCheckpoint(saved);
   }
   const checkpoint = async () => {
     emaModel.setWeights(ema.shadow);
     const optimizer = adam.state();
-    await writeCheckpoint(job.dir, { state: { step: losses.length, losses, configHash }, model, ema: emaModel, optimizer });
+    const trainMs = Math.round(earlierMs + performance.now() - started);
+    await writeCheckpoint(job.dir, { state: { step: losses.length, losses, configHash, trainMs }, model, ema: emaModel, optimizer });
     tf.dispose([...optimizer.m, ...optimizer.v]);
     await job.onCheckpoint?.(losses, emaModel);
   };
@@ -177,5 +183,5 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
     }
   }
   emaModel.setWeights(ema.shadow);
-  return finish({ state: 'completed', losses, ema: emaModel, raw: model });
+  return finish({ state: 'completed', losses, ema: emaModel, raw: model, earlierMs });
 }

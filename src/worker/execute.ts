@@ -86,7 +86,8 @@ export async function executeRun(task: RunTask, options: ExecuteOptions = {}): P
     const outcome = await runOne(spec, { dir, featureCache: task.featureCache, ...options, onCheckpoint: writeLoss, trainingGrids: true });
     await writeLoss(outcome.losses);
     if (outcome.state === 'stopped') return 'stopped';
-    const durationMs = Math.round(performance.now() - start);
+    // A resumed run's duration counts its earlier attempts' training, so its cost reads whole.
+    const durationMs = Math.round(performance.now() - start) + (outcome.state === 'completed' ? outcome.earlierMs : 0);
     result =
       outcome.state === 'completed'
         ? {

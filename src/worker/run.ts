@@ -65,8 +65,13 @@ export type RunResult =
       /** Restoration metrics of `direct` with the raw last weights instead of the EMA's (empty without restoration). */
       readonly rawRestoration: MetricRow[];
       readonly losses: number[];
-      /** Where the run's time went, phase by phase, in ms (this attempt; training resumed from a checkpoint counts its own part only). */
+      /**
+       * Where the run's time went, phase by phase, in ms; training resumed from a checkpoint counts
+       * the earlier attempts' time to it too (as far as the checkpoint recorded it).
+       */
       readonly timings: Timing[];
+      /** Of that, training time spent in earlier attempts (ms): what the run's own clock did not see. */
+      readonly earlierMs: number;
       readonly grids: SampleGridFile[];
     }
   | { readonly state: 'diverged'; readonly step: number; readonly loss: number; readonly losses: number[] }
@@ -254,6 +259,9 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
     );
     if (outcome.state !== 'completed') return outcome;
     ({ ema, raw } = outcome);
+    const earlierMs = outcome.earlierMs;
+    const trained = timings.findIndex((t) => t.phase === 'train');
+    timings[trained] = { phase: 'train', ms: timings[trained].ms + earlierMs };
     // Sampling runs the U-Net at the run's precision; metrics and feature networks at fp32.
     const atPrecision = restorer(ema, model.timeDim);
     const restore: Restorer = (xt, t) => withPrecision(precision, () => atPrecision(xt, t));
@@ -363,6 +371,7 @@ export async function runOne(spec: RunSpec, options: RunOptions): Promise<RunRes
       metrics,
       losses: outcome.losses,
       timings,
+      earlierMs,
       grids,
       gaussianity: residuals,
       featureNet: { hash: net.hash, weights: net.weights, objective: net.objective, testAccuracy: net.testAccuracy },

@@ -55,15 +55,20 @@ describe('a suite killed with kill -9', () => {
     await exited;
     const runDir = await runFolder(killed);
     expect(existsSync(join(runDir, 'result.json'))).toBe(false);
-    const state = JSON.parse(await readFile(join(runDir, 'checkpoint', 'state.json'), 'utf8')) as { step: number };
+    const state = JSON.parse(await readFile(join(runDir, 'checkpoint', 'state.json'), 'utf8')) as { step: number; trainMs: number };
     expect(state.step).toBeGreaterThanOrEqual(10);
     expect(state.step).toBeLessThan(80);
 
     await run(killed);
     const read = async (results: string, file: string) => readFile(join(await runFolder(results), file), 'utf8');
-    const metrics = async (results: string) => JSON.parse(await read(results, 'result.json')) as { state: string; metrics: unknown[] };
+    type Result = { state: string; metrics: unknown[]; durationMs: number; timings: { phase: string; ms: number }[] };
+    const metrics = async (results: string) => JSON.parse(await read(results, 'result.json')) as Result;
     const [a, b] = [await metrics(whole), await metrics(killed)];
     expect(b.state).toBe('completed');
+    // Its training time counts the killed attempt's, to its checkpoint, as well as its own.
+    const trained = b.timings.find((t) => t.phase === 'train')!.ms;
+    expect(trained).toBeGreaterThan(state.trainMs);
+    expect(b.durationMs).toBeGreaterThan(trained);
     expect(b.metrics).toEqual(a.metrics);
     expect(await read(killed, 'loss.csv')).toBe(await read(whole, 'loss.csv'));
   }, 300_000);

@@ -41,8 +41,13 @@ describe('train', () => {
     const split = await job({ onStep: (step) => step === 3 && stop.abort(), signal: stop.signal });
     const first = await train(split);
     expect(first).toMatchObject({ state: 'stopped', step: 3 });
+    const { trainMs } = JSON.parse(await readFile(join(split.dir, 'checkpoint/state.json'), 'utf8')) as { trainMs: number };
+    expect(trainMs).toBeGreaterThan(0); // the first attempt's 3 steps
     const second = await train({ ...split, signal: undefined, onStep: undefined });
     expect(second.state).toBe('completed');
+    // The resumed attempt reports the time the first one spent, so the run's cost reads whole.
+    expect(second).toMatchObject({ earlierMs: trainMs });
+    expect(whole).toMatchObject({ earlierMs: 0 });
 
     // Same loss at every step, bit for bit, and the same EMA weights.
     expect(second.losses).toEqual(whole.losses);
