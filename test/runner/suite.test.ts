@@ -311,7 +311,7 @@ describe('loadSuite', () => {
     expect(counts).toEqual({
       'experiments/animorphosis-faces.json': 3 * 2,
       'experiments/cold-diffusion-digits.json': 7 * 3,
-      'experiments/convergence.json': 2 * 6,
+      'experiments/convergence.json': 2 * 7,
       'experiments/quick.json': 7,
       'experiments/smoke.json': 8,
     });
