@@ -99,8 +99,9 @@ export function scalingSummary(
 
 /**
  * Runs the same suite twice into throw-away results folders, with one worker and then with
- * `workers`, and compares the wall-clock time of the runs. Feature networks are trained (or
- * read from the cache) before each clock starts, so both passes do the same work.
+ * `workers`, and compares the wall-clock time of the runs. Feature networks and their held-out
+ * features are computed (or read from the cache) before each clock starts, so both passes do
+ * the same work.
  */
 export async function benchScaling(options: ScalingBenchOptions): Promise<ScalingBenchResult> {
   const suite = scalingSuite(options);

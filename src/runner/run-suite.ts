@@ -136,8 +136,10 @@ export async function runSuite(
   const onAbort = () => running.forEach((handle) => handle.stop());
   options.signal?.addEventListener('abort', onAbort);
   try {
-    // Before any run: the feature networks are trained (or read from the cache) and every worker
-    // has started its engine (piscina hands tasks queued together to different idle workers).
+    // Before any run: the feature networks are trained (or read from the cache), the features of
+    // their held-out splits computed once onto disk beside them (each worker would otherwise
+    // compute them, all at once), and every worker has started its engine (piscina hands tasks
+    // queued together to different idle workers).
     const prepareStart = performance.now();
     const engine = { backend: options.backend, threads: options.threads ?? 1 };
     const needs = new Map(pending.map(({ spec }) => [canonicalJson([spec.dataset, spec.size, spec.features]), spec]));

@@ -31,6 +31,8 @@ export interface FeatureNet {
   /** Accuracy of the objective on the held-out split. */
   readonly testAccuracy: number;
   readonly dim: number;
+  /** Its cache folder, where the features of held-out splits are kept too (worker/evaluate.ts); absent for a net not from the cache. */
+  readonly dir?: string;
   /** Features [N, dim] of images in [−1, 1] (owned by the caller). */
   embed(images: tf.Tensor4D): tf.Tensor2D;
   /** The head's softmax [N, classes] (the dataset's labels, or the 4 rotations); owned by the caller. */
@@ -179,6 +181,7 @@ export async function featureNet(data: LoadedDataset, spec: FeatureNetSpec, cach
     objective,
     testAccuracy,
     dim: spec.dim,
+    dir,
     embed: (images) => tf.tidy(() => embedder.predict(images, { batchSize: 256 }) as tf.Tensor2D),
     probabilities: (images) => tf.tidy(() => net.predict(images, { batchSize: 256 }) as tf.Tensor2D),
     analyse: (images) => {

@@ -1,8 +1,10 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { initEngine, type BackendChoice } from '../engine/backend.js';
 import { loadDataset } from '../data/index.js';
 import type { RunState } from '../results/types.js';
 import type { FeatureNetSpec } from '../results/config.js';
 import { featureNet } from '../train/feature-net.js';
+import { referenceFeatures } from './evaluate.js';
 import { executeRun, type RunTask } from './execute.js';
 
 /** Progress a worker posts on its port: after every training step, and as each later phase starts. */
@@ -44,7 +46,11 @@ export default async function work(message: WorkerTask): Promise<RunState | 'sto
   await initEngine(message.backend, undefined, { threads: message.threads });
   if (message.kind === 'start') return 'ready';
   if (message.kind === 'features') {
-    const net = await featureNet(await loadDataset(message.dataset, { size: message.size }), message.spec, message.featureCache);
+    // The network, and the features of the held-out split every run compares with: once, on disk
+    // beside the network, so the workers read them instead of each computing them at once.
+    const data = await loadDataset(message.dataset, { size: message.size });
+    const net = await featureNet(data, message.spec, message.featureCache);
+    tf.dispose(referenceFeatures(net, data.test));
     net.dispose();
     return 'ready';
   }

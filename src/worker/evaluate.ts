@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { mean, type MetricDef, type MetricInput, type MetricReference } from '../metrics/define.js';
 import { bootstrapIndices, featureStats, frechetFromStats, frechetReference, kid, laplacianEnergy, pixelScores } from '../metrics/index.js';
 import { toEightBit } from '../metrics/images.js';
@@ -32,21 +36,72 @@ export interface Reference extends MetricReference {
   readonly resamples: readonly Int32Array[];
 }
 
+interface KeptFeatures {
+  readonly data: Float32Array;
+  readonly n: number;
+  readonly dim: number;
+}
+
 /** Features of held-out splits by network weights, split content and engine (referenceFeatures). */
-const splitFeatures = new Map<string, { readonly data: Float32Array; readonly n: number; readonly dim: number }>();
+const splitFeatures = new Map<string, KeptFeatures>();
 const KEPT_SPLITS = 4;
 
 const featuresKey = (net: FeatureNet, split: ImageSplit) => `${net.weights}|${splitDigest(split)}|${tf.getBackend()}`;
+const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
+
+/** `<net dir>/reference-<hash of key>.{f32,json}`: the features' bytes, and what they are with their SHA-256. */
+function keptPaths(dir: string, key: string) {
+  const base = join(dir, `reference-${sha256(key).slice(0, 16)}`);
+  return { data: `${base}.f32`, info: `${base}.json` };
+}
+
+/** The features kept on disk for `key`, where the file says they are for it and its bytes match their SHA-256; else undefined. */
+function readKept(dir: string, key: string): KeptFeatures | undefined {
+  const paths = keptPaths(dir, key);
+  if (!existsSync(paths.info) || !existsSync(paths.data)) return undefined;
+  try {
+    const info = JSON.parse(readFileSync(paths.info, 'utf8')) as { key: string; n: number; dim: number; sha256: string };
+    const bytes = readFileSync(paths.data);
+    if (info.key !== key || bytes.byteLength !== info.n * info.dim * 4 || sha256(bytes) !== info.sha256) return undefined;
+    const data = new Float32Array(info.n * info.dim);
+    new Uint8Array(data.buffer).set(bytes);
+    return { data, n: info.n, dim: info.dim };
+  } catch {
+    return undefined; // unreadable: computed again and rewritten
+  }
+}
+
+/**
+ * Writes the features and then their description, each to a temp file renamed into place, so a
+ * reader sees whole files; two workers writing at once leave a pair that either matches its
+ * SHA-256 or is computed again.
+ */
+function writeKept(dir: string, key: string, kept: KeptFeatures): void {
+  const paths = keptPaths(dir, key);
+  const bytes = new Uint8Array(kept.data.buffer, kept.data.byteOffset, kept.data.byteLength);
+  const temp = (path: string) => `${path}.tmp-${process.pid}-${threadId}`;
+  writeFileSync(temp(paths.data), bytes);
+  renameSync(temp(paths.data), paths.data);
+  writeFileSync(temp(paths.info), JSON.stringify({ key, n: kept.n, dim: kept.dim, sha256: sha256(bytes) }));
+  renameSync(temp(paths.info), paths.info);
+}
+
+/** Forgets the features a worker keeps in memory (disk copies stay): what a fresh worker would see. */
+export function forgetKeptFeatures(): void {
+  splitFeatures.clear();
+}
 
 /**
  * Features of every image of `split` as saved (8-bit): what every sample set of a suite is
- * compared with, the same for each of its runs on this network and engine. A worker computes them
- * once and keeps them for its later runs (keyed by the network's weight hash, the split's SHA-256
- * and the engine, so nothing else can match); the caller owns the returned tensor.
+ * compared with, the same for each of its runs on this network and engine. They are computed once
+ * (keyed by the network's weight hash, the split's SHA-256 and the engine, so nothing else can
+ * match) and kept by the worker for its later runs and, where the net has a cache folder, on disk
+ * beside it for other workers, processes and suites, read back only when their SHA-256 matches.
+ * The caller owns the returned tensor.
  */
 export function referenceFeatures(net: FeatureNet, split: ImageSplit): tf.Tensor2D {
   const key = featuresKey(net, split);
-  let kept = splitFeatures.get(key);
+  let kept = splitFeatures.get(key) ?? (net.dir ? readKept(net.dir, key) : undefined);
   if (!kept) {
     const all = batchTensor(
       split,
@@ -55,6 +110,13 @@ export function referenceFeatures(net: FeatureNet, split: ImageSplit): tf.Tensor
     const features = embedEightBit(net, all);
     kept = { data: features.dataSync() as Float32Array, n: features.shape[0], dim: features.shape[1] };
     tf.dispose([all, features]);
+    try {
+      if (net.dir) writeKept(net.dir, key, kept);
+    } catch {
+      // A cache folder this process cannot write (a read-only shared cache): kept in memory only.
+    }
+  }
+  if (!splitFeatures.has(key)) {
     if (splitFeatures.size >= KEPT_SPLITS) splitFeatures.delete(splitFeatures.keys().next().value!);
     splitFeatures.set(key, kept);
   }

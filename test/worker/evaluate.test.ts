@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FeatureNet } from '../../src/train/feature-net.js';
 import { Rng } from '../../src/util/rng.js';
-import { makeReference, realFloor, referenceFeatures } from '../../src/worker/evaluate.js';
+import { forgetKeptFeatures, makeReference, realFloor, referenceFeatures } from '../../src/worker/evaluate.js';
 import { batchTensor } from '../../src/data/batch.js';
 import { useWasmEngine } from '../helpers/engine.js';
 import { smoothSplit } from '../helpers/images.js';
@@ -9,8 +12,9 @@ import { smoothSplit } from '../helpers/images.js';
 beforeAll(() => useWasmEngine());
 
 /** A stand-in feature net: each image's mean and max pixel (of the 8-bit image), counting its passes. */
-function countingNet(weights: string): FeatureNet & { passes: number } {
+function countingNet(weights: string, dir?: string): FeatureNet & { passes: number } {
   const net = {
+    dir,
     hash: 'h',
     weights,
     objective: 'rotation' as const,
@@ -49,6 +53,45 @@ describe('referenceFeatures (the held-out split every sample set is compared wit
     tf.dispose(referenceFeatures(net, smoothSplit(new Rng(2), 12, 8, 1)));
     expect(net.passes).toBe(2);
     tf.dispose([first, again]);
+  });
+});
+
+describe('referenceFeatures on disk (beside the feature network, for other workers and processes)', () => {
+  let dir: string;
+  beforeAll(async () => (dir = await mkdtemp(join(tmpdir(), 'coldbench-reference-'))));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('writes them once and reads them back in a fresh worker; a damaged or foreign file is computed again', async () => {
+    const split = smoothSplit(new Rng(8), 20, 8, 1);
+    const net = countingNet('weights-disk', dir);
+    const first = referenceFeatures(net, split);
+    expect(net.passes).toBe(1);
+    const files = (await readdir(dir)).sort();
+    expect(files).toHaveLength(2); // reference-<hash>.f32 and .json
+    const data = join(dir, files[0]);
+    expect((await readFile(data)).byteLength).toBe(20 * 2 * 4);
+
+    forgetKeptFeatures(); // as a second worker starts
+    const read = referenceFeatures(net, split);
+    expect(net.passes).toBe(1);
+    expect(Array.from(read.dataSync())).toEqual(Array.from(first.dataSync()));
+
+    const bytes = await readFile(data);
+    bytes[5] ^= 0x10;
+    await writeFile(data, bytes);
+    forgetKeptFeatures();
+    const again = referenceFeatures(net, split);
+    expect(net.passes).toBe(2); // the SHA-256 no longer matched
+    expect(Array.from(again.dataSync())).toEqual(Array.from(first.dataSync()));
+    forgetKeptFeatures();
+    tf.dispose(referenceFeatures(net, split));
+    expect(net.passes).toBe(2); // rewritten whole
+
+    const other = countingNet('weights-other', dir);
+    tf.dispose(referenceFeatures(other, split));
+    expect(other.passes).toBe(1);
+    expect(await readdir(dir)).toHaveLength(4);
+    tf.dispose([first, read, again]);
   });
 });
 
