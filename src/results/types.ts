@@ -186,6 +186,14 @@ interface ResultBase {
   readonly durationMs: number;
 }
 
+/** The feature network a run was measured with: its cache key, the SHA-256 of its weights, its objective and held-out accuracy. */
+export interface FeatureNetRecord {
+  readonly hash: string;
+  readonly weights: string;
+  readonly objective: string;
+  readonly testAccuracy: number;
+}
+
 /** `results/<suite>/<runId>/result.json`, written last and atomically (STYLE.md §5). */
 export type ResultFile = ResultBase &
   (
@@ -193,7 +201,7 @@ export type ResultFile = ResultBase &
         readonly state: 'completed';
         readonly metrics: MetricRow[];
         readonly gaussianity: GaussianityRow[];
-        readonly featureNet: { readonly hash: string; readonly weights: string; readonly objective: string; readonly testAccuracy: number };
+        readonly featureNet: FeatureNetRecord;
         readonly evaluation: Evaluation;
         /** Restoration metrics of `direct` with the raw last weights instead of the EMA's. */
         readonly rawRestoration: MetricRow[];

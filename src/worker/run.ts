@@ -20,7 +20,16 @@ import { gridToPng } from '../util/image.js';
 import { Rng } from '../util/rng.js';
 import type { RunSpec } from '../results/config.js';
 import { gridFile, runPaths } from '../results/layout.js';
-import type { Evaluation, GaussianityRow, GenerationStarts, MetricRow, SampleGridFile, StartPrior, Timing } from '../results/types.js';
+import type {
+  Evaluation,
+  FeatureNetRecord,
+  GaussianityRow,
+  GenerationStarts,
+  MetricRow,
+  SampleGridFile,
+  StartPrior,
+  Timing,
+} from '../results/types.js';
 import { evaluate, makeReference, realFloor, restorationScores, type Reference } from './evaluate.js';
 
 /** √ᾱ_T of a mix degradation (see Evaluation.x0ShareAtT), or null. */
@@ -59,8 +68,7 @@ export type RunResult =
       readonly state: 'completed';
       readonly metrics: MetricRow[];
       readonly gaussianity: GaussianityRow[];
-      /** The feature network's cache key, the SHA-256 of its weights, its objective and held-out accuracy. */
-      readonly featureNet: { readonly hash: string; readonly weights: string; readonly objective: string; readonly testAccuracy: number };
+      readonly featureNet: FeatureNetRecord;
       readonly evaluation: Evaluation;
       /** Restoration metrics of `direct` with the raw last weights instead of the EMA's (empty without restoration). */
       readonly rawRestoration: MetricRow[];
