@@ -492,8 +492,13 @@ export function buildProgram(out: (line: string) => void = (line) => console.err
           ]),
         ),
       );
+      const paired = arms.filter((r) => r.paired).length;
       out(
-        `${arms.length} arms measured in both; intervals: t over seeds (Welch for A − B) with 3 or more seeds, else bootstrap over evaluation images; the two suites share no images or seeds, so nothing is paired`,
+        `${arms.length} arms measured in both; intervals: t over seeds with 3 or more seeds, else bootstrap over evaluation images; ` +
+          (paired === arms.length
+            ? 'A − B paired seed by seed: both folders measured on the same evaluation images and resamples'
+            : `A − B unpaired (Welch with seeds) for ${arms.length - paired} arm(s) whose folders measured on other evaluation images (another suite name, sample count or seeds)` +
+              (paired ? `, paired for the other ${paired}` : '')),
       );
     });
 

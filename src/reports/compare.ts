@@ -1,8 +1,8 @@
 import type { MetricDescriptor } from '../metrics/define.js';
 import { armRows, toCells } from './cells.js';
-import { estimate, independentDifference, seedValues, verdict, type Estimate } from './intervals.js';
+import { difference, estimate, independentDifference, seedValues, verdict, type Estimate } from './intervals.js';
 import { tooFewSamples } from './gate.js';
-import type { ReportData } from './rows.js';
+import type { ReportData, ReportRow } from './rows.js';
 
 /** One arm (variant × mode × sampler × δ × metric) both results folders measured. */
 export interface ComparedArm {
@@ -14,8 +14,10 @@ export interface ComparedArm {
   readonly metric: string;
   readonly a: Estimate;
   readonly b: Estimate;
-  /** A − B (for a metric with a target, of the distances from it), unpaired. */
+  /** A − B (for a metric with a target, of the distances from it). */
   readonly difference: Estimate;
+  /** Whether A − B is paired: both folders measured every seed on the same evaluation images and resamples (ReportRow.repetition). */
+  readonly paired: boolean;
   /** Which folder the interval favours, `neither` where it holds 0, or why it is not judged (FID-like, KID below N = 512). */
   readonly better: string;
 }
@@ -26,10 +28,22 @@ export interface CompareFilter {
 }
 
 /**
+ * Whether two arms were measured on the same seeds with the same evaluation images and bootstrap
+ * resamples each: then A − B pairs seed by seed and replicate by replicate (intervals.ts
+ * difference). Two suites of different names draw other images (the evaluation seed comes from
+ * the suite name); the same suite run with an override into another folder draws the same ones.
+ */
+export function samePairing(a: readonly ReportRow[], b: readonly ReportRow[]): boolean {
+  const of = (rows: readonly ReportRow[]) => new Map(rows.map((r) => [r.seed, r.repetition]));
+  const [ra, rb] = [of(a), of(b)];
+  return ra.size > 0 && ra.size === rb.size && [...ra].every(([seed, repetition]) => rb.get(seed) === repetition);
+}
+
+/**
  * Every arm both folders measured, matched by variant (run key without its seed), mode, sampler,
- * δ and metric, with each side's mean and 95% interval and the interval of A − B. Two suites
- * share neither evaluation images nor training seeds, so the difference is unpaired
- * (intervals.ts independentDifference).
+ * δ and metric, with each side's mean and 95% interval and the interval of A − B: paired where
+ * both measured on the same evaluation images (samePairing), else unpaired (intervals.ts
+ * independentDifference).
  */
 export function compareResults(a: ReportData, b: ReportData, filter: CompareFilter = {}): ComparedArm[] {
   const keep = (metric: string, mode: string) =>
@@ -41,8 +55,9 @@ export function compareResults(a: ReportData, b: ReportData, filter: CompareFilt
     .map((c) => {
       const where = { variant: c.variant, mode: c.mode, sampler: c.sampler, delta: c.delta, metric: c.metric };
       const [ra, rb] = [armRows(a.rows, where), armRows(b.rows, where)];
-      const difference = independentDifference(ra, rb);
-      const side = verdict(c.descriptor, difference);
+      const paired = samePairing(ra, rb);
+      const diff = paired ? difference(ra, rb) : independentDifference(ra, rb);
+      const side = verdict(c.descriptor, diff);
       const small = tooFewSamples(a, c.metric) ?? tooFewSamples(b, c.metric);
       return {
         variant: c.variant,
@@ -53,7 +68,8 @@ export function compareResults(a: ReportData, b: ReportData, filter: CompareFilt
         metric: c.metric,
         a: estimate(seedValues(ra), c.descriptor.range),
         b: estimate(seedValues(rb), c.descriptor.range),
-        difference,
+        difference: diff,
+        paired,
         better: small ? `not judged: ${small}` : side === 'a' ? 'A' : side === 'b' ? 'B' : 'neither',
       };
     });

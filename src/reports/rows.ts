@@ -27,6 +27,13 @@ export interface ReportRow {
   readonly stochastic: boolean;
   /** The suite's seed (repetition), not the derived training seed. */
   readonly seed: number;
+  /**
+   * The evaluation images and bootstrap resamples the number was measured on, as their recipe
+   * (dataset, size, sample count, evaluation seed; worker/run.ts draws both from these alone):
+   * rows with the same `repetition` share them, so their differences pair, also across results
+   * folders (one suite run with an override into another folder).
+   */
+  readonly repetition: string;
   /** Every degradation parameter, resolved (RunPoint.params). */
   readonly params: RunPoint['params'];
   /** The suite-grid values of the run, e.g. `{ "train.steps": 3000 }` (RunPoint.settings). */
@@ -150,6 +157,8 @@ export function toReportData(
     const { key, id, degradation: deg } = run.config;
     const { variant, seed, params, settings } = run.config.point;
     const common = { variant, name: names.get(variant) ?? variant, degradation: deg.name, family: deg.family, seed };
+    const { spec } = run.config;
+    const repetition = `${spec.dataset}/${spec.size}|${spec.sampling.count}|${spec.evaluationSeed}`;
     const share = result.evaluation?.x0ShareAtT;
     const generationOnly = share !== undefined && share !== null && share < MIN_RESTORATION_SHARE;
     if (generationOnly) notRestoration.add(common.name);
@@ -165,6 +174,7 @@ export function toReportData(
         id,
         dataset: run.config.point.dataset,
         stochastic: deg.stochastic,
+        repetition,
         params,
         settings,
         ...common,

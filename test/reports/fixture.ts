@@ -142,6 +142,7 @@ async function writeRun(root: string, name: Name | 'snow', seed: number, result:
   const spec = {
     key,
     seed: 1000 + seed,
+    evaluationSeed: 2000 + seed,
     dataset: 'digits',
     size: 32,
     degradation: name,

@@ -58,6 +58,7 @@ describe('toReportData', () => {
       family: 'blur',
       stochastic: false,
       seed: 1,
+      repetition: 'digits/32|96|2001', // the fixture's dataset, size, sample count and evaluation seed
       params: { steps: 5 },
       settings: {},
       mode: 'generation',
