@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { mean, type MetricDef, type MetricInput, type MetricReference } from '../metrics/define.js';
 import { bootstrapIndices, featureStats, frechetFromStats, frechetReference, kid, laplacianEnergy, pixelScores } from '../metrics/index.js';
 import { toEightBit } from '../metrics/images.js';
@@ -12,6 +11,7 @@ import type { Floor, MetricRow, Spread } from '../results/types.js';
 import { batchTensor } from '../data/batch.js';
 import type { ImageSplit } from '../data/types.js';
 import { splitDigest, type FeatureNet } from '../train/feature-net.js';
+import { writeFileAtomicSync } from '../util/fs.js';
 import { Rng, seedFrom } from '../util/rng.js';
 
 /** Features of `images` as saved 8-bit images would give them (clamped and quantised). */
@@ -72,18 +72,15 @@ function readKept(dir: string, key: string): KeptFeatures | undefined {
 }
 
 /**
- * Writes the features and then their description, each to a temp file renamed into place, so a
+ * Writes the features and then their description, each atomically (writeFileAtomicSync), so a
  * reader sees whole files; two workers writing at once leave a pair that either matches its
  * SHA-256 or is computed again.
  */
 function writeKept(dir: string, key: string, kept: KeptFeatures): void {
   const paths = keptPaths(dir, key);
   const bytes = new Uint8Array(kept.data.buffer, kept.data.byteOffset, kept.data.byteLength);
-  const temp = (path: string) => `${path}.tmp-${process.pid}-${threadId}`;
-  writeFileSync(temp(paths.data), bytes);
-  renameSync(temp(paths.data), paths.data);
-  writeFileSync(temp(paths.info), JSON.stringify({ key, n: kept.n, dim: kept.dim, sha256: sha256(bytes) }));
-  renameSync(temp(paths.info), paths.info);
+  writeFileAtomicSync(paths.data, bytes);
+  writeFileAtomicSync(paths.info, JSON.stringify({ key, n: kept.n, dim: kept.dim, sha256: sha256(bytes) }));
 }
 
 /** Forgets the features a worker keeps in memory (disk copies stay): what a fresh worker would see. */
