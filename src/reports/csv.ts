@@ -21,6 +21,8 @@ export const CSV_COLUMNS = {
   family: 'degradation family (noise is the hot baseline)',
   stochastic: 'whether the degradation draws random noise ε (true/false)',
   seed: "the suite's repetition seed (the key's seed=)",
+  repetition:
+    'the evaluation images and bootstrap resamples the value was measured on, as dataset/size|sample count|evaluation seed: rows sharing it pair, also across results folders',
   'param.<name>': 'one column per degradation parameter, resolved with its default (empty where the degradation has no such parameter)',
   '<section>.<field>': 'one column per suite-grid setting, e.g. train.steps (empty where the run has none)',
   mode: 'restoration or generation',

@@ -91,13 +91,15 @@ describe('writeReport', () => {
         r[col('metric')] === 'fid',
     )!;
     expect(Number(row[col('value')])).toBeCloseTo(42.2, 12);
-    expect([row[col('direction')], row[col('std')], row[col('stochastic')], row[col('seed')], row[col('param.steps')]]).toEqual([
-      'lower',
-      '',
-      'false',
-      '1',
-      '5',
-    ]);
+    // repetition: the fixture's dataset/size, 96 samples and evaluation seed 2000 + seed.
+    expect([
+      row[col('direction')],
+      row[col('std')],
+      row[col('stochastic')],
+      row[col('seed')],
+      row[col('repetition')],
+      row[col('param.steps')],
+    ]).toEqual(['lower', '', 'false', '1', 'digits/32|96|2001', '5']);
     expect(rows.filter((r) => r[col('mode')] === 'restoration').every((r) => r[col('delta')] === '')).toBe(true);
     expect(rows.find((r) => r[col('metric')] === 'sharpness')![col('direction')]).toBe('target=1');
   });
