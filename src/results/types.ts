@@ -194,24 +194,28 @@ export interface FeatureNetRecord {
   readonly testAccuracy: number;
 }
 
+/** What a completed run measured: the worker's outcome and the saved result.json share it. */
+export interface Measurements {
+  readonly metrics: MetricRow[];
+  readonly gaussianity: GaussianityRow[];
+  readonly featureNet: FeatureNetRecord;
+  readonly evaluation: Evaluation;
+  /** Restoration metrics of `direct` with the raw last weights instead of the EMA's (empty without restoration). */
+  readonly rawRestoration: MetricRow[];
+  /** The sample grids saved under `samples/`. */
+  readonly grids: SampleGridFile[];
+}
+
 /** `results/<suite>/<runId>/result.json`, written last and atomically (STYLE.md §5). */
 export type ResultFile = ResultBase &
   (
-    | {
+    | (Measurements & {
         readonly state: 'completed';
-        readonly metrics: MetricRow[];
-        readonly gaussianity: GaussianityRow[];
-        readonly featureNet: FeatureNetRecord;
-        readonly evaluation: Evaluation;
-        /** Restoration metrics of `direct` with the raw last weights instead of the EMA's. */
-        readonly rawRestoration: MetricRow[];
         /** Last training loss. */
         readonly finalLoss: number;
         /** Where this attempt's time went, phase by phase (absent in results from before it was recorded). */
         readonly timings: Timing[];
-        /** The sample grids saved under `samples/`. */
-        readonly grids: SampleGridFile[];
-      }
+      })
     | { readonly state: 'diverged'; readonly step: number; readonly loss: number }
     | { readonly state: 'errored'; readonly error: string }
     | { readonly state: 'skipped'; readonly reason: string }

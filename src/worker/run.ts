@@ -20,16 +20,7 @@ import { gridToPng } from '../util/image.js';
 import { Rng } from '../util/rng.js';
 import type { RunSpec } from '../results/config.js';
 import { gridFile, runPaths } from '../results/layout.js';
-import type {
-  Evaluation,
-  FeatureNetRecord,
-  GaussianityRow,
-  GenerationStarts,
-  MetricRow,
-  SampleGridFile,
-  StartPrior,
-  Timing,
-} from '../results/types.js';
+import type { GaussianityRow, GenerationStarts, Measurements, MetricRow, SampleGridFile, StartPrior, Timing } from '../results/types.js';
 import { evaluate, makeReference, realFloor, restorationScores, type Reference } from './evaluate.js';
 
 /** √ᾱ_T of a mix degradation (see Evaluation.x0ShareAtT), or null. */
@@ -64,14 +55,8 @@ function timed<T>(timings: Timing[], phase: string, work: () => T): T {
 
 /** The outcome of one run (STYLE.md §5: a tagged union). */
 export type RunResult =
-  | {
+  | (Measurements & {
       readonly state: 'completed';
-      readonly metrics: MetricRow[];
-      readonly gaussianity: GaussianityRow[];
-      readonly featureNet: FeatureNetRecord;
-      readonly evaluation: Evaluation;
-      /** Restoration metrics of `direct` with the raw last weights instead of the EMA's (empty without restoration). */
-      readonly rawRestoration: MetricRow[];
       readonly losses: number[];
       /**
        * Where the run's time went, phase by phase, in ms; training resumed from a checkpoint counts
@@ -80,8 +65,7 @@ export type RunResult =
       readonly timings: Timing[];
       /** Of that, training time spent in earlier attempts (ms): what the run's own clock did not see. */
       readonly earlierMs: number;
-      readonly grids: SampleGridFile[];
-    }
+    })
   | { readonly state: 'diverged'; readonly step: number; readonly loss: number; readonly losses: number[] }
   | { readonly state: 'stopped'; readonly step: number; readonly losses: number[] };
 
