@@ -7,7 +7,7 @@ import { gaussian } from './gaussian.js';
 import { inpaint } from './inpaint.js';
 import { pixelate } from './pixelate.js';
 import { snow } from './snow.js';
-import type { Degradation, Family, Prior } from './types.js';
+import type { Degradation, Prior } from './types.js';
 
 export { resolveParams } from '../util/params.js';
 
@@ -36,13 +36,7 @@ export function selectDegradations(where: Partial<Pick<Degradation, 'family' | '
 }
 
 /** One row of `coldbench degradations --json`: plain JSON, no functions. */
-export interface DegradationRow {
-  readonly name: string;
-  readonly family: Family;
-  readonly version: number;
-  readonly stochastic: boolean;
-  readonly description: string;
-  readonly reference: string;
+export interface DegradationRow extends Pick<Degradation, 'name' | 'family' | 'version' | 'stochastic' | 'description' | 'reference'> {
   /** Default number of steps T. */
   readonly steps: number;
   /** How x_T is drawn for generation, or null for restoration-only. */
