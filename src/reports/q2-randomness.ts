@@ -62,16 +62,12 @@ export function buildQ2(data: ReportData): Chart {
       width: 220,
       height: 200,
       layer: [
+        // Line and points apart: a line with `point: true` draws circles in the legend, hiding the dash that tells the starts apart.
         {
-          mark: { type: 'line', point: true },
-          encoding: {
-            x,
-            y,
-            color,
-            strokeDash: { field: 'start', type: 'nominal', title: 'start', sort: ['flat colour', 'random image'] },
-            tooltip: TOOLTIP,
-          },
+          mark: 'line',
+          encoding: { x, y, color, strokeDash: { field: 'start', type: 'nominal', title: 'start', sort: ['flat colour', 'random image'] } },
         },
+        { mark: { type: 'point', filled: true, opacity: 1 }, encoding: { x, y, color, tooltip: TOOLTIP } },
         errorBar({ x, color }),
       ],
     },

@@ -106,7 +106,11 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
   });
 
   it('Q2: the declared broken-symmetry δ against δ = 0, on FID-like and diversity', () => {
-    const { caption } = buildQ2(data);
+    const { caption, spec } = buildQ2(data);
+    // The kind of start is read from the line's dash: only a plain line layer carries it (a line
+    // with `point: true` would draw circles in that legend, all alike).
+    const layers = (spec as unknown as { spec: { layer: { mark: unknown; encoding: Record<string, unknown> }[] } }).spec.layer;
+    expect(layers.filter((l) => 'strokeDash' in l.encoding).map((l) => l.mark)).toEqual(['line']);
     expect(caption).toContain(
       'Pre-registered (suite comparisons.q2): alg2 at δ = 0.05 (broken symmetry) against δ = 0 (perfect symmetry).',
     );
