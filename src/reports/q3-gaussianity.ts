@@ -119,11 +119,15 @@ export function buildQ3(data: ReportData): Chart {
     scale: decades ? { type: 'log', padding: 16 } : { zero: false, padding: 16 },
     axis: { values: decades, format: '~g', labelAngle: 0 },
   };
+  // Quality spans decades too (one-shot restoration from about 1 to several hundred FID-like).
+  const yDecades = values.length && values.every((p) => p.quality > 0) ? powersOfTen(values.map((p) => p.quality)) : undefined;
   const y = {
     field: 'quality',
     type: 'quantitative',
-    title: `${metricTitle(data.metrics[useFid ? 'fid' : 'l1'])} (right panel: ${metricTitle(data.metrics.fid)})`,
-    scale: { zero: false, padding: 16 },
+    // Short: Vega stretches a facet cell to fit an axis title longer than the plot is high.
+    title: useFid ? metricTitle(data.metrics.fid) : 'L1, left; FID-like, right',
+    scale: yDecades ? { type: 'log', padding: 16 } : { zero: false, padding: 16 },
+    axis: { values: yDecades, format: '~g' },
   };
   return makeChart('q3-gaussianity', QUESTION, caption, {
     data: { values },

@@ -137,6 +137,13 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
       'Generation at the declared arms (FID-like): Spearman ρ(A², FID-like) = 0.50 (no interval below 4 points) over 3 degradations.',
     );
     expect(values(chart.spec)).toHaveLength(8 + 3);
+    // Both axes log where every value is positive, ticked at the decades around the data (FID-like
+    // 10–80 here); the y title is the metric's own, short enough not to stretch the facet cell.
+    const y = (chart.spec as unknown as { spec: { layer: { encoding: { y: { title: string; scale: object; axis: object } } }[] } }).spec
+      .layer[0].encoding.y;
+    expect(y.scale).toEqual({ type: 'log', padding: 16 });
+    expect(y.axis).toEqual({ values: [10, 100], format: '~g' });
+    expect(y.title).toBe('FID-like (lower is better)');
   });
 
   it('Q4: every sampler against the reference, by the interval of the paired difference', () => {
