@@ -6,10 +6,13 @@
 //   node scripts/reference-report.mjs reports/cold-diffusion-digits results/cold-diffusion-digits
 //
 // It keeps what a reader needs and git can hold: the charts as PNG, the restoration and generation
-// tables, every caption (captions.md, from the specs), runs.csv, and seed 0's sample grids
-// (samples.md). Not kept: specs with data, SVG, HTML, results.csv, checkpoints.
+// tables, every caption (captions.md, from the specs), runs.csv, seed 0's sample grids
+// (samples.md), and the finished runs as a results folder the report can be rebuilt from
+// (<destination>/<results folder name>/: suite.json, and per run config.json, result.json,
+// loss.csv and the grids result.json lists). Not kept: specs with data, SVG, HTML, results.csv,
+// checkpoints, claims, training-step previews.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const CHARTS = ['q1-gaussian-noise', 'q2-randomness', 'q3-gaussianity', 'q4-samplers', 'q5-sharpness', 'q1-exploratory', 'loss-curves'];
 const FILES = [...CHARTS.map((c) => `${c}.png`), 'restoration-table.md', 'generation-table.md', 'runs.csv'];
@@ -39,6 +42,17 @@ const runs = readdirSync(results)
   .map((id) => ({ id, config: readJson(results, id, 'config.json'), result: readJson(results, id, 'result.json') }))
   .filter((r) => r.result.state === 'completed')
   .sort((a, b) => a.config.key.localeCompare(b.config.key));
+
+// The finished runs, as coldbench saved them less what a report does not read.
+const kept = join(dst, basename(results));
+rmSync(kept, { recursive: true, force: true });
+mkdirSync(kept);
+copyFileSync(join(results, 'suite.json'), join(kept, 'suite.json'));
+for (const { id, result } of runs) {
+  mkdirSync(join(kept, id, 'samples'), { recursive: true });
+  for (const f of ['config.json', 'result.json', 'loss.csv']) copyFileSync(join(results, id, f), join(kept, id, f));
+  for (const g of result.grids) copyFileSync(join(results, id, 'samples', g.file), join(kept, id, 'samples', g.file));
+}
 
 // Seed 0's grids: restoration, and generation at δ = 0 (cold) and 0.002 (the paper's broken symmetry).
 rmSync(join(dst, 'samples'), { recursive: true, force: true });
@@ -77,4 +91,4 @@ console.log(`${runs.length} completed runs: ${sum.toFixed(0)} s in timed phases`
 for (const [kind, s] of [...phases].sort((a, b) => b[1] - a[1])) console.log(`  ${kind}: ${share(s)}`);
 for (const [degradation, t] of perRun)
   console.log(`  per run, ${degradation}: ${Math.min(...t).toFixed(0)}–${Math.max(...t).toFixed(0)} s (${t.length} runs)`);
-console.log(`wrote ${FILES.length} files, captions.md and samples.md to ${dst}`);
+console.log(`wrote ${FILES.length} files, captions.md, samples.md and ${runs.length} runs in ${kept} to ${dst}`);
