@@ -45,10 +45,14 @@ function caption(data: ReportData, judged: readonly Cell[], missing: readonly st
   } else {
     parts.push('No generation results at the pre-registered arms.');
   }
-  if (judged.length)
-    parts.push(
-      `Bars: ${SPREAD}; ${list(judged.map((c) => `${c.name} ${fmt(c.mean)} ${intervalText(c)}`))} (${methodText({ method: judged[0].method, seeds: judged[0].n })}).`,
-    );
+  if (judged.length) {
+    // Each bar's interval method; named once when all share it, else beside each bar (a degradation
+    // with fewer finished seeds has a bootstrap interval where the others have a t-interval).
+    const methods = judged.map((c) => methodText({ method: c.method, seeds: c.n }));
+    const shared = methods.every((m) => m === methods[0]);
+    const bars = judged.map((c, i) => `${c.name} ${fmt(c.mean)} ${intervalText(c)}${shared ? '' : ` (${methods[i]})`}`);
+    parts.push(`Bars: ${SPREAD}; ${list(bars)}${shared ? ` (${methods[0]})` : ''}.`);
+  }
   if (missing.length) parts.push(`Generated, but not at its pre-registered arm: ${list(missing)}.`);
   if (restorationOnly.length) parts.push(`Restoration-only (no prior): ${list(restorationOnly)}.`);
   return parts.join(' ');

@@ -105,6 +105,20 @@ describe('captions state the pre-registered findings with 95% intervals', () => 
     expect(values(chart.spec)[0].hi).toBeCloseTo(35 + Z, 9);
   });
 
+  it('Q1: names the interval method of each bar when the degradations finished different numbers of seeds', () => {
+    const { caption } = buildQ1({ ...data, rows: data.rows.filter((r) => r.degradation !== 'pixelate' || r.seed === 0) });
+    // gaussian and blur keep both seeds; pixelate has seed 0 only: alg2 at δ = 0.05 is 55 − 1 = 54
+    // there (the fixture puts FID-like at its base ∓ 1 for seeds 0 and 1).
+    expect(caption).toMatch(
+      /gaussian 35\.0 \[[^\]]+\] \(bootstrap over evaluation images, 2 seeds \(training-seed spread not included\)\)/,
+    );
+    expect(caption).toMatch(/pixelate 54\.0 \[[^\]]+\] \(bootstrap over evaluation images, 1 seed \(training-seed spread not included\)\)/);
+    // All with 2 seeds: the method once, after the list.
+    expect(buildQ1(data).caption).toMatch(
+      /gaussian 35\.0 \[[^\]]+\], blur 41\.2 \[[^\]]+\] and pixelate 55\.0 \[[^\]]+\] \(bootstrap over evaluation images, 2 seeds/,
+    );
+  });
+
   it('Q2: the declared broken-symmetry δ against δ = 0, on FID-like and diversity', () => {
     const { caption, spec } = buildQ2(data);
     // The kind of start is read from the line's dash: only a plain line layer carries it (a line
